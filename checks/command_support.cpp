@@ -1,0 +1,82 @@
+#include "checks/command_support.hpp"
+
+#include "util/strings.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+
+namespace tollgate::checks {
+
+std::filesystem::path log_path(const core::Context& context, const core::CheckSpec& spec)
+{
+  return context.log_dir / (spec.id + ".log");
+}
+
+Result<CommandRun> run_sandboxed(const core::Context& context, const core::CheckSpec& spec,
+                                 const std::vector<std::string>& argv,
+                                 std::vector<std::pair<std::string, std::string>> env)
+{
+  proc::Command command;
+  command.argv = argv;
+  command.cwd = context.root.string();
+  command.env_set = std::move(env);
+  command.output_path = log_path(context, spec).string();
+
+  proc::Limits limits = context.limits;
+  if (spec.timeout) {
+    limits.timeout = std::chrono::milliseconds(static_cast<long long>(*spec.timeout * 1000.0));
+  }
+  auto outcome = proc::run(command, limits, context.cancel);
+  if (!outcome) {
+    return std::unexpected(outcome.error());
+  }
+  CommandRun run{*outcome, {}};
+  std::ifstream in(command.output_path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  run.output = text.str();
+  return run;
+}
+
+core::CheckResult start_error(const core::Context& context, const core::CheckSpec& spec, const Error& error)
+{
+  core::CheckResult result;
+  result.status = core::Status::error;
+  result.summary = error.message;
+  const auto log = log_path(context, spec);
+  std::ofstream(log) << error.message << '\n';
+  result.log = log;
+  return result;
+}
+
+core::CheckResult result_of(const core::Context& context, const core::CheckSpec& spec, const CommandRun& run)
+{
+  core::CheckResult result;
+  result.log = log_path(context, spec);
+  result.outcome = run.outcome;
+  result.seconds = run.outcome.seconds;
+  const bool ok = run.outcome.ended == proc::Ended::exited && run.outcome.exit_code == 0;
+  result.status = ok ? core::Status::pass : core::Status::fail;
+  result.summary = run.outcome.describe();
+  return result;
+}
+
+std::string last_line(const std::string& output, std::size_t width)
+{
+  const auto lines = util::split_lines(output);
+  for (auto it = lines.rbegin(); it != lines.rend(); ++it) {
+    const auto line = util::trim(*it);
+    if (!line.empty()) {
+      if (line.size() > width) {
+        return std::string(line.substr(0, width - 3)) + "...";
+      }
+      return std::string(line);
+    }
+  }
+  return "";
+}
+
+} // namespace tollgate::checks

@@ -1,0 +1,33 @@
+#pragma once
+// What every command-running check shares: run argv in the sandbox with the check's timeout,
+// capture its output to `<log_dir>/<id>.log`, and read that output back for parsing.
+
+#include "core/check.hpp"
+
+#include <string>
+#include <vector>
+
+namespace tollgate::checks {
+
+struct CommandRun {
+  proc::Outcome outcome;
+  std::string output; // what the command printed (stdout and stderr interleaved)
+};
+
+// Runs `argv` for `check` under the context's sandbox; on failure to start, the error says why.
+Result<CommandRun> run_sandboxed(const core::Context& context, const core::CheckSpec& spec,
+                                 const std::vector<std::string>& argv,
+                                 std::vector<std::pair<std::string, std::string>> env = {});
+
+// The result for a command that could not start: status error, summary = the reason.
+core::CheckResult start_error(const core::Context& context, const core::CheckSpec& spec, const Error& error);
+
+// Fills the common fields (log, outcome, seconds, sandbox details) of a result for `run`.
+core::CheckResult result_of(const core::Context& context, const core::CheckSpec& spec, const CommandRun& run);
+
+// The last non-empty line of `output`, shortened to `width` characters.
+std::string last_line(const std::string& output, std::size_t width = 120);
+
+std::filesystem::path log_path(const core::Context& context, const core::CheckSpec& spec);
+
+} // namespace tollgate::checks

@@ -1,0 +1,41 @@
+#include "checks/registry.hpp"
+
+#include <algorithm>
+#include <array>
+#include <stdexcept>
+
+namespace tollgate::checks {
+
+namespace {
+
+constexpr std::array k_kinds = {
+    Kind{"command", &make_command},
+    Kind{"pre-commit", &make_pre_commit},
+    Kind{"pytest", &make_pytest},
+    Kind{"sandbox-limits", &make_sandbox_limits},
+};
+
+} // namespace
+
+std::span<const Kind> kinds() { return k_kinds; }
+
+std::unique_ptr<core::Check> create(const core::CheckSpec& spec, const std::string& file)
+{
+  const auto* kind =
+      std::find_if(k_kinds.begin(), k_kinds.end(), [&](const Kind& k) { return k.name == spec.kind; });
+  if (kind == k_kinds.end()) {
+    throw core::ConfigError(spec.location.str() + ": unknown check kind `" + spec.kind + "`");
+  }
+  return kind->create(spec, file);
+}
+
+core::YamlMap options_of(const core::CheckSpec& spec, const std::string& file)
+{
+  core::YamlMap map(spec.options, file, "check `" + spec.id + "`");
+  map.allow("id");
+  map.allow("timeout");
+  map.allow("when_exists");
+  return map;
+}
+
+} // namespace tollgate::checks

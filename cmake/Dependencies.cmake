@@ -1,0 +1,18 @@
+# All dependencies come from Debian's packages (scripts/install-deps.sh installs them).
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(LIBGIT2 REQUIRED IMPORTED_TARGET libgit2)
+pkg_check_modules(GPGME REQUIRED IMPORTED_TARGET gpgme)
+pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
+find_package(yaml-cpp REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(nlohmann_json 3 REQUIRED)
+find_package(fmt REQUIRED)
+find_package(Threads REQUIRED)
+
+add_library(tollgate_deps INTERFACE)
+target_link_libraries(tollgate_deps INTERFACE
+  PkgConfig::LIBGIT2 PkgConfig::GPGME PkgConfig::RE2
+  yaml-cpp CLI11::CLI11 nlohmann_json::nlohmann_json fmt::fmt Threads::Threads)
+# kainjow mustache is a single header in /usr/include/kainjow.
+find_path(KAINJOW_MUSTACHE_INCLUDE kainjow/mustache.hpp REQUIRED)
+target_include_directories(tollgate_deps SYSTEM INTERFACE ${KAINJOW_MUSTACHE_INCLUDE})

@@ -1,0 +1,85 @@
+// `tollgate check`: the ordered checklist, read-only, on the work tree.
+
+#include "cli/common.hpp"
+#include "core/report.hpp"
+#include "core/runner.hpp"
+#include "core/workspace.hpp"
+#include "util/fatal.hpp"
+
+#include <csignal>
+#include <cstdio>
+
+namespace tollgate::cli {
+
+namespace {
+
+struct CheckOptions {
+  core::RunOptions run;
+  std::string junit;
+};
+
+extern "C" void on_interrupt(int /*signal*/) { core::interrupted().store(true); }
+
+int run_check(const CheckOptions& options, const Globals& globals)
+{
+  const core::Workspace workspace = core::find_workspace();
+  const core::Config config = core::load_workspace_config(workspace);
+  auto checks = core::build_checklist(config);
+  if (checks.empty()) {
+    usage_error(workspace.config_path.filename().string() + " lists no checks under `checks:`");
+  }
+  core::validate_selection(checks, options.run);
+
+  core::Context context;
+  context.root = workspace.root;
+  context.git_dir = workspace.git_dir;
+  context.config = &config;
+  context.limits = core::effective_limits(config.sandbox);
+
+  core::RunReport report;
+  std::string run_id;
+  context.log_dir = core::create_run_dir(workspace, run_id);
+
+  std::signal(SIGINT, on_interrupt);
+  std::signal(SIGTERM, on_interrupt);
+  const bool annotations = util::github_actions();
+  if (globals.json) {
+    core::QuietReporter reporter(annotations);
+    report = core::run_checklist(checks, context, options.run, reporter);
+  } else {
+    core::TextOptions text;
+    text.live = util::color_allowed(STDOUT_FILENO, globals.no_color);
+    text.style.color = text.live;
+    text.annotations = annotations;
+    core::TextReporter reporter(stdout, text);
+    report = core::run_checklist(checks, context, options.run, reporter);
+  }
+  report.run_id = run_id;
+  if (!options.junit.empty()) {
+    core::write_file_atomically(options.junit, core::to_junit(report));
+  }
+  if (globals.json) {
+    print_json(core::to_json(report).dump(2));
+  }
+  if (core::interrupted().load()) {
+    return 128 + SIGINT;
+  }
+  return report.exit_code();
+}
+
+} // namespace
+
+std::function<int()> setup_check(CLI::App& app, const Globals& globals)
+{
+  auto options = std::make_shared<CheckOptions>();
+  app.add_flag("--keep-going,-k", options->run.keep_going, "Run every check even after one fails");
+  app.add_option("--only", options->run.only, "Run only the check with this id (repeatable)")->type_name("ID");
+  app.add_option("--skip", options->run.skip, "Skip the check with this id (repeatable)")->type_name("ID");
+  app.add_option("--jobs,-j", options->run.jobs, "Run up to N independent read-only checks at once")
+      ->type_name("N")
+      ->check(CLI::Range(1u, 256u));
+  app.add_option("--junit", options->junit, "Also write a JUnit XML report to FILE")->type_name("FILE");
+  return [options, &globals] { return run_check(*options, globals); };
+}
+
+} // namespace tollgate::cli

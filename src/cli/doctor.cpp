@@ -1,0 +1,226 @@
+// `tollgate doctor`: what this machine and repository have: git, gpg and a usable secret key,
+// pre-commit, pytest, which sandbox backend works (each is tried), and the config's validity.
+// Exit 0 when everything the configuration needs is there, 2 for an invalid config, 3 otherwise.
+
+#include "cli/common.hpp"
+#include "core/workspace.hpp"
+#include "git/repository.hpp"
+#include "gpg/context.hpp"
+#include "util/fatal.hpp"
+#include "util/strings.hpp"
+#include "util/term.hpp"
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+namespace tollgate::cli {
+
+namespace {
+
+enum class Level { ok, warn, fail, info };
+
+struct Finding {
+  std::string name;
+  Level level = Level::ok;
+  std::string detail;
+};
+
+std::string_view to_string(Level level)
+{
+  switch (level) {
+  case Level::ok:
+    return "ok";
+  case Level::warn:
+    return "warn";
+  case Level::fail:
+    return "fail";
+  case Level::info:
+    return "info";
+  }
+  return "info";
+}
+
+// Runs `argv` briefly (no sandbox needed: these are version queries) and returns its first output line.
+Result<std::string> tool_version(const std::vector<std::string>& argv)
+{
+  const auto program = proc::find_program(argv.front());
+  if (!program) {
+    return fail(fmt::format("`{}` not found on PATH", argv.front()));
+  }
+  const auto output = std::filesystem::temp_directory_path() / fmt::format("tollgate-doctor-{}.out", ::getpid());
+  proc::Command command;
+  command.argv = argv;
+  command.output_path = output.string();
+  proc::Limits limits;
+  limits.timeout = std::chrono::seconds(20);
+  auto outcome = proc::run(command, limits);
+  std::ifstream in(output);
+  std::ostringstream text;
+  text << in.rdbuf();
+  std::error_code ignored;
+  std::filesystem::remove(output, ignored);
+  if (!outcome) {
+    return std::unexpected(outcome.error());
+  }
+  const std::string all = text.str();
+  const std::string first(util::trim(std::string_view(all).substr(0, all.find('\n'))));
+  if (outcome->exit_code != 0) {
+    return fail(fmt::format("{} at {}: {}", argv.front(), *program, outcome->describe()));
+  }
+  return fmt::format("{} ({})", first, *program);
+}
+
+std::vector<Finding> examine()
+{
+  std::vector<Finding> findings;
+  findings.push_back({"tollgate", Level::info, fmt::format("{} (libgit2 {})", TOLLGATE_VERSION, git::libgit2_version())});
+
+  // Repository and configuration.
+  std::optional<core::Config> config;
+  auto repo = git::Repository::discover(std::filesystem::current_path());
+  if (!repo) {
+    findings.push_back({"repository", Level::warn, repo.error().message});
+  } else {
+    findings.push_back({"repository", Level::ok, repo->work_dir().string()});
+    const auto path = repo->work_dir() / core::k_config_file;
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) {
+      findings.push_back({"config", Level::warn, fmt::format("no {} (run `tollgate init`)", core::k_config_file)});
+    } else if (auto loaded = core::load_config(path); !loaded) {
+      findings.push_back({"config", Level::fail, loaded.error().message});
+    } else {
+      config = std::move(*loaded);
+      findings.push_back({"config", Level::ok, fmt::format("{}: valid, {} checks", path.string(), config->checks.size())});
+    }
+  }
+  const auto uses = [&](std::string_view kind) {
+    if (!config) {
+      return false;
+    }
+    return std::any_of(config->checks.begin(), config->checks.end(),
+                       [&](const core::CheckSpec& spec) { return spec.kind == kind; });
+  };
+
+  // git: tollgate uses libgit2; the CLI is only reported.
+  if (auto git = proc::find_program("git")) {
+    findings.push_back({"git", Level::ok, fmt::format("{} (tollgate itself uses libgit2)", *git)});
+  } else {
+    findings.push_back({"git", Level::info, "no `git` on PATH (not needed: tollgate uses libgit2)"});
+  }
+
+  // gpg, through gpgme, and a secret key that can sign.
+  auto context = gpg::Context::create();
+  if (!context) {
+    findings.push_back({"gpg", Level::fail, context.error().message});
+  } else if (auto engine = context->engine(); !engine) {
+    findings.push_back({"gpg", Level::fail, engine.error().message});
+  } else {
+    findings.push_back({"gpg", Level::ok, fmt::format("gpg {} ({})", engine->version, engine->path)});
+    auto keys = context->list_keys(true);
+    if (!keys) {
+      findings.push_back({"signing key", Level::warn, keys.error().message});
+    } else {
+      const auto usable = std::find_if(keys->begin(), keys->end(), [](const gpg::KeyInfo& k) { return k.usable_for_signing(); });
+      if (usable == keys->end()) {
+        findings.push_back({"signing key", Level::warn,
+                            fmt::format("no usable secret key ({} secret keys; needed to approve and promote)", keys->size())});
+      } else {
+        findings.push_back({"signing key", Level::ok, fmt::format("{} {}", usable->fingerprint, usable->user_id)});
+      }
+    }
+  }
+
+  // The tools the built-in checks run.
+  const auto tool = [&](const std::string& name, const std::vector<std::string>& argv, bool needed) {
+    auto version = tool_version(argv);
+    if (version) {
+      findings.push_back({name, Level::ok, *version});
+    } else {
+      findings.push_back({name, needed ? Level::fail : Level::warn, version.error().message});
+    }
+  };
+  tool("pre-commit", {"pre-commit", "--version"}, uses("pre-commit"));
+  if (proc::find_program("pytest")) {
+    tool("pytest", {"pytest", "--version"}, uses("pytest"));
+  } else {
+    tool("pytest", {"python3", "-m", "pytest", "--version"}, uses("pytest"));
+  }
+
+  // Sandbox backends: each is tried for real.
+  const proc::Network network = config ? config->sandbox.network : proc::Network::none;
+  for (proc::Backend backend : {proc::Backend::firejail, proc::Backend::bwrap, proc::Backend::unshare}) {
+    auto works = proc::resolve_backend(backend);
+    findings.push_back({fmt::format("sandbox {}", proc::to_string(backend)), works ? Level::ok : Level::info,
+                        works ? "isolates the network" : works.error().message});
+  }
+  const proc::Backend requested = config ? config->sandbox.backend : proc::Backend::automatic;
+  auto chosen = proc::resolve_backend(requested);
+  if (chosen) {
+    findings.push_back({"sandbox", Level::ok,
+                        fmt::format("`network: none` runs under {}{}", proc::to_string(*chosen),
+                                    network == proc::Network::allow ? " (this config allows the network)" : "")});
+  } else {
+    findings.push_back({"sandbox", network == proc::Network::none ? Level::fail : Level::warn,
+                        fmt::format("no backend can isolate the network: {}", chosen.error().message)});
+  }
+  return findings;
+}
+
+int run_doctor(const Globals& globals)
+{
+  const auto findings = examine();
+  int code = exit_code::k_ok;
+  for (const auto& finding : findings) {
+    if (finding.level == Level::fail) {
+      code = finding.name == "config" ? exit_code::k_usage : std::max(code, exit_code::k_environment);
+    }
+  }
+  if (globals.json) {
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& finding : findings) {
+      items.push_back({{"name", finding.name}, {"status", to_string(finding.level)}, {"detail", finding.detail}});
+    }
+    print_json(nlohmann::json{{"ok", code == 0}, {"exit_code", code}, {"findings", items}}.dump(2));
+    return code;
+  }
+  util::Style style;
+  style.color = util::color_allowed(STDOUT_FILENO, globals.no_color);
+  std::size_t width = 0;
+  for (const auto& finding : findings) {
+    width = std::max(width, finding.name.size());
+  }
+  for (const auto& finding : findings) {
+    std::string mark;
+    switch (finding.level) {
+    case Level::ok:
+      mark = style.green("ok  ");
+      break;
+    case Level::warn:
+      mark = style.yellow("warn");
+      break;
+    case Level::fail:
+      mark = style.red("FAIL");
+      break;
+    case Level::info:
+      mark = style.dim("--  ");
+      break;
+    }
+    fmt::print("{} {:<{}}  {}\n", mark, finding.name, width, finding.detail);
+  }
+  return code;
+}
+
+} // namespace
+
+std::function<int()> setup_doctor(CLI::App& /*app*/, const Globals& globals)
+{
+  return [&globals] { return run_doctor(globals); };
+}
+
+} // namespace tollgate::cli

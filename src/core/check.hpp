@@ -1,0 +1,60 @@
+#pragma once
+// The Check interface: one implementation per file under checks/. A check runs against a shared
+// Context and returns a CheckResult; it never prints (the reporter does).
+
+#include "core/config.hpp"
+#include "proc/sandbox.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+namespace tollgate::core {
+
+enum class Status { pass, fail, skipped, error };
+std::string_view to_string(Status status);
+
+struct CheckResult {
+  Status status = Status::pass;
+  std::string summary;                 // one line
+  double seconds = 0;
+  std::filesystem::path log;           // captured output, empty when the check ran nothing
+  std::optional<proc::Outcome> outcome; // when a command ran
+  nlohmann::json details = nlohmann::json::object(); // structured facts for JSON and the policy input
+};
+
+struct Context {
+  std::filesystem::path root;    // the repository's work tree
+  std::filesystem::path git_dir; // its .git directory
+  const Config* config = nullptr;
+  std::filesystem::path log_dir; // this run's log directory
+  proc::Limits limits;           // effective sandbox limits (timeout = the default)
+  const std::atomic<bool>* cancel = nullptr;
+};
+
+class Check {
+public:
+  explicit Check(CheckSpec spec) : m_spec(std::move(spec)) {}
+  virtual ~Check() = default;
+  Check(const Check&) = delete;
+  Check& operator=(const Check&) = delete;
+
+  const CheckSpec& spec() const { return m_spec; }
+  const std::string& id() const { return m_spec.id; }
+
+  // True when the check may run concurrently with other such checks (`--jobs N`):
+  // it reads the tree and writes nothing another check reads.
+  virtual bool concurrent() const { return true; }
+
+  virtual CheckResult run(const Context& context) = 0;
+
+protected:
+  CheckSpec m_spec;
+};
+
+using CheckFactory = std::unique_ptr<Check> (*)(const CheckSpec& spec, const std::string& file);
+
+} // namespace tollgate::core

@@ -1,0 +1,248 @@
+#include "core/config.hpp"
+
+#include "checks/registry.hpp"
+#include "core/yaml_reader.hpp"
+#include "util/strings.hpp"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <limits>
+#include <set>
+#include <sstream>
+
+namespace tollgate::core {
+
+std::string Location::str() const
+{
+  if (line <= 0) {
+    return file;
+  }
+  return fmt::format("{}:{}:{}", file, line, column);
+}
+
+const std::vector<std::string>& known_check_kinds()
+{
+  static const std::vector<std::string> k_kinds = [] {
+    std::vector<std::string> names;
+    for (const auto& kind : checks::kinds()) {
+      names.emplace_back(kind.name);
+    }
+    return names;
+  }();
+  return k_kinds;
+}
+
+namespace {
+
+constexpr double k_max_timeout = 7 * 24 * 3600.0;
+
+void read_release(const YAML::Node& node, const std::string& file, ReleaseConfig& release)
+{
+  YamlMap map(node, file, "`release`");
+  release.branch = map.string("branch").value_or(release.branch);
+  release.tag_prefix = map.string("tag_prefix").value_or(release.tag_prefix);
+  release.stable_tag = map.string("stable_tag").value_or(release.stable_tag);
+  release.changelog = map.string("changelog").value_or(release.changelog);
+  release.signing_key = map.string("signing_key").value_or(release.signing_key);
+  release.repository = map.string("repository").value_or(release.repository);
+  map.finish();
+  if (release.branch.empty()) {
+    config_error(node["branch"], file, "`branch` must not be empty");
+  }
+  if (release.stable_tag.empty()) {
+    config_error(node["stable_tag"], file, "`stable_tag` must not be empty");
+  }
+}
+
+void read_approvals(const YAML::Node& node, const std::string& file, ApprovalsConfig& approvals)
+{
+  YamlMap map(node, file, "`approvals`");
+  approvals.required = static_cast<int>(map.integer("required", 0, 100).value_or(approvals.required));
+  approvals.maintainers = map.string("maintainers").value_or(approvals.maintainers);
+  approvals.bind = map.string("bind").value_or(approvals.bind);
+  approvals.exclude_author = map.boolean("exclude_author").value_or(approvals.exclude_author);
+  map.finish();
+  if (approvals.bind != "commit" && approvals.bind != "tree") {
+    config_error(node["bind"], file, fmt::format("`bind` must be `commit` or `tree`, not `{}`", approvals.bind));
+  }
+}
+
+void read_sandbox(const YAML::Node& node, const std::string& file, SandboxConfig& sandbox)
+{
+  YamlMap map(node, file, "`sandbox`");
+  if (auto cpu = map.integer("cpu_sec", 1, 7 * 24 * 3600)) {
+    sandbox.cpu_sec = static_cast<unsigned>(*cpu);
+    sandbox.cpu_sec_set = true;
+  }
+  if (auto mem = map.integer("mem_mb", 1, 16 * 1024 * 1024)) {
+    sandbox.mem_mb = static_cast<unsigned>(*mem);
+    sandbox.mem_mb_set = true;
+  }
+  sandbox.timeout = map.number("timeout", 0.001, k_max_timeout).value_or(sandbox.timeout);
+  if (auto network = map.string("network")) {
+    if (*network == "none") {
+      sandbox.network = proc::Network::none;
+    } else if (*network == "allow") {
+      sandbox.network = proc::Network::allow;
+    } else {
+      config_error(node["network"], file, fmt::format("`network` must be `none` or `allow`, not `{}`", *network));
+    }
+  }
+  if (auto backend = map.string("backend")) {
+    auto parsed = proc::parse_backend(*backend);
+    if (!parsed) {
+      config_error(node["backend"], file,
+                   fmt::format("`backend` must be one of auto, firejail, bwrap, unshare, not `{}`", *backend));
+    }
+    sandbox.backend = *parsed;
+  }
+  map.finish();
+}
+
+void read_rollback(const YAML::Node& node, const std::string& file, RollbackConfig& rollback)
+{
+  YamlMap map(node, file, "`rollback`");
+  rollback.deploy = map.string("deploy").value_or(rollback.deploy);
+  map.finish();
+}
+
+CheckSpec read_check(const YAML::Node& item, const std::string& file)
+{
+  CheckSpec spec;
+  YAML::Node key_node;
+  if (item.IsScalar()) {
+    // `- pytest` is short for `- pytest: {}`.
+    key_node = item;
+    spec.kind = item.Scalar();
+  } else if (item.IsMap() && item.size() == 1) {
+    key_node = item.begin()->first;
+    if (!key_node.IsScalar()) {
+      config_error(key_node, file, "a check's kind must be a string");
+    }
+    spec.kind = key_node.Scalar();
+    spec.options = item.begin()->second;
+  } else if (item.IsMap()) {
+    config_error(item, file,
+                 fmt::format("each check is a mapping with one key, its kind (e.g. `- pytest: {{timeout: 600}}`); "
+                             "this one has {} keys - is an option indented too little?",
+                             item.size()));
+  } else {
+    config_error(item, file, "each check is a mapping with one key, its kind (e.g. `- pytest: {timeout: 600}`)");
+  }
+  spec.location = location_of(key_node, file);
+
+  const auto& kinds = known_check_kinds();
+  if (std::find(kinds.begin(), kinds.end(), spec.kind) == kinds.end()) {
+    config_error(key_node, file,
+                 fmt::format("unknown check kind `{}`{}", spec.kind,
+                             [&] {
+                               auto hint = util::did_you_mean(spec.kind, kinds);
+                               return hint.empty() ? fmt::format(" (known: {})", fmt::join(kinds, ", ")) : hint;
+                             }()));
+  }
+  if (!spec.options.IsDefined() || spec.options.IsNull()) {
+    spec.options = YAML::Node(YAML::NodeType::Map);
+  }
+  YamlMap common(spec.options, file, fmt::format("check `{}`", spec.kind));
+  spec.id = common.string("id").value_or(spec.kind);
+  if (spec.id.empty() || spec.id.find_first_of(" \t/\\:") != std::string::npos) {
+    config_error(spec.options["id"], file,
+                 fmt::format("check id `{}` must be non-empty, without spaces, `/`, `\\` or `:`", spec.id));
+  }
+  if (common.has("timeout")) {
+    const YAML::Node timeout = spec.options["timeout"];
+    if (timeout.IsScalar() && timeout.Scalar().starts_with("-")) {
+      config_error(timeout, file, fmt::format("`timeout` must be a positive number of seconds, not {}", timeout.Scalar()));
+    }
+    spec.timeout = common.number("timeout", 0.001, k_max_timeout);
+  }
+  spec.when_exists = common.string("when_exists").value_or("");
+  return spec;
+}
+
+Config parse_document(const YAML::Node& root, const std::string& file)
+{
+  Config config;
+  if (root.IsNull() || !root.IsDefined()) {
+    return config;
+  }
+  YamlMap map(root, file, "the configuration");
+  if (auto version = map.node("version")) {
+    if (!version->IsScalar() || version->Scalar() != "1") {
+      config_error(*version, file, "unsupported `version`: this tollgate reads version 1");
+    }
+  }
+  if (auto release = map.node("release")) {
+    read_release(*release, file, config.release);
+  }
+  if (auto approvals = map.node("approvals")) {
+    read_approvals(*approvals, file, config.approvals);
+  }
+  if (auto sandbox = map.node("sandbox")) {
+    read_sandbox(*sandbox, file, config.sandbox);
+  }
+  if (auto rollback = map.node("rollback")) {
+    read_rollback(*rollback, file, config.rollback);
+  }
+  if (auto checks = map.node("checks")) {
+    if (!checks->IsSequence() && !checks->IsNull()) {
+      config_error(*checks, file, "`checks` must be a list (each item `- kind: {options}`)");
+    }
+    std::set<std::string> ids;
+    for (const auto& item : *checks) {
+      CheckSpec spec = read_check(item, file);
+      if (!ids.insert(spec.id).second) {
+        config_error(spec.options["id"].IsDefined() ? spec.options["id"] : YAML::Node(item), file,
+                     fmt::format("duplicate check id `{}` (give each `{}` check its own `id:`)", spec.id, spec.kind));
+      }
+      // Let the check validate its own options now, so every mistake surfaces at load time.
+      checks::create(spec, file);
+      config.checks.push_back(std::move(spec));
+    }
+  }
+  map.finish();
+  return config;
+}
+
+} // namespace
+
+Result<Config> parse_config(std::string_view text, const std::string& file_label)
+{
+  try {
+    const YAML::Node root = YAML::Load(std::string(text));
+    return parse_document(root, file_label);
+  } catch (const ConfigError& error) {
+    return fail(error.what());
+  } catch (const YAML::Exception& error) {
+    if (error.mark.is_null()) {
+      return fail(fmt::format("{}: {}", file_label, error.msg));
+    }
+    return fail(fmt::format("{}:{}:{}: {}", file_label, error.mark.line + 1, error.mark.column + 1, error.msg));
+  } catch (const std::exception& error) {
+    return fail(fmt::format("{}: {}", file_label, error.what()));
+  }
+}
+
+Result<Config> load_config(const std::filesystem::path& path)
+{
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return fail(fmt::format("{}: cannot read the configuration", path.string()));
+  }
+  std::ostringstream content;
+  content << in.rdbuf();
+  std::string label = path.string();
+  std::error_code ec;
+  const auto relative = std::filesystem::relative(path, std::filesystem::current_path(ec), ec);
+  if (!ec && !relative.empty() && relative.string().size() < label.size() && !relative.string().starts_with("..")) {
+    label = relative.string();
+  }
+  auto config = parse_config(content.str(), label);
+  if (config) {
+    config->path = path;
+  }
+  return config;
+}
+
+} // namespace tollgate::core

@@ -1,0 +1,88 @@
+#pragma once
+// `tollgate.yaml` (DESIGN.md §3) as plain structs with defaults. Loading is strict: unknown keys,
+// wrong types, out-of-range values, unknown check kinds and duplicate ids are errors naming
+// `file:line:col`, with a suggestion for misspelt keys.
+
+#include "proc/sandbox.hpp"
+#include "util/expected.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tollgate::core {
+
+inline constexpr const char* k_config_file = "tollgate.yaml";
+
+struct ReleaseConfig {
+  std::string branch = "main";
+  std::string tag_prefix = "v";
+  std::string stable_tag = "stable";
+  std::string changelog = "CHANGELOG.md";
+  std::string signing_key;
+  std::string repository; // identity used in approvals; default: the origin URL
+};
+
+struct ApprovalsConfig {
+  int required = 2;
+  std::string maintainers = "MAINTAINERS.yaml";
+  std::string bind = "commit"; // commit | tree
+  bool exclude_author = true;
+};
+
+struct SandboxConfig {
+  unsigned cpu_sec = 600;
+  unsigned mem_mb = 4096;
+  bool cpu_sec_set = false; // written in the file (then SANDBOX_CPU_SEC may only lower it)
+  bool mem_mb_set = false;
+  double timeout = 3600;    // default wall-clock limit of a check, seconds
+  proc::Network network = proc::Network::none;
+  proc::Backend backend = proc::Backend::automatic;
+};
+
+// Where a value came from, for error messages (1-based; 0 when unknown).
+struct Location {
+  std::string file;
+  int line = 0;
+  int column = 0;
+  std::string str() const; // "tollgate.yaml:12:5" (or just the file)
+};
+
+// One entry of `checks:`; kind-specific options stay as YAML for the check to validate.
+struct CheckSpec {
+  std::string kind;
+  std::string id;
+  std::optional<double> timeout; // seconds
+  std::string when_exists;       // run only when this path exists (relative to the repository root)
+  YAML::Node options;            // the whole mapping, common keys included
+  Location location;
+};
+
+struct RollbackConfig {
+  std::string deploy;
+};
+
+struct Config {
+  int version = 1;
+  ReleaseConfig release;
+  ApprovalsConfig approvals;
+  SandboxConfig sandbox;
+  std::vector<CheckSpec> checks;
+  RollbackConfig rollback;
+  std::filesystem::path path; // the file it was read from (empty for defaults)
+};
+
+// Parses `text` as the content of `file_label` (used in messages).
+Result<Config> parse_config(std::string_view text, const std::string& file_label);
+
+// Reads and parses `path`; the label in messages is `path` relative to the current directory
+// when shorter.
+Result<Config> load_config(const std::filesystem::path& path);
+
+// The built-in check kinds, for suggestions.
+const std::vector<std::string>& known_check_kinds();
+
+} // namespace tollgate::core

@@ -1,0 +1,69 @@
+#pragma once
+// Renderings of a checklist run (DESIGN.md §8): live or plain text, one JSON document, JUnit XML,
+// and GitHub Actions `::error::` annotations.
+
+#include "core/runner.hpp"
+#include "util/term.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <string>
+
+namespace tollgate::core {
+
+struct TextOptions {
+  bool live = false;            // spinner and redraws (a terminal without NO_COLOR)
+  util::Style style;            // colours
+  bool annotations = false;     // GitHub Actions `::error::` lines
+  std::size_t tail_lines = 20;  // of a failing check's log
+};
+
+class TextReporter final : public Reporter {
+public:
+  TextReporter(std::FILE* out, TextOptions options) : m_out(out), m_options(options) {}
+  void begin(const std::vector<std::unique_ptr<Check>>& checks) override;
+  void tick(const std::vector<std::string>& running, double elapsed_of_first) override;
+  void finished(const CheckReport& report) override;
+  void end(const RunReport& report) override;
+
+private:
+  void clear_live_line();
+  std::FILE* m_out;
+  TextOptions m_options;
+  std::size_t m_width = 0;
+  std::size_t m_frame = 0;
+  bool m_live_line = false;
+};
+
+// Collects nothing while running; the caller prints `to_json(report)` at the end.
+// It still emits GitHub annotations (to stderr, since stdout holds only the JSON document).
+class QuietReporter final : public Reporter {
+public:
+  explicit QuietReporter(bool annotations) : m_annotations(annotations) {}
+  void begin(const std::vector<std::unique_ptr<Check>>&) override {}
+  void tick(const std::vector<std::string>&, double) override {}
+  void finished(const CheckReport& report) override;
+  void end(const RunReport&) override {}
+
+private:
+  bool m_annotations;
+};
+
+// The report as one JSON document (`tollgate check --json`).
+nlohmann::json to_json(const RunReport& report);
+nlohmann::json to_json(const CheckReport& check);
+
+// JUnit XML for CI dashboards.
+std::string to_junit(const RunReport& report, std::string_view suite_name = "tollgate");
+
+// Writes `content` to `path` atomically (temporary file + rename); Fatal(environment) on failure.
+void write_file_atomically(const std::filesystem::path& path, std::string_view content);
+
+// `::error title=...::message` for a failed or errored check; "" otherwise.
+std::string github_annotation(const CheckReport& check);
+
+// `path` relative to the current directory when that is shorter.
+std::string display_path(const std::filesystem::path& path);
+
+} // namespace tollgate::core

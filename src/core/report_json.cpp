@@ -1,0 +1,53 @@
+#include "core/report.hpp"
+
+namespace tollgate::core {
+
+nlohmann::json to_json(const CheckReport& check)
+{
+  const auto& result = check.result;
+  nlohmann::json json = {
+      {"id", check.id},
+      {"kind", check.kind},
+      {"status", to_string(result.status)},
+      {"seconds", result.seconds},
+      {"summary", result.summary},
+      {"log", result.log.empty() ? nlohmann::json(nullptr) : nlohmann::json(result.log.string())},
+      {"details", result.details},
+  };
+  if (result.outcome) {
+    const auto& outcome = *result.outcome;
+    json["sandbox"] = {
+        {"ended", outcome.describe()},
+        {"exit_code", outcome.exit_code},
+        {"backend", proc::to_string(outcome.backend)},
+        {"cpu_seconds", outcome.cpu_seconds},
+        {"max_rss_kb", outcome.max_rss_kb},
+    };
+  }
+  return json;
+}
+
+nlohmann::json to_json(const RunReport& report)
+{
+  nlohmann::json checks = nlohmann::json::array();
+  for (const auto& check : report.checks) {
+    checks.push_back(to_json(check));
+  }
+  const int code = report.exit_code();
+  return {
+      {"tollgate", TOLLGATE_VERSION},
+      {"status", code == 0 ? "pass" : code == 1 ? "fail" : "error"},
+      {"exit_code", code},
+      {"run_id", report.run_id},
+      {"log_dir", report.log_dir.string()},
+      {"seconds", report.seconds},
+      {"counts",
+       {{"pass", report.count(Status::pass)},
+        {"fail", report.count(Status::fail)},
+        {"error", report.count(Status::error)},
+        {"skipped", report.count(Status::skipped)}}},
+      {"checks", checks},
+  };
+}
+
+} // namespace tollgate::core

@@ -1,0 +1,126 @@
+#include "core/report.hpp"
+
+#include "util/fatal.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+namespace tollgate::core {
+
+namespace {
+
+std::string xml_escape(std::string_view text)
+{
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+    case '&':
+      out += "&amp;";
+      break;
+    case '<':
+      out += "&lt;";
+      break;
+    case '>':
+      out += "&gt;";
+      break;
+    case '"':
+      out += "&quot;";
+      break;
+    case '\'':
+      out += "&apos;";
+      break;
+    default:
+      // XML 1.0 forbids most control characters, which test output sometimes carries.
+      if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t' && c != '\r') {
+        out += "?";
+      } else {
+        out.push_back(c);
+      }
+    }
+  }
+  return out;
+}
+
+std::string read_log(const std::filesystem::path& path)
+{
+  constexpr std::streamoff k_max = 256 * 1024;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return "";
+  }
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in.tellg();
+  in.seekg(std::max<std::streamoff>(0, size - k_max));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+} // namespace
+
+std::string to_junit(const RunReport& report, std::string_view suite_name)
+{
+  std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  xml += fmt::format("<testsuites name=\"{0}\" tests=\"{1}\" failures=\"{2}\" errors=\"{3}\" skipped=\"{4}\" "
+                     "time=\"{5:.3f}\">\n",
+                     xml_escape(suite_name), report.checks.size(), report.count(Status::fail),
+                     report.count(Status::error), report.count(Status::skipped), report.seconds);
+  xml += fmt::format("  <testsuite name=\"{0}\" tests=\"{1}\" failures=\"{2}\" errors=\"{3}\" skipped=\"{4}\" "
+                     "time=\"{5:.3f}\">\n",
+                     xml_escape(suite_name), report.checks.size(), report.count(Status::fail),
+                     report.count(Status::error), report.count(Status::skipped), report.seconds);
+  for (const auto& check : report.checks) {
+    const auto& result = check.result;
+    xml += fmt::format("    <testcase name=\"{}\" classname=\"{}.{}\" time=\"{:.3f}\">\n", xml_escape(check.id),
+                       xml_escape(suite_name), xml_escape(check.kind), result.seconds);
+    const std::string summary = xml_escape(result.summary);
+    switch (result.status) {
+    case Status::pass:
+      break;
+    case Status::skipped:
+      xml += fmt::format("      <skipped message=\"{}\"/>\n", summary);
+      break;
+    case Status::fail:
+    case Status::error: {
+      const char* element = result.status == Status::fail ? "failure" : "error";
+      xml += fmt::format("      <{0} message=\"{1}\">{2}</{0}>\n", element, summary,
+                         xml_escape(result.log.empty() ? result.summary : read_log(result.log)));
+      break;
+    }
+    }
+    if (!result.log.empty()) {
+      xml += fmt::format("      <system-out>{}</system-out>\n", xml_escape(result.log.string()));
+    }
+    xml += "    </testcase>\n";
+  }
+  xml += "  </testsuite>\n</testsuites>\n";
+  return xml;
+}
+
+void write_file_atomically(const std::filesystem::path& path, std::string_view content)
+{
+  const std::filesystem::path temporary = path.string() + fmt::format(".tmp-{}", ::getpid());
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    out.write(content.data(), static_cast<std::streamsize>(content.size()));
+    out.flush();
+    if (!out) {
+      std::error_code ignored;
+      std::filesystem::remove(temporary, ignored);
+      environment_error(fmt::format("cannot write {}", path.string()));
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(temporary, path, ec);
+  if (ec) {
+    std::filesystem::remove(temporary, ec);
+    environment_error(fmt::format("cannot write {}: {}", path.string(), ec.message()));
+  }
+}
+
+} // namespace tollgate::core

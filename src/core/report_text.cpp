@@ -1,0 +1,190 @@
+#include "core/report.hpp"
+
+#include "util/strings.hpp"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace tollgate::core {
+
+namespace {
+
+constexpr std::string_view k_spinner[] = {"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"};
+
+std::string read_tail(const std::filesystem::path& path, std::size_t lines)
+{
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return "";
+  }
+  // Only the end of a large log matters.
+  constexpr std::streamoff k_max_tail_bytes = 64 * 1024;
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in.tellg();
+  in.seekg(std::max<std::streamoff>(0, size - k_max_tail_bytes));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return util::tail_lines(text.str(), lines);
+}
+
+std::string escape_annotation(std::string_view text, bool property)
+{
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+    case '%':
+      out += "%25";
+      break;
+    case '\r':
+      out += "%0D";
+      break;
+    case '\n':
+      out += "%0A";
+      break;
+    case ':':
+      out += property ? "%3A" : ":";
+      break;
+    case ',':
+      out += property ? "%2C" : ",";
+      break;
+    default:
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+} // namespace
+
+std::string display_path(const std::filesystem::path& path)
+{
+  if (path.empty()) {
+    return "";
+  }
+  std::error_code ec;
+  const auto relative = std::filesystem::relative(path, std::filesystem::current_path(ec), ec);
+  if (!ec && !relative.empty() && relative.string().size() < path.string().size()) {
+    return relative.string();
+  }
+  return path.string();
+}
+
+std::string github_annotation(const CheckReport& check)
+{
+  if (check.result.status != Status::fail && check.result.status != Status::error) {
+    return "";
+  }
+  return fmt::format("::error title={}::{} {}: {}\n", escape_annotation("tollgate " + check.id, true), check.id,
+                     check.result.status == Status::fail ? "failed" : "could not run",
+                     escape_annotation(check.result.summary, false));
+}
+
+void TextReporter::begin(const std::vector<std::unique_ptr<Check>>& checks)
+{
+  for (const auto& check : checks) {
+    m_width = std::max(m_width, check->id().size());
+  }
+}
+
+void TextReporter::clear_live_line()
+{
+  if (m_live_line) {
+    std::fputs("\r\x1b[2K", m_out);
+    m_live_line = false;
+  }
+}
+
+void TextReporter::tick(const std::vector<std::string>& running, double elapsed_of_first)
+{
+  if (!m_options.live || running.empty()) {
+    return;
+  }
+  const auto frame = k_spinner[m_frame++ % std::size(k_spinner)];
+  std::string more;
+  if (running.size() > 1) {
+    more = fmt::format("  (+{} running: {})", running.size() - 1,
+                       fmt::join(running.begin() + 1, running.end(), ", "));
+  }
+  clear_live_line();
+  fmt::print(m_out, "{} {:<{}}  {}{}", m_options.style.yellow(frame), running.front(), m_width,
+             m_options.style.dim(util::format_seconds(elapsed_of_first)), m_options.style.dim(more));
+  std::fflush(m_out);
+  m_live_line = true;
+}
+
+void TextReporter::finished(const CheckReport& report)
+{
+  clear_live_line();
+  const auto& result = report.result;
+  const auto& style = m_options.style;
+  std::string mark;
+  if (m_options.live) {
+    switch (result.status) {
+    case Status::pass:
+      mark = style.green("✔");
+      break;
+    case Status::fail:
+      mark = style.red("✘");
+      break;
+    case Status::error:
+      mark = style.red("!");
+      break;
+    case Status::skipped:
+      mark = style.dim("○");
+      break;
+    }
+  } else {
+    mark = fmt::format("{:<5}", to_string(result.status));
+  }
+  const std::string time = result.status == Status::skipped ? "" : util::format_seconds(result.seconds);
+  fmt::print(m_out, "{} {:<{}}  {:>6}  {}\n", mark, report.id, m_width, time, result.summary);
+  if (result.status == Status::fail || result.status == Status::error) {
+    if (!result.log.empty()) {
+      const std::string tail = read_tail(result.log, m_options.tail_lines);
+      if (!tail.empty()) {
+        for (const auto& line : util::split_lines(tail)) {
+          fmt::print(m_out, "    {} {}\n", style.dim("│"), line);
+        }
+      }
+      fmt::print(m_out, "    {}\n", style.dim("log: " + display_path(result.log)));
+    }
+    if (m_options.annotations) {
+      std::fputs(github_annotation(report).c_str(), m_out);
+    }
+  }
+  std::fflush(m_out);
+}
+
+void TextReporter::end(const RunReport& report)
+{
+  clear_live_line();
+  std::vector<std::string> parts;
+  const auto add = [&](Status status, std::string_view word) {
+    if (const int n = report.count(status); n > 0) {
+      parts.push_back(fmt::format("{} {}", n, word));
+    }
+  };
+  add(Status::pass, "passed");
+  add(Status::fail, "failed");
+  add(Status::error, "could not run");
+  add(Status::skipped, "skipped");
+  if (parts.empty()) {
+    parts.emplace_back("no checks");
+  }
+  const std::string verdict = report.exit_code() == 0 ? m_options.style.green("checklist passed")
+                                                       : m_options.style.red("checklist failed");
+  fmt::print(m_out, "{}: {} in {}\n", verdict, fmt::join(parts, ", "), util::format_seconds(report.seconds));
+  fmt::print(m_out, "{}\n", m_options.style.dim("logs: " + display_path(report.log_dir)));
+  std::fflush(m_out);
+}
+
+void QuietReporter::finished(const CheckReport& report)
+{
+  if (m_annotations) {
+    std::fputs(github_annotation(report).c_str(), stderr);
+  }
+}
+
+} // namespace tollgate::core

@@ -1,0 +1,255 @@
+#include "core/runner.hpp"
+
+#include "checks/registry.hpp"
+#include "core/yaml_reader.hpp"
+#include "util/fatal.hpp"
+#include "util/strings.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+namespace tollgate::core {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start)
+{
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+CheckResult skipped(std::string why)
+{
+  CheckResult result;
+  result.status = Status::skipped;
+  result.summary = std::move(why);
+  return result;
+}
+
+bool contains(const std::vector<std::string>& ids, const std::string& id)
+{
+  return std::find(ids.begin(), ids.end(), id) != ids.end();
+}
+
+// Runs one check, turning any escaping exception into an error result (a check must never abort the run).
+CheckResult run_one(Check& check, const Context& context)
+{
+  const auto start = Clock::now();
+  CheckResult result;
+  try {
+    result = check.run(context);
+  } catch (const std::exception& error) {
+    result.status = Status::error;
+    result.summary = fmt::format("internal error: {}", error.what());
+  }
+  if (result.seconds <= 0) {
+    result.seconds = seconds_since(start);
+  }
+  return result;
+}
+
+} // namespace
+
+int RunReport::count(Status status) const
+{
+  return static_cast<int>(std::count_if(checks.begin(), checks.end(),
+                                        [&](const CheckReport& check) { return check.result.status == status; }));
+}
+
+int RunReport::exit_code() const
+{
+  if (count(Status::fail) > 0) {
+    return 1;
+  }
+  if (count(Status::error) > 0) {
+    return 3;
+  }
+  return 0;
+}
+
+std::atomic<bool>& interrupted()
+{
+  static std::atomic<bool> flag{false};
+  return flag;
+}
+
+std::vector<std::unique_ptr<Check>> build_checklist(const Config& config)
+{
+  std::vector<std::unique_ptr<Check>> checks;
+  const std::string file = config.path.empty() ? std::string(k_config_file) : config.path.filename().string();
+  for (const auto& spec : config.checks) {
+    try {
+      checks.push_back(checks::create(spec, file));
+    } catch (const ConfigError& error) {
+      usage_error(error.what());
+    }
+  }
+  return checks;
+}
+
+void validate_selection(const std::vector<std::unique_ptr<Check>>& checks, const RunOptions& options)
+{
+  std::vector<std::string> ids;
+  for (const auto& check : checks) {
+    ids.push_back(check->id());
+  }
+  for (const auto* list : {&options.only, &options.skip}) {
+    for (const auto& id : *list) {
+      if (!contains(ids, id)) {
+        usage_error(fmt::format("no check with id `{}`{} (checks: {})", id, util::did_you_mean(id, ids),
+                                fmt::join(ids, ", ")));
+      }
+    }
+  }
+}
+
+RunReport run_checklist(std::vector<std::unique_ptr<Check>>& checks, const Context& context, const RunOptions& options,
+                        Reporter& reporter)
+{
+  const auto run_start = Clock::now();
+  const std::size_t n = checks.size();
+  const unsigned jobs = std::max(1u, options.jobs);
+
+  RunReport report;
+  report.log_dir = context.log_dir;
+  report.checks.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    report.checks[i].id = checks[i]->id();
+    report.checks[i].kind = checks[i]->spec().kind;
+  }
+
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::vector<std::optional<CheckResult>> results(n);
+  std::vector<std::optional<Clock::time_point>> started(n);
+  std::deque<std::atomic<bool>> cancel(n);
+  std::vector<std::thread> workers;
+  std::size_t running = 0;
+  bool running_exclusive = false;
+  std::optional<std::size_t> first_failure; // lowest index that failed (fail-fast)
+
+  reporter.begin(checks);
+
+  const auto decide_skip = [&](std::size_t i) -> std::optional<std::string> {
+    const Check& check = *checks[i];
+    if (!options.only.empty() && !contains(options.only, check.id())) {
+      return std::string("not selected (--only)");
+    }
+    if (contains(options.skip, check.id())) {
+      return std::string("skipped (--skip)");
+    }
+    if (interrupted().load()) {
+      return std::string("not run: interrupted");
+    }
+    if (first_failure && *first_failure < i) {
+      return fmt::format("not run: `{}` failed (use --keep-going to run every check)",
+                         checks[*first_failure]->id());
+    }
+    if (!check.spec().when_exists.empty()) {
+      std::error_code ec;
+      if (!std::filesystem::exists(context.root / check.spec().when_exists, ec)) {
+        return fmt::format("{} does not exist", check.spec().when_exists);
+      }
+    }
+    return std::nullopt;
+  };
+
+  std::size_t next_to_start = 0;
+  std::size_t next_to_report = 0;
+  std::unique_lock lock(mutex);
+  while (next_to_report < n) {
+    // Start what may start: in declared order, up to `jobs`, exclusive checks alone.
+    while (next_to_start < n) {
+      const std::size_t i = next_to_start;
+      if (auto why = decide_skip(i)) {
+        results[i] = skipped(std::move(*why));
+        ++next_to_start;
+        continue;
+      }
+      const bool concurrent = jobs > 1 && checks[i]->concurrent();
+      const bool can_start = running == 0 || (concurrent && !running_exclusive && running < jobs);
+      if (!can_start) {
+        break;
+      }
+      ++running;
+      running_exclusive = !concurrent;
+      started[i] = Clock::now();
+      ++next_to_start;
+      Context check_context = context;
+      check_context.cancel = &cancel[i];
+      workers.emplace_back([&, i, check_context] {
+        CheckResult result = run_one(*checks[i], check_context);
+        const std::lock_guard guard(mutex);
+        results[i] = std::move(result);
+        --running;
+        if (running == 0) {
+          running_exclusive = false;
+        }
+        const Status status = results[i]->status;
+        if (!options.keep_going && (status == Status::fail || status == Status::error) &&
+            (!first_failure || i < *first_failure)) {
+          first_failure = i;
+          for (std::size_t later = i + 1; later < n; ++later) {
+            cancel[later] = true;
+          }
+        }
+        changed.notify_all();
+      });
+    }
+
+    // Report, in declared order, whatever has finished.
+    while (next_to_report < n && results[next_to_report]) {
+      CheckReport& entry = report.checks[next_to_report];
+      entry.result = std::move(*results[next_to_report]);
+      if (first_failure && *first_failure < next_to_report && entry.result.outcome &&
+          entry.result.outcome->ended == proc::Ended::cancelled) {
+        entry.result.status = Status::skipped;
+        entry.result.summary = fmt::format("cancelled: `{}` failed", checks[*first_failure]->id());
+      }
+      lock.unlock();
+      reporter.finished(entry);
+      lock.lock();
+      ++next_to_report;
+    }
+    if (next_to_report >= n) {
+      break;
+    }
+    if (interrupted().load()) {
+      for (auto& flag : cancel) {
+        flag = true;
+      }
+    }
+    changed.wait_for(lock, std::chrono::milliseconds(100));
+    std::vector<std::string> now_running;
+    double elapsed = 0;
+    for (std::size_t i = next_to_report; i < n; ++i) {
+      if (started[i] && !results[i]) {
+        if (now_running.empty()) {
+          elapsed = seconds_since(*started[i]);
+        }
+        now_running.push_back(checks[i]->id());
+      }
+    }
+    if (!now_running.empty()) {
+      lock.unlock();
+      reporter.tick(now_running, elapsed);
+      lock.lock();
+    }
+  }
+  lock.unlock();
+  for (auto& worker : workers) {
+    worker.join();
+  }
+  report.seconds = seconds_since(run_start);
+  reporter.end(report);
+  return report;
+}
+
+} // namespace tollgate::core

@@ -1,0 +1,63 @@
+#pragma once
+// The checklist runner: runs checks in declared order, fail-fast unless `keep_going`, with up to
+// `jobs` concurrent checks (only checks that say they are concurrent-safe overlap), and reports
+// every result in declared order.
+
+#include "core/check.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace tollgate::core {
+
+struct RunOptions {
+  bool keep_going = false;
+  std::vector<std::string> only; // run just these ids (others are skipped)
+  std::vector<std::string> skip; // skip these ids
+  unsigned jobs = 1;
+};
+
+struct CheckReport {
+  std::string id;
+  std::string kind;
+  CheckResult result;
+};
+
+struct RunReport {
+  std::string run_id;
+  std::filesystem::path log_dir;
+  std::vector<CheckReport> checks;
+  double seconds = 0;
+  // 0 when everything passed or was skipped, 1 when a check failed, 3 when one could not run.
+  int exit_code() const;
+  int count(Status status) const;
+};
+
+// Receives progress; called from the thread that called run_checklist.
+class Reporter {
+public:
+  virtual ~Reporter() = default;
+  virtual void begin(const std::vector<std::unique_ptr<Check>>& checks) = 0;
+  // Called about every 100 ms while checks run; `running` lists the ids in declared order.
+  virtual void tick(const std::vector<std::string>& running, double elapsed_of_first) = 0;
+  // Called once per check, in declared order.
+  virtual void finished(const CheckReport& report) = 0;
+  virtual void end(const RunReport& report) = 0;
+};
+
+// Builds the checks of `config`, in order.
+std::vector<std::unique_ptr<Check>> build_checklist(const Config& config);
+
+// Validates `--only`/`--skip` ids against the checklist; Fatal(usage) with a suggestion otherwise.
+void validate_selection(const std::vector<std::unique_ptr<Check>>& checks, const RunOptions& options);
+
+// Set from a signal handler: stop starting checks and cancel the running ones.
+std::atomic<bool>& interrupted();
+
+RunReport run_checklist(std::vector<std::unique_ptr<Check>>& checks, const Context& context, const RunOptions& options,
+                        Reporter& reporter);
+
+} // namespace tollgate::core

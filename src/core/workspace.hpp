@@ -1,0 +1,34 @@
+#pragma once
+// The repository tollgate works on: its root, its git directory, its configuration, the
+// effective sandbox limits, and the per-run log directory under `.git/tollgate/logs/`.
+
+#include "core/config.hpp"
+#include "git/repository.hpp"
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace tollgate::core {
+
+struct Workspace {
+  std::filesystem::path root;
+  std::filesystem::path git_dir;
+  std::filesystem::path config_path;
+};
+
+// Finds the repository containing the current directory; Fatal(environment) outside one.
+Workspace find_workspace();
+
+// Loads `<root>/tollgate.yaml`; Fatal(usage) when it is missing or invalid.
+Config load_workspace_config(const Workspace& workspace);
+
+// The sandbox limits checks run under: `tollgate.yaml`'s `sandbox`, where SANDBOX_CPU_SEC and
+// SANDBOX_MEM_MB from the environment apply when the file leaves them unset and may only lower
+// them when it sets them. Fatal(usage) for a malformed environment value.
+proc::Limits effective_limits(const SandboxConfig& sandbox);
+
+// Creates `.git/tollgate/logs/<run-id>/` and prunes all but the newest `keep` runs.
+std::filesystem::path create_run_dir(const Workspace& workspace, std::string& run_id, std::size_t keep = 20);
+
+} // namespace tollgate::core

@@ -1,0 +1,47 @@
+#pragma once
+// RAII over libgit2's repository handle. Knows nothing of tollgate.
+
+#include "util/expected.hpp"
+
+#include <git2.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+namespace tollgate::git {
+
+// One per process, before any other libgit2 call (git_libgit2_init / shutdown).
+class Library {
+public:
+  Library();
+  ~Library();
+  Library(const Library&) = delete;
+  Library& operator=(const Library&) = delete;
+};
+
+// The message of libgit2's last error, prefixed by `what`.
+std::string last_error(std::string_view what);
+
+class Repository {
+public:
+  // Finds the repository containing `path` (like git does from a subdirectory).
+  static Result<Repository> discover(const std::filesystem::path& path);
+  static Result<Repository> open(const std::filesystem::path& path);
+
+  git_repository* get() const { return m_repo.get(); }
+  std::filesystem::path work_dir() const; // empty for a bare repository
+  std::filesystem::path git_dir() const;
+
+private:
+  struct Free {
+    void operator()(git_repository* repo) const { git_repository_free(repo); }
+  };
+  explicit Repository(git_repository* repo) : m_repo(repo) {}
+  std::unique_ptr<git_repository, Free> m_repo;
+};
+
+// "1.5.1"
+std::string libgit2_version();
+
+} // namespace tollgate::git

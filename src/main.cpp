@@ -1,0 +1,154 @@
+// tollgate: release governance and promotion. The table below is the list of subcommands;
+// each lives in src/cli/<name>.cpp.
+
+#include "cli/common.hpp"
+#include "git/repository.hpp"
+#include "util/fatal.hpp"
+#include "util/strings.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+
+namespace {
+
+using tollgate::cli::Command;
+
+const std::array k_commands = {
+    Command{"init", "Write a commented tollgate.yaml adapted to this repository", tollgate::cli::setup_init},
+    Command{"check", "Run the ordered checklist on the work tree", tollgate::cli::setup_check},
+    Command{"sandbox", "Run one command under the sandbox limits: tollgate sandbox -- CMD ...",
+            tollgate::cli::setup_sandbox},
+    Command{"doctor", "Show what is installed, which sandbox backend works, and whether the config is valid",
+            tollgate::cli::setup_doctor},
+};
+
+std::vector<std::string> command_names()
+{
+  std::vector<std::string> names;
+  for (const auto& command : k_commands) {
+    names.emplace_back(command.name);
+  }
+  return names;
+}
+
+// The first word that is not an option (or an option's value) must name a subcommand.
+void reject_unknown_command(int argc, char** argv)
+{
+  const auto names = command_names();
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view word = argv[i];
+    if (word == "--") {
+      return;
+    }
+    if (word == "-C") {
+      ++i; // its value
+      continue;
+    }
+    if (word.starts_with("-")) {
+      continue;
+    }
+    if (std::find(names.begin(), names.end(), word) == names.end()) {
+      const std::string hint = tollgate::util::did_you_mean(word, names);
+      tollgate::usage_error(fmt::format("unknown command `{}`{}{}", word, hint,
+                                        hint.empty() ? fmt::format(" (commands: {})", fmt::join(names, ", ")) : ""));
+    }
+    return;
+  }
+}
+
+std::vector<std::string> option_names(const CLI::App& app)
+{
+  std::vector<std::string> names;
+  for (const CLI::App* level = &app; level != nullptr; level = level->get_parent()) {
+    for (const CLI::Option* option : level->get_options()) {
+      for (const auto& name : option->get_lnames()) {
+        names.push_back("--" + name);
+      }
+      for (const auto& name : option->get_snames()) {
+        names.push_back("-" + name);
+      }
+    }
+  }
+  return names;
+}
+
+// Unknown options and stray arguments left over by CLI11, reported with a suggestion.
+void reject_extras(const CLI::App& sub)
+{
+  const auto extras = sub.remaining();
+  if (extras.empty()) {
+    return;
+  }
+  const std::string& first = extras.front();
+  if (first.starts_with("-")) {
+    const std::string name = first.substr(0, first.find('='));
+    tollgate::usage_error(fmt::format("unknown option `{}` for `tollgate {}`{}", name, sub.get_name(),
+                                      tollgate::util::did_you_mean(name, option_names(sub))));
+  }
+  tollgate::usage_error(fmt::format("unexpected argument `{}` for `tollgate {}`", first, sub.get_name()));
+}
+
+int run(int argc, char** argv)
+{
+  CLI::App app("tollgate: the release gate nobody can talk past", "tollgate");
+  app.set_version_flag("--version,-V", std::string("tollgate ") + TOLLGATE_VERSION);
+  app.require_subcommand(1);
+  app.fallthrough();
+
+  tollgate::cli::Globals globals;
+  app.add_option("-C", globals.directory, "Run as if started in DIR")->type_name("DIR");
+  app.add_flag("--json", globals.json, "Print one JSON document on stdout");
+  app.add_flag("--no-color", globals.no_color, "No colours or live redraws (NO_COLOR works too)");
+
+  std::map<std::string, std::function<int()>, std::less<>> runners;
+  for (const auto& command : k_commands) {
+    CLI::App* sub = app.add_subcommand(std::string(command.name), std::string(command.summary));
+    sub->allow_extras();
+    runners[std::string(command.name)] = command.setup(*sub, globals);
+  }
+
+  try {
+    reject_unknown_command(argc, argv);
+    app.parse(argc, argv);
+  } catch (const CLI::Success& success) {
+    return app.exit(success);
+  } catch (const CLI::ParseError& error) {
+    const std::string message = error.what();
+    throw tollgate::Fatal(tollgate::exit_code::k_usage, message + " (see `tollgate --help`)");
+  }
+
+  for (const CLI::App* sub : app.get_subcommands()) {
+    reject_extras(*sub);
+    if (!globals.directory.empty()) {
+      std::error_code ec;
+      std::filesystem::current_path(globals.directory, ec);
+      if (ec) {
+        tollgate::usage_error(fmt::format("-C {}: {}", globals.directory, ec.message()));
+      }
+    }
+    return runners.at(sub->get_name())();
+  }
+  return tollgate::exit_code::k_usage;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+  const tollgate::git::Library git_library;
+  try {
+    return run(argc, argv);
+  } catch (const tollgate::Fatal& error) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "tollgate: error: %s\n", error.what());
+    return error.exit_code();
+  } catch (const std::exception& error) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "tollgate: error: %s\n", error.what());
+    return tollgate::exit_code::k_environment;
+  }
+}

@@ -1,0 +1,199 @@
+#include "util/strings.hpp"
+
+#include <algorithm>
+#include <numeric>
+
+namespace tollgate::util {
+
+std::size_t edit_distance(std::string_view a, std::string_view b)
+{
+  std::vector<std::size_t> row(b.size() + 1);
+  std::iota(row.begin(), row.end(), std::size_t{0});
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + cost});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+std::optional<std::string> closest_match(std::string_view word, std::span<const std::string> candidates)
+{
+  std::optional<std::string> best;
+  std::size_t best_distance = 0;
+  for (const auto& candidate : candidates) {
+    const std::size_t d = edit_distance(word, candidate);
+    if (!best || d < best_distance) {
+      best = candidate;
+      best_distance = d;
+    }
+  }
+  // Allow roughly one typo per three characters, at least one and at most three.
+  const std::size_t allowed = std::clamp<std::size_t>(word.size() / 3, 1, 3);
+  if (best && best_distance <= allowed && best_distance < word.size()) {
+    return best;
+  }
+  return std::nullopt;
+}
+
+std::string did_you_mean(std::string_view word, std::span<const std::string> candidates)
+{
+  if (auto match = closest_match(word, candidates)) {
+    return ", did you mean `" + *match + "`?";
+  }
+  return "";
+}
+
+std::string_view trim(std::string_view s)
+{
+  const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; };
+  while (!s.empty() && is_space(s.front())) {
+    s.remove_prefix(1);
+  }
+  while (!s.empty() && is_space(s.back())) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+std::vector<std::string> split_lines(std::string_view text)
+{
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) {
+      end = text.size();
+    }
+    std::string_view line = text.substr(start, end - start);
+    if (!line.empty() && line.back() == '\r') {
+      line.remove_suffix(1);
+    }
+    lines.emplace_back(line);
+    start = end + 1;
+  }
+  return lines;
+}
+
+bool starts_with(std::string_view s, std::string_view prefix) { return s.starts_with(prefix); }
+
+std::optional<std::vector<std::string>> split_simple_command(std::string_view line)
+{
+  std::vector<std::string> words;
+  std::string word;
+  bool in_word = false;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (c == ' ' || c == '\t') {
+      if (in_word) {
+        words.push_back(std::move(word));
+        word.clear();
+        in_word = false;
+      }
+      continue;
+    }
+    if (c == '\'') {
+      const std::size_t close = line.find('\'', i + 1);
+      if (close == std::string_view::npos) {
+        return std::nullopt;
+      }
+      word.append(line.substr(i + 1, close - i - 1));
+      i = close;
+      in_word = true;
+      continue;
+    }
+    if (c == '"') {
+      std::size_t j = i + 1;
+      for (; j < line.size() && line[j] != '"'; ++j) {
+        if (line[j] == '$' || line[j] == '`') {
+          return std::nullopt;
+        }
+        if (line[j] == '\\' && j + 1 < line.size() && std::string_view("\"\\$`").find(line[j + 1]) != std::string_view::npos) {
+          ++j;
+        }
+        word.push_back(line[j]);
+      }
+      if (j >= line.size()) {
+        return std::nullopt;
+      }
+      i = j;
+      in_word = true;
+      continue;
+    }
+    if (c == '\\') {
+      if (i + 1 >= line.size() || line[i + 1] == '\n') {
+        return std::nullopt;
+      }
+      word.push_back(line[++i]);
+      in_word = true;
+      continue;
+    }
+    if (std::string_view("|&;<>()$`*?[]{}~#!\n=").find(c) != std::string_view::npos) {
+      // `=` matters only in a leading assignment (`FOO=1 cmd`); inside later words it is literal.
+      if (c == '=' && (!words.empty() || !in_word)) {
+        word.push_back(c);
+        in_word = true;
+        continue;
+      }
+      if ((c == '#' || c == '~') && in_word) {
+        word.push_back(c);
+        continue;
+      }
+      return std::nullopt;
+    }
+    word.push_back(c);
+    in_word = true;
+  }
+  if (in_word) {
+    words.push_back(std::move(word));
+  }
+  if (words.empty()) {
+    return std::nullopt;
+  }
+  return words;
+}
+
+std::string shell_quote(std::string_view word)
+{
+  if (!word.empty() && word.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./=:,+@%") ==
+                           std::string_view::npos) {
+    return std::string(word);
+  }
+  std::string quoted = "'";
+  for (char c : word) {
+    if (c == '\'') {
+      quoted += "'\\''";
+    } else {
+      quoted.push_back(c);
+    }
+  }
+  quoted += "'";
+  return quoted;
+}
+
+std::string tail_lines(std::string_view text, std::size_t n)
+{
+  if (n == 0) {
+    return "";
+  }
+  std::size_t end = text.size();
+  if (end > 0 && text[end - 1] == '\n') {
+    --end;
+  }
+  std::size_t pos = end;
+  std::size_t count = 0;
+  while (pos > 0) {
+    if (text[pos - 1] == '\n' && ++count == n) {
+      break;
+    }
+    --pos;
+  }
+  return std::string(text.substr(pos, end - pos));
+}
+
+} // namespace tollgate::util

@@ -1,0 +1,35 @@
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tollgate::util {
+
+// Levenshtein distance (insert, delete, substitute each cost 1).
+std::size_t edit_distance(std::string_view a, std::string_view b);
+
+// The candidate closest to `word` if it is close enough to be a plausible typo.
+std::optional<std::string> closest_match(std::string_view word, std::span<const std::string> candidates);
+
+// ", did you mean `x`?" or "" when nothing is close.
+std::string did_you_mean(std::string_view word, std::span<const std::string> candidates);
+
+std::string_view trim(std::string_view s);
+std::vector<std::string> split_lines(std::string_view text);
+bool starts_with(std::string_view s, std::string_view prefix);
+
+// Splits a command line into words the way a POSIX shell would for simple commands
+// (quotes and backslashes); returns nullopt when it needs a real shell
+// (pipes, redirections, variables, globs, `;`, `&&` ...).
+std::optional<std::vector<std::string>> split_simple_command(std::string_view line);
+
+// Quotes `word` for display in a shell command line.
+std::string shell_quote(std::string_view word);
+
+// The last `n` lines of `text`.
+std::string tail_lines(std::string_view text, std::size_t n);
+
+} // namespace tollgate::util
