@@ -77,9 +77,13 @@ std::vector<std::string> option_names(const CLI::App& app)
 }
 
 // Unknown options and stray arguments left over by CLI11, reported with a suggestion.
-void reject_extras(const CLI::App& sub)
+void reject_extras(const CLI::App& sub, std::vector<std::string> extras)
 {
-  const auto extras = sub.remaining();
+  if (sub.get_prefix_command()) {
+    return; // the trailing arguments are the subcommand's own (tollgate sandbox -- CMD ...)
+  }
+  const auto own = sub.remaining();
+  extras.insert(extras.begin(), own.begin(), own.end());
   if (extras.empty()) {
     return;
   }
@@ -98,6 +102,7 @@ int run(int argc, char** argv)
   app.set_version_flag("--version,-V", std::string("tollgate ") + TOLLGATE_VERSION);
   app.require_subcommand(1);
   app.fallthrough();
+  app.allow_extras(); // unknown options are reported by reject_extras, with a suggestion
 
   tollgate::cli::Globals globals;
   app.add_option("-C", globals.directory, "Run as if started in DIR")->type_name("DIR");
@@ -122,7 +127,7 @@ int run(int argc, char** argv)
   }
 
   for (const CLI::App* sub : app.get_subcommands()) {
-    reject_extras(*sub);
+    reject_extras(*sub, app.remaining());
     if (!globals.directory.empty()) {
       std::error_code ec;
       std::filesystem::current_path(globals.directory, ec);

@@ -116,9 +116,19 @@ std::function<int()> setup_sandbox(CLI::App& app, const Globals& globals)
   app.add_option("--network", options->network, "none (default) or allow")->check(CLI::IsMember({"none", "allow"}));
   app.add_option("--backend", options->backend, "Network isolation: auto, firejail, bwrap or unshare")
       ->check(CLI::IsMember({"auto", "firejail", "bwrap", "unshare"}));
-  app.add_option("command", options->command, "The command and its arguments (after --)")->required(false);
-  app.positionals_at_end();
-  return [options, &globals] { return run_sandbox(*options, globals); };
+  // Everything after `--` (or after the first non-option) is the command, untouched.
+  app.prefix_command();
+  app.allow_extras();
+  return [options, &globals, &app] {
+    // CLI11 hands the words after `--` to the parent app (fallthrough); either place holds them.
+    options->command = app.remaining();
+    const auto from_parent = app.get_parent()->remaining();
+    options->command.insert(options->command.end(), from_parent.begin(), from_parent.end());
+    if (!options->command.empty() && options->command.front() == "--") {
+      options->command.erase(options->command.begin());
+    }
+    return run_sandbox(*options, globals);
+  };
 }
 
 } // namespace tollgate::cli
