@@ -87,7 +87,7 @@ std::vector<Finding> examine()
   if (!repo) {
     findings.push_back({"repository", Level::warn, repo.error().message});
   } else {
-    findings.push_back({"repository", Level::ok, repo->work_dir().string()});
+    findings.push_back({"repository", Level::ok, repo->work_dir().parent_path().string()});
     const auto path = repo->work_dir() / core::k_config_file;
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) {
