@@ -1,0 +1,482 @@
+// The per-command supervisor (see supervisor.hpp). It runs in a process forked from a multithreaded
+// parent, so it only makes async-signal-safe system calls on memory prepared before the fork: no
+// allocation, no stdio, no C++ library calls that might allocate or lock.
+#include "proc/supervisor.hpp"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstddef>
+#include <initializer_list>
+
+namespace tollgate::proc::detail {
+
+namespace {
+
+constexpr std::int64_t k_ns_per_s = 1'000'000'000;
+constexpr std::int64_t k_ns_per_ms = 1'000'000;
+// How often the tree is rescanned while it is being killed: orphans reparented to the supervisor
+// from deeper in the tree send no SIGCHLD.
+constexpr std::int64_t k_rescan_ns = 10 * k_ns_per_ms;
+// How long SIGKILL is retried before the supervisor gives up on a process that will not die
+// (uninterruptible sleep); it then reports what it has rather than hang.
+constexpr std::int64_t k_kill_patience_ns = 10 * k_ns_per_s;
+constexpr int k_child_failed = 127;
+
+// What the command child reports through its close-on-exec error pipe when it cannot exec.
+struct ChildError {
+  Stage stage = Stage::started;
+  int error = 0;
+};
+
+std::int64_t now_ns() noexcept
+{
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return std::int64_t{ts.tv_sec} * k_ns_per_s + ts.tv_nsec;
+}
+
+timespec to_timespec(std::int64_t ns) noexcept
+{
+  timespec ts{};
+  ts.tv_sec = static_cast<time_t>(ns / k_ns_per_s);
+  ts.tv_nsec = static_cast<long>(ns % k_ns_per_s);
+  return ts;
+}
+
+std::int64_t cpu_us(const rusage& usage) noexcept
+{
+  return (std::int64_t{usage.ru_utime.tv_sec} + std::int64_t{usage.ru_stime.tv_sec}) * 1'000'000 +
+         usage.ru_utime.tv_usec + usage.ru_stime.tv_usec;
+}
+
+void write_all(int fd, const void* data, std::size_t size) noexcept
+{
+  const auto* bytes = static_cast<const char*>(data);
+  while (size > 0) {
+    const ssize_t written = write(fd, bytes, size);
+    if (written < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      return;
+    }
+    bytes += written;
+    size -= static_cast<std::size_t>(written);
+  }
+}
+
+// Reads exactly `size` bytes unless EOF comes first; returns how many were read.
+std::size_t read_all(int fd, void* data, std::size_t size) noexcept
+{
+  auto* bytes = static_cast<char*>(data);
+  std::size_t got = 0;
+  while (got < size) {
+    const ssize_t n = read(fd, bytes + got, size - got);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n <= 0) {
+      break;
+    }
+    got += static_cast<std::size_t>(n);
+  }
+  return got;
+}
+
+// Closes every descriptor inherited from the parent except 0-2 and the (up to three) in `keep`:
+// other threads' report pipes must not stay open in this supervisor.
+void close_other_fds(int a, int b, int c) noexcept
+{
+  int keep[3] = {a, b, c};
+  for (int i = 0; i < 3; ++i) {
+    for (int j = i + 1; j < 3; ++j) {
+      if (keep[j] < keep[i]) {
+        const int tmp = keep[i];
+        keep[i] = keep[j];
+        keep[j] = tmp;
+      }
+    }
+  }
+  unsigned first = 3;
+  for (const int fd : keep) {
+    if (fd < static_cast<int>(first)) {
+      continue;
+    }
+    if (static_cast<unsigned>(fd) > first) {
+      close_range(first, static_cast<unsigned>(fd) - 1, 0);
+    }
+    first = static_cast<unsigned>(fd) + 1;
+  }
+  close_range(first, ~0U, 0);
+}
+
+// Makes `from` available as `to` across exec (dup2 leaves FD_CLOEXEC set when they are equal).
+bool move_fd(int from, int to) noexcept
+{
+  if (from == to) {
+    return fcntl(to, F_SETFD, 0) == 0;
+  }
+  return dup2(from, to) == to;
+}
+
+bool write_file(const char* path, const char* text) noexcept
+{
+  const int fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return false;
+  }
+  std::size_t length = 0;
+  while (text[length] != '\0') {
+    ++length;
+  }
+  const bool ok = write(fd, text, length) == static_cast<ssize_t>(length);
+  close(fd);
+  return ok;
+}
+
+// A new, empty network namespace: only a loopback interface, and that one down. Without
+// CAP_SYS_ADMIN, falls back to a user namespace that maps the caller's own uid and gid.
+bool isolate_network(const Plan& plan) noexcept
+{
+  if (unshare(CLONE_NEWNET) == 0) {
+    return true;
+  }
+  if (errno != EPERM || plan.uid_map == nullptr || plan.gid_map == nullptr) {
+    return false;
+  }
+  if (unshare(CLONE_NEWUSER | CLONE_NEWNET) != 0) {
+    return false;
+  }
+  return write_file("/proc/self/setgroups", "deny") && write_file("/proc/self/uid_map", plan.uid_map) &&
+         write_file("/proc/self/gid_map", plan.gid_map);
+}
+
+[[noreturn]] void child_fail(int error_fd, Stage stage) noexcept
+{
+  const ChildError failure{stage, errno};
+  write_all(error_fd, &failure, sizeof failure);
+  _exit(k_child_failed);
+}
+
+// The command child: a fresh signal state, its own process group (in the foreground of the
+// terminal when it reads from ours), limits, redirections, exec.
+[[noreturn]] void run_command(const Plan& plan, int error_fd, pid_t supervisor) noexcept
+{
+  struct sigaction default_action {};
+  default_action.sa_handler = SIG_DFL;
+  sigemptyset(&default_action.sa_mask);
+  for (int sig = 1; sig < NSIG; ++sig) {
+    if (sig != SIGKILL && sig != SIGSTOP) {
+      sigaction(sig, &default_action, nullptr); // fails harmlessly for the libc-reserved signals
+    }
+  }
+  setpgid(0, 0);
+  if (plan.take_terminal) {
+    tcsetpgrp(0, getpid()); // allowed from the background while SIGTTOU is still blocked
+  }
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, nullptr);
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() != supervisor) {
+    _exit(k_child_failed);
+  }
+  if (plan.unshare_net && !isolate_network(plan)) {
+    child_fail(error_fd, Stage::unshare);
+  }
+  if (plan.set_cpu && setrlimit(RLIMIT_CPU, &plan.cpu) != 0) {
+    child_fail(error_fd, Stage::rlimit);
+  }
+  if (plan.set_mem && setrlimit(RLIMIT_AS, &plan.mem) != 0) {
+    child_fail(error_fd, Stage::rlimit);
+  }
+  if (plan.stdin_fd >= 0 && !move_fd(plan.stdin_fd, 0)) {
+    child_fail(error_fd, Stage::redirect);
+  }
+  if (plan.output_fd >= 0 && (!move_fd(plan.output_fd, 1) || !move_fd(plan.output_fd, 2))) {
+    child_fail(error_fd, Stage::redirect);
+  }
+  if (plan.stdout_to_stderr && !move_fd(2, 1)) {
+    child_fail(error_fd, Stage::redirect);
+  }
+  if (plan.cwd != nullptr && chdir(plan.cwd) != 0) {
+    child_fail(error_fd, Stage::chdir);
+  }
+  execve(plan.exec_path, plan.argv, plan.envp);
+  child_fail(error_fd, Stage::exec);
+}
+
+// A few hundred pids remembered on the stack, so that SIGTERM goes to each process once.
+class PidSet {
+public:
+  bool insert(pid_t pid) noexcept
+  {
+    for (std::size_t i = 0; i < m_size; ++i) {
+      if (m_pids[i] == pid) {
+        return false;
+      }
+    }
+    if (m_size < k_capacity) {
+      m_pids[m_size++] = pid;
+    }
+    return true;
+  }
+
+private:
+  static constexpr std::size_t k_capacity = 512;
+  pid_t m_pids[k_capacity] = {};
+  std::size_t m_size = 0;
+};
+
+// Calls `visit(pid)` for each direct child of this (single-threaded) process, including orphans
+// reparented to it as the subreaper.
+template <class Visit> void for_each_child(Visit visit) noexcept
+{
+  const int fd = open("/proc/thread-self/children", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return;
+  }
+  char buffer[512];
+  pid_t pid = 0;
+  bool in_number = false;
+  for (;;) {
+    const ssize_t n = read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n <= 0) {
+      break;
+    }
+    for (ssize_t i = 0; i < n; ++i) {
+      const char c = buffer[i];
+      if (c >= '0' && c <= '9') {
+        pid = pid * 10 + (c - '0');
+        in_number = true;
+      } else if (in_number) {
+        visit(pid);
+        pid = 0;
+        in_number = false;
+      }
+    }
+  }
+  if (in_number) {
+    visit(pid);
+  }
+  close(fd);
+}
+
+struct Tree {
+  pid_t main = 0;
+  bool main_done = false;
+  int main_status = 0;
+  rusage main_usage{};
+  std::int64_t main_end_ns = 0;
+  bool group_alive = true;
+
+  // Reaps every child that has ended; false once there is no child left at all.
+  bool reap() noexcept
+  {
+    for (;;) {
+      int status = 0;
+      rusage usage{};
+      const pid_t pid = wait4(-1, &status, WNOHANG, &usage);
+      if (pid > 0) {
+        if (pid == main) {
+          main_done = true;
+          main_status = status;
+          main_usage = usage;
+          main_end_ns = now_ns();
+        }
+        continue;
+      }
+      if (pid == 0) {
+        return true;
+      }
+      if (errno == EINTR) {
+        continue;
+      }
+      return false; // ECHILD: the whole tree is gone
+    }
+  }
+
+  // The command's process group; once empty it can never gain members again.
+  void signal_group(int sig) noexcept
+  {
+    if (group_alive && kill(-main, sig) != 0 && errno == ESRCH) {
+      group_alive = false;
+    }
+  }
+};
+
+// Waits up to `ns` for a SIGCHLD; other signals stay pending.
+void wait_for_child(std::int64_t ns) noexcept
+{
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGCHLD);
+  const timespec timeout = to_timespec(ns > 0 ? ns : 0);
+  sigtimedwait(&set, nullptr, &timeout);
+}
+
+// SIGTERM (and SIGCONT, for stopped processes) to the process group and to every child, new
+// orphans included, for up to `grace_ns`; then SIGKILL until no child is left.
+void kill_tree(Tree& tree, std::int64_t grace_ns) noexcept
+{
+  if (!tree.reap()) {
+    return; // the usual case: nothing was left behind
+  }
+  PidSet terminated;
+  tree.signal_group(SIGTERM);
+  tree.signal_group(SIGCONT);
+  const std::int64_t term_deadline = now_ns() + grace_ns;
+  for (;;) {
+    if (!tree.reap()) {
+      return;
+    }
+    for_each_child([&](pid_t pid) {
+      if (terminated.insert(pid)) {
+        kill(pid, SIGTERM);
+        kill(pid, SIGCONT);
+      }
+    });
+    const std::int64_t left = term_deadline - now_ns();
+    if (left <= 0) {
+      break;
+    }
+    wait_for_child(left < k_rescan_ns ? left : k_rescan_ns);
+  }
+  const std::int64_t kill_deadline = now_ns() + k_kill_patience_ns;
+  for (;;) {
+    if (!tree.reap()) {
+      return;
+    }
+    tree.signal_group(SIGKILL);
+    for_each_child([](pid_t pid) { kill(pid, SIGKILL); });
+    if (now_ns() >= kill_deadline) {
+      return;
+    }
+    wait_for_child(k_rescan_ns);
+  }
+}
+
+// Waits for the main process until the deadline or a cancelling signal.
+Finish wait_for_main(Tree& tree, std::int64_t deadline_ns) noexcept
+{
+  sigset_t set;
+  sigemptyset(&set);
+  for (const int sig : {SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGQUIT}) {
+    sigaddset(&set, sig);
+  }
+  for (;;) {
+    if (!tree.reap() || tree.main_done) {
+      return Finish::exited;
+    }
+    timespec timeout{};
+    const timespec* timeout_ptr = nullptr;
+    if (deadline_ns != 0) {
+      const std::int64_t left = deadline_ns - now_ns();
+      if (left <= 0) {
+        return Finish::timeout;
+      }
+      timeout = to_timespec(left);
+      timeout_ptr = &timeout;
+    }
+    const int sig = sigtimedwait(&set, nullptr, timeout_ptr);
+    if (sig < 0 || sig == SIGCHLD) {
+      continue; // EAGAIN (deadline: checked above), EINTR, or a child ended
+    }
+    return Finish::cancelled;
+  }
+}
+
+[[noreturn]] void finish(const Plan& plan, Report& report) noexcept
+{
+  write_all(plan.report_fd, &report, sizeof report);
+  _exit(0);
+}
+
+} // namespace
+
+void supervise(const Plan& plan) noexcept
+{
+  close_other_fds(plan.report_fd, plan.output_fd, plan.stdin_fd);
+  // SIGTERM, not SIGKILL: if tollgate dies, the supervisor still kills the tree before exiting.
+  prctl(PR_SET_PDEATHSIG, SIGTERM);
+  if (getppid() != plan.parent_pid) {
+    _exit(1);
+  }
+  prctl(PR_SET_CHILD_SUBREAPER, 1);
+
+  struct sigaction action {};
+  sigemptyset(&action.sa_mask);
+  action.sa_handler = SIG_DFL;
+  sigaction(SIGCHLD, &action, nullptr); // no auto-reaping, whatever the parent had
+  action.sa_handler = SIG_IGN;
+  sigaction(SIGPIPE, &action, nullptr); // a vanished parent must not stop the cleanup
+  sigset_t all;
+  sigfillset(&all);
+  sigprocmask(SIG_SETMASK, &all, nullptr); // the parent forked with all signals blocked already
+
+  Report report;
+  report.start_ns = now_ns();
+  int error_pipe[2] = {-1, -1};
+  if (pipe2(error_pipe, O_CLOEXEC) != 0) {
+    report.stage = Stage::fork;
+    report.error = errno;
+    finish(plan, report);
+  }
+  const pid_t supervisor = getpid();
+  const pid_t child = _Fork(); // no atfork handlers: async-signal-safe
+  if (child == 0) {
+    close(error_pipe[0]);
+    run_command(plan, error_pipe[1], supervisor);
+  }
+  close(error_pipe[1]);
+  if (child < 0) {
+    report.stage = Stage::fork;
+    report.error = errno;
+    finish(plan, report);
+  }
+
+  // EOF means exec succeeded (the pipe is close-on-exec); a record means it failed.
+  ChildError failure;
+  const std::size_t got = read_all(error_pipe[0], &failure, sizeof failure);
+  close(error_pipe[0]);
+  Tree tree;
+  tree.main = child;
+  if (got == sizeof failure) {
+    report.stage = failure.stage;
+    report.error = failure.error;
+    while (waitpid(child, nullptr, 0) < 0 && errno == EINTR) {
+    }
+    finish(plan, report);
+  }
+
+  const std::int64_t deadline = plan.timeout_ns > 0 ? report.start_ns + plan.timeout_ns : 0;
+  report.finish = wait_for_main(tree, deadline);
+  if (!tree.main_done) {
+    tree.main_end_ns = now_ns();
+  }
+  kill_tree(tree, plan.kill_grace_ns);
+  if (plan.take_terminal) {
+    tcsetpgrp(0, getpgrp()); // the terminal back to tollgate's process group
+  }
+
+  rusage children{};
+  getrusage(RUSAGE_CHILDREN, &children);
+  report.main_status = tree.main_done ? tree.main_status : SIGKILL;
+  report.main_end_ns = tree.main_end_ns;
+  report.main_cpu_us = cpu_us(tree.main_usage);
+  report.tree_cpu_us = cpu_us(children);
+  report.max_rss_kb = children.ru_maxrss;
+  finish(plan, report);
+}
+
+} // namespace tollgate::proc::detail
