@@ -2,7 +2,6 @@
 // each lives in src/cli/<name>.cpp.
 
 #include "cli/common.hpp"
-#include "git/repository.hpp"
 #include "util/fatal.hpp"
 #include "util/strings.hpp"
 
@@ -144,7 +143,6 @@ int run(int argc, char** argv)
 
 int main(int argc, char** argv)
 {
-  const tollgate::git::Library git_library;
   try {
     return run(argc, argv);
   } catch (const tollgate::Fatal& error) {

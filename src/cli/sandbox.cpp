@@ -36,11 +36,11 @@ extern "C" void on_signal(int /*signal*/) { g_cancel.store(true); }
 
 core::SandboxConfig configured_sandbox()
 {
-  auto repo = git::Repository::discover(std::filesystem::current_path());
-  if (!repo || repo->work_dir().empty()) {
+  auto location = git::locate(std::filesystem::current_path());
+  if (!location) {
     return {};
   }
-  const auto path = repo->work_dir() / core::k_config_file;
+  const auto path = location->work_dir / core::k_config_file;
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) {
     return {};

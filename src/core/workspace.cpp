@@ -17,20 +17,13 @@ namespace fs = std::filesystem;
 
 Workspace find_workspace()
 {
-  auto repo = git::Repository::discover(fs::current_path());
-  if (!repo) {
-    environment_error(repo.error().message);
+  auto location = git::locate(fs::current_path());
+  if (!location) {
+    environment_error(location.error().message);
   }
   Workspace workspace;
-  workspace.root = repo->work_dir();
-  if (workspace.root.empty()) {
-    environment_error("the repository at " + repo->git_dir().string() + " is bare; tollgate needs a work tree");
-  }
-  workspace.root = workspace.root.lexically_normal();
-  if (workspace.root.has_filename() == false) {
-    workspace.root = workspace.root.parent_path();
-  }
-  workspace.git_dir = repo->git_dir();
+  workspace.root = location->work_dir;
+  workspace.git_dir = location->git_dir;
   workspace.config_path = workspace.root / k_config_file;
   return workspace;
 }

@@ -2,10 +2,53 @@
 
 #include <fmt/format.h>
 
+#include <fstream>
+
 namespace tollgate::git {
 
 Library::Library() { git_libgit2_init(); }
 Library::~Library() { git_libgit2_shutdown(); }
+
+void ensure_initialised()
+{
+  static const Library k_library;
+}
+
+Result<Location> locate(const std::filesystem::path& start)
+{
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path dir = fs::absolute(start, ec).lexically_normal();
+  if (ec) {
+    return fail(fmt::format("{}: {}", start.string(), ec.message()));
+  }
+  if (!dir.has_filename() && dir.has_parent_path() && dir != dir.root_path()) {
+    dir = dir.parent_path();
+  }
+  for (;;) {
+    const fs::path dot_git = dir / ".git";
+    if (fs::is_directory(dot_git, ec) && fs::exists(dot_git / "HEAD", ec)) {
+      return Location{dir, dot_git};
+    }
+    if (fs::is_regular_file(dot_git, ec)) {
+      std::ifstream in(dot_git);
+      std::string line;
+      std::getline(in, line);
+      if (line.starts_with("gitdir: ")) {
+        fs::path target = line.substr(8);
+        if (target.is_relative()) {
+          target = dir / target;
+        }
+        return Location{dir, target.lexically_normal()};
+      }
+    }
+    if (dir == dir.root_path() || !dir.has_parent_path()) {
+      break;
+    }
+    dir = dir.parent_path();
+  }
+  return fail(fmt::format("{} is not inside a git repository", start.string()));
+}
 
 std::string last_error(std::string_view what)
 {
@@ -18,6 +61,7 @@ std::string last_error(std::string_view what)
 
 Result<Repository> Repository::discover(const std::filesystem::path& path)
 {
+  ensure_initialised();
   git_buf found = GIT_BUF_INIT;
   if (git_repository_discover(&found, path.c_str(), 0, nullptr) != 0) {
     git_buf_dispose(&found);
@@ -30,6 +74,7 @@ Result<Repository> Repository::discover(const std::filesystem::path& path)
 
 Result<Repository> Repository::open(const std::filesystem::path& path)
 {
+  ensure_initialised();
   git_repository* repo = nullptr;
   if (git_repository_open(&repo, path.c_str()) != 0) {
     return fail(last_error(fmt::format("cannot open the repository at {}", path.string())));

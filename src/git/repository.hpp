@@ -20,6 +20,20 @@ public:
   Library& operator=(const Library&) = delete;
 };
 
+// Initialises libgit2 on first use and shuts it down at exit. Lazy on purpose: Debian's libgit2
+// parses the whole system CA bundle in git_libgit2_init (about 5 ms), which commands that only
+// need to locate the repository should not pay.
+void ensure_initialised();
+
+// Where a repository lives, found without libgit2: the nearest enclosing directory holding a
+// `.git` directory, or a `.git` file pointing elsewhere (`gitdir: ...`, as worktrees and
+// submodules have). Both paths are absolute and have no trailing slash.
+struct Location {
+  std::filesystem::path work_dir;
+  std::filesystem::path git_dir;
+};
+Result<Location> locate(const std::filesystem::path& start);
+
 // The message of libgit2's last error, prefixed by `what`.
 std::string last_error(std::string_view what);
 
