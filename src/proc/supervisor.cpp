@@ -433,7 +433,10 @@ void supervise(const Plan& plan) noexcept
     finish(plan, report);
   }
   const pid_t supervisor = getpid();
-  const pid_t child = _Fork(); // no atfork handlers: async-signal-safe
+  // vfork: the supervisor is a copy of all of tollgate, and copying its page tables again for
+  // every command costs more than the command itself often does. The child only makes syscalls
+  // and then execs or _exits, which is what vfork allows; the supervisor waits meanwhile anyway.
+  const pid_t child = vfork();
   if (child == 0) {
     close(error_pipe[0]);
     run_command(plan, error_pipe[1], supervisor);
