@@ -53,7 +53,9 @@ std::unique_ptr<core::Check> make_command(const core::CheckSpec& spec, const std
   std::vector<std::string> argv;
   const auto run_node = options.node("run");
   if (!run_node || run_node->IsNull()) {
-    core::config_error(spec.options, file, fmt::format("check `{}` needs `run:` (the command line to run)", spec.id));
+    // Point at the check itself: `- command` alone has no options node to point at.
+    throw core::ConfigError(
+        fmt::format("{}: check `{}` needs `run:` (the command line to run)", spec.location.str(), spec.id));
   }
   if (run_node->IsScalar()) {
     const std::string& line = run_node->Scalar();

@@ -70,10 +70,7 @@ std::string last_line(const std::string& output, std::size_t width)
   for (auto it = lines.rbegin(); it != lines.rend(); ++it) {
     const auto line = util::trim(*it);
     if (!line.empty()) {
-      if (line.size() > width) {
-        return std::string(line.substr(0, width - 3)) + "...";
-      }
-      return std::string(line);
+      return util::shorten_utf8(line, width);
     }
   }
   return "";

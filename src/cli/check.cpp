@@ -59,7 +59,7 @@ int run_check(const CheckOptions& options, const Globals& globals)
     core::write_file_atomically(options.junit, core::to_junit(report));
   }
   if (globals.json) {
-    print_json(core::to_json(report).dump(2));
+    print_json(core::to_json(report));
   }
   if (core::interrupted().load()) {
     return 128 + SIGINT;

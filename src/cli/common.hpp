@@ -2,6 +2,7 @@
 // What every subcommand shares: the global options, and the shape of an entry in main.cpp's table.
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include <functional>
 #include <string>
@@ -24,8 +25,8 @@ struct Command {
   Setup setup;
 };
 
-// Prints `document` as the single JSON document on stdout.
-void print_json(const std::string& document);
+// Prints `document` as the single JSON document on stdout (invalid UTF-8 replaced, never thrown).
+void print_json(const nlohmann::json& document);
 
 // One setup per file under src/cli/.
 std::function<int()> setup_init(CLI::App& app, const Globals& globals);

@@ -186,7 +186,7 @@ int run_doctor(const Globals& globals)
     for (const auto& finding : findings) {
       items.push_back({{"name", finding.name}, {"status", to_string(finding.level)}, {"detail", finding.detail}});
     }
-    print_json(nlohmann::json{{"ok", code == 0}, {"exit_code", code}, {"findings", items}}.dump(2));
+    print_json(nlohmann::json{{"ok", code == 0}, {"exit_code", code}, {"findings", items}});
     return code;
   }
   util::Style style;

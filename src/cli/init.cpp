@@ -127,7 +127,7 @@ int run_init(const InitOptions& options, const Globals& globals)
                               {"changelog", changelog},
                               {"checks", checks},
                               {"limit_sources", sources}}
-                   .dump(2));
+                   );
     return exit_code::k_ok;
   }
   fmt::print("wrote {}\n", core::display_path(target));

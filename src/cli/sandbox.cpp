@@ -85,7 +85,7 @@ int run_sandbox(const SandboxOptions& options, const Globals& globals)
   if (!outcome) {
     const bool not_found = outcome.error().message.find("command not found") != std::string::npos;
     if (globals.json) {
-      print_json(nlohmann::json{{"error", outcome.error().message}}.dump(2));
+      print_json(nlohmann::json{{"error", outcome.error().message}});
     }
     std::fprintf(stderr, "tollgate: error: %s\n", outcome.error().message.c_str());
     return not_found ? k_not_found : k_sandbox_failed;
@@ -97,7 +97,7 @@ int run_sandbox(const SandboxOptions& options, const Globals& globals)
                               {"cpu_seconds", outcome->cpu_seconds},
                               {"max_rss_kb", outcome->max_rss_kb},
                               {"backend", proc::to_string(outcome->backend)}}
-                   .dump(2));
+                   );
   } else if (outcome->ended != proc::Ended::exited) {
     std::fprintf(stderr, "tollgate: %s\n", outcome->describe().c_str());
   }

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <limits>
 #include <set>
@@ -146,9 +148,16 @@ CheckSpec read_check(const YAML::Node& item, const std::string& file)
   }
   YamlMap common(spec.options, file, fmt::format("check `{}`", spec.kind));
   spec.id = common.string("id").value_or(spec.kind);
-  if (spec.id.empty() || spec.id.find_first_of(" \t/\\:") != std::string::npos) {
+  // Ids name log files and appear in one-line messages, JUnit and annotations: keep them plain.
+  const bool plain = !spec.id.empty() && std::isalnum(static_cast<unsigned char>(spec.id.front())) != 0 &&
+                     std::all_of(spec.id.begin(), spec.id.end(), [](char c) {
+                       return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_' || c == '.';
+                     });
+  if (!plain) {
     config_error(spec.options["id"], file,
-                 fmt::format("check id `{}` must be non-empty, without spaces, `/`, `\\` or `:`", spec.id));
+                 fmt::format("check id `{}` must start with a letter or digit and hold only letters, digits, "
+                             "`-`, `_` and `.`",
+                             util::printable(spec.id)));
   }
   if (common.has("timeout")) {
     const YAML::Node timeout = spec.options["timeout"];
@@ -168,24 +177,31 @@ Config parse_document(const YAML::Node& root, const std::string& file)
     return config;
   }
   YamlMap map(root, file, "the configuration");
-  if (auto version = map.node("version")) {
+  const auto version = map.node("version");
+  const auto release = map.node("release");
+  const auto approvals = map.node("approvals");
+  const auto sandbox = map.node("sandbox");
+  const auto rollback = map.node("rollback");
+  const auto checks = map.node("checks");
+  map.finish(); // a misspelt top-level key first: it may be why a section below looks wrong
+  if (version) {
     if (!version->IsScalar() || version->Scalar() != "1") {
       config_error(*version, file, "unsupported `version`: this tollgate reads version 1");
     }
   }
-  if (auto release = map.node("release")) {
+  if (release) {
     read_release(*release, file, config.release);
   }
-  if (auto approvals = map.node("approvals")) {
+  if (approvals) {
     read_approvals(*approvals, file, config.approvals);
   }
-  if (auto sandbox = map.node("sandbox")) {
+  if (sandbox) {
     read_sandbox(*sandbox, file, config.sandbox);
   }
-  if (auto rollback = map.node("rollback")) {
+  if (rollback) {
     read_rollback(*rollback, file, config.rollback);
   }
-  if (auto checks = map.node("checks")) {
+  if (checks) {
     if (!checks->IsSequence() && !checks->IsNull()) {
       config_error(*checks, file, "`checks` must be a list (each item `- kind: {options}`)");
     }
@@ -201,7 +217,6 @@ Config parse_document(const YAML::Node& root, const std::string& file)
       config.checks.push_back(std::move(spec));
     }
   }
-  map.finish();
   return config;
 }
 

@@ -1,6 +1,24 @@
 #include "core/report.hpp"
 
+#include "util/strings.hpp"
+
 namespace tollgate::core {
+
+namespace {
+
+// Tool output is not always UTF-8; JSON must be.
+void sanitize(nlohmann::json& value)
+{
+  if (value.is_string()) {
+    value = util::sanitize_utf8(value.get_ref<const std::string&>());
+  } else if (value.is_structured()) {
+    for (auto& item : value) {
+      sanitize(item);
+    }
+  }
+}
+
+} // namespace
 
 nlohmann::json to_json(const CheckReport& check)
 {
@@ -14,6 +32,7 @@ nlohmann::json to_json(const CheckReport& check)
       {"log", result.log.empty() ? nlohmann::json(nullptr) : nlohmann::json(result.log.string())},
       {"details", result.details},
   };
+  sanitize(json);
   if (result.outcome) {
     const auto& outcome = *result.outcome;
     json["sandbox"] = {

@@ -1,6 +1,7 @@
 #include "core/report.hpp"
 
 #include "util/fatal.hpp"
+#include "util/strings.hpp"
 
 #include <fmt/format.h>
 
@@ -13,8 +14,9 @@ namespace tollgate::core {
 
 namespace {
 
-std::string xml_escape(std::string_view text)
+std::string xml_escape(std::string_view raw)
 {
+  const std::string text = util::sanitize_utf8(raw);
   std::string out;
   out.reserve(text.size());
   for (char c : text) {

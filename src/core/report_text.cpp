@@ -76,7 +76,8 @@ std::string github_annotation(const CheckReport& check)
   if (check.result.status != Status::fail && check.result.status != Status::error) {
     return "";
   }
-  return fmt::format("::error title={}::{} {}: {}\n", escape_annotation("tollgate " + check.id, true), check.id,
+  return fmt::format("::error title={}::{} {}: {}\n", escape_annotation("tollgate " + check.id, true),
+                     escape_annotation(check.id, false),
                      check.result.status == Status::fail ? "failed" : "could not run",
                      escape_annotation(check.result.summary, false));
 }
@@ -136,7 +137,7 @@ void TextReporter::finished(const CheckReport& report)
       break;
     }
   } else {
-    mark = fmt::format("{:<5}", to_string(result.status));
+    mark = fmt::format("{:<7}", to_string(result.status));
   }
   const std::string time = result.status == Status::skipped ? "" : util::format_seconds(result.seconds);
   fmt::print(m_out, "{} {:<{}}  {:>6}  {}\n", mark, report.id, m_width, time, result.summary);

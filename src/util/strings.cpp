@@ -1,5 +1,7 @@
 #include "util/strings.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <numeric>
 
@@ -181,6 +183,79 @@ std::string shell_quote(std::string_view word)
   }
   quoted += "'";
   return quoted;
+}
+
+std::string sanitize_utf8(std::string_view text)
+{
+  std::string out;
+  out.reserve(text.size());
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const unsigned char lead = byte(i);
+    std::size_t length = 0;
+    unsigned char min_second = 0x80;
+    unsigned char max_second = 0xbf;
+    if (lead < 0x80) {
+      length = 1;
+    } else if (lead >= 0xc2 && lead <= 0xdf) {
+      length = 2;
+    } else if (lead >= 0xe0 && lead <= 0xef) {
+      length = 3;
+      min_second = lead == 0xe0 ? 0xa0 : 0x80; // no overlong forms
+      max_second = lead == 0xed ? 0x9f : 0xbf; // no surrogates
+    } else if (lead >= 0xf0 && lead <= 0xf4) {
+      length = 4;
+      min_second = lead == 0xf0 ? 0x90 : 0x80;
+      max_second = lead == 0xf4 ? 0x8f : 0xbf; // nothing above U+10FFFF
+    }
+    bool valid = length > 0 && i + length <= text.size();
+    for (std::size_t k = 1; valid && k < length; ++k) {
+      const unsigned char c = byte(i + k);
+      valid = k == 1 ? (c >= min_second && c <= max_second) : (c >= 0x80 && c <= 0xbf);
+    }
+    if (valid) {
+      out.append(text.substr(i, length));
+      i += length;
+    } else {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    }
+  }
+  return out;
+}
+
+std::string printable(std::string_view text)
+{
+  std::string out;
+  for (char c : sanitize_utf8(text)) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (byte < 0x20 || byte == 0x7f) {
+      out += fmt::format("\\x{:02x}", byte);
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::string shorten_utf8(std::string_view text, std::size_t width)
+{
+  if (text.size() <= width) {
+    return std::string(text);
+  }
+  std::size_t cut = width > 3 ? width - 3 : 0;
+  // Step back over continuation bytes so the cut falls between characters.
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xc0) == 0x80) {
+    --cut;
+  }
+  return std::string(text.substr(0, cut)) + "...";
 }
 
 std::string tail_lines(std::string_view text, std::size_t n)

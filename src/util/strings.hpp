@@ -29,6 +29,16 @@ std::optional<std::vector<std::string>> split_simple_command(std::string_view li
 // Quotes `word` for display in a shell command line.
 std::string shell_quote(std::string_view word);
 
+// `text` with every byte sequence that is not valid UTF-8 replaced by U+FFFD, so tool output in
+// other encodings cannot break JSON or XML reports.
+std::string sanitize_utf8(std::string_view text);
+
+// `text` fit for a one-line message: control characters as \n, \t, \xNN; invalid UTF-8 replaced.
+std::string printable(std::string_view text);
+
+// At most `width` bytes of `text`, never cutting a UTF-8 character in two; "..." marks a cut.
+std::string shorten_utf8(std::string_view text, std::size_t width);
+
 // The last `n` lines of `text`.
 std::string tail_lines(std::string_view text, std::size_t n);
 

@@ -331,9 +331,9 @@ TEST_CASE("to_json: status follows the exit code; a command's outcome adds `sand
   CHECK(json["sandbox"]["backend"].is_string());
 }
 
-TEST_CASE("to_json of a summary cut inside a UTF-8 character still serialises", "[report][!mayfail]")
+TEST_CASE("to_json of a summary cut inside a UTF-8 character still serialises", "[report]")
 {
-  // BUG: checks::last_line (checks/command_support.cpp) shortens a line to 117 *bytes*, which can
+  // Regression (fixed): checks::last_line (checks/command_support.cpp) shortens a line to 117 *bytes*, which can
   // split a multi-byte UTF-8 character, and cli/check.cpp prints `to_json(report).dump(2)`, which
   // throws json type_error 316 on invalid UTF-8. Reproduced with the real binary: a `command` check
   // running `python3 -c "print('é'*100); exit(1)"` makes `tollgate check --json` die with exit 3
@@ -388,9 +388,9 @@ TEST_CASE("to_junit: an empty run", "[report]")
   CHECK_THAT(xml, Catch::Contains("tests=\"0\" failures=\"0\" errors=\"0\" skipped=\"0\""));
 }
 
-TEST_CASE("to_junit stays well-formed when a log is not UTF-8", "[report][!mayfail]")
+TEST_CASE("to_junit stays well-formed when a log is not UTF-8", "[report]")
 {
-  // BUG: xml_escape passes bytes >= 0x80 through unchanged while the document declares UTF-8, so a
+  // Regression (fixed): xml_escape passes bytes >= 0x80 through unchanged while the document declares UTF-8, so a
   // log with Latin-1 or binary output (or a summary cut inside a character, see the JSON test) makes
   // the JUnit file ill-formed; CI dashboards then reject the whole report. Reproduced with the real
   // binary (`tollgate check --junit`, a command printing 'é'*100 and failing): expat reports
@@ -423,9 +423,9 @@ TEST_CASE("github_annotation escapes data and properties", "[report]")
   }
 }
 
-TEST_CASE("github_annotation escapes the check id in the message too", "[report][!mayfail]")
+TEST_CASE("github_annotation escapes the check id in the message too", "[report]")
 {
-  // BUG: the id is escaped in the title but written raw into the message, and ids may contain `%`
+  // Regression (fixed): the id is escaped in the title but written raw into the message, and ids may contain `%`
   // (the config only rejects spaces, `/`, `\` and `:`). An id like `cov%0Aall` becomes a line break
   // in the annotation, `50%25` turns into `50%`.
   const auto check = make_check("cov%0Aall", "command", core::Status::fail, "exit 1");
@@ -457,8 +457,8 @@ TEST_CASE("TextReporter, plain: one line per check, the log's tail on failure, a
   reporter.end(report);
 
   std::vector<std::string> expected = {
-      "pass  lint      1.5s  ok",
-      "fail  pytest    2.0s  1 failed, 2 passed",
+      "pass    lint      1.5s  ok",
+      "fail    pytest    2.0s  1 failed, 2 passed",
   };
   for (int i = 11; i <= 30; ++i) {
     expected.push_back("    │ log line " + std::to_string(i));
@@ -468,7 +468,7 @@ TEST_CASE("TextReporter, plain: one line per check, the log's tail on failure, a
     expected.emplace_back("::error title=tollgate pytest::pytest failed: 1 failed, 2 passed");
   }
   expected.emplace_back("skipped env             check_env.py does not exist");
-  expected.emplace_back("error deploy    0.5s  cannot start `deploy.sh`");
+  expected.emplace_back("error   deploy    0.5s  cannot start `deploy.sh`");
   if (options.annotations) {
     expected.emplace_back("::error title=tollgate deploy::deploy could not run: cannot start `deploy.sh`");
   }
@@ -495,6 +495,6 @@ TEST_CASE("TextReporter, plain: a passing run", "[report]")
   reporter.finished(report.checks[0]);
   reporter.end(report);
   const std::string text = contents(out.get());
-  CHECK_THAT(text, Catch::StartsWith("pass  pytest   45.1s  210 passed, 2 skipped\n"
+  CHECK_THAT(text, Catch::StartsWith("pass    pytest   45.1s  210 passed, 2 skipped\n"
                                      "checklist passed: 1 passed in 1m15s\n"));
 }

@@ -71,7 +71,7 @@ case_ "unsupported version" 1:10 'unsupported `version`' <<'YAML'
 version: 2
 YAML
 
-case_ "command without run" 2:14 'check `x` needs `run:`' <<'YAML'
+case_ "command without run" 2:5 'check `x` needs `run:`' <<'YAML'
 checks:
   - command: {id: x}
 YAML

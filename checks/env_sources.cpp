@@ -1,0 +1,509 @@
+#include "checks/env_sources.hpp"
+
+#include "core/yaml_reader.hpp"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <set>
+#include <tuple>
+
+namespace tollgate::checks {
+
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// dotenv
+
+bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; }
+bool is_key_start(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; }
+bool is_key_char(char c) { return is_key_start(c) || (c >= '0' && c <= '9'); }
+
+// A one-pass reader over the whole text (quoted values may span lines), tracking line and column.
+class DotenvParser {
+public:
+  DotenvParser(std::string_view text, const std::string& file) : m_text(text), m_file(file) {}
+
+  Result<std::vector<Assignment>> parse()
+  {
+    std::vector<Assignment> result;
+    while (true) {
+      skip_blanks();
+      if (at_end()) {
+        break;
+      }
+      if (peek() == '\n') {
+        advance();
+        continue;
+      }
+      if (peek() == '#') {
+        skip_rest_of_line();
+        continue;
+      }
+      auto assignment = parse_assignment();
+      if (!assignment) {
+        return std::unexpected(assignment.error());
+      }
+      result.push_back(std::move(*assignment));
+    }
+    return result;
+  }
+
+private:
+  bool at_end() const { return m_pos >= m_text.size(); }
+  char peek() const { return at_end() ? '\0' : m_text[m_pos]; }
+  bool at_line_end() const { return at_end() || peek() == '\n'; }
+
+  void advance()
+  {
+    if (m_text[m_pos] == '\n') {
+      ++m_line;
+      m_column = 1;
+    } else {
+      ++m_column;
+    }
+    ++m_pos;
+  }
+
+  // Skips spaces and tabs (and stray carriage returns), never a newline.
+  bool skip_blanks()
+  {
+    const std::size_t start = m_pos;
+    while (!at_end() && is_blank(peek())) {
+      advance();
+    }
+    return m_pos != start;
+  }
+
+  void skip_rest_of_line()
+  {
+    while (!at_line_end()) {
+      advance();
+    }
+  }
+
+  std::string read_key()
+  {
+    std::string key;
+    while (!at_end() && is_key_char(peek())) {
+      key.push_back(peek());
+      advance();
+    }
+    return key;
+  }
+
+  std::unexpected<Error> error_here(const std::string& message) const { return error_at(m_line, m_column, message); }
+  std::unexpected<Error> error_at(int line, int column, const std::string& message) const
+  {
+    return fail(fmt::format("{}:{}:{}: {}", m_file, line, column, message));
+  }
+
+  static std::string describe(char c)
+  {
+    if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) {
+      return fmt::format("byte 0x{:02x}", static_cast<unsigned char>(c));
+    }
+    return fmt::format("`{}`", c);
+  }
+
+  Result<Assignment> parse_assignment()
+  {
+    int key_line = m_line;
+    int key_column = m_column;
+    std::string key = read_key();
+    if (key == "export" && !at_end() && is_blank(peek())) {
+      // `export KEY=value`, unless the variable itself is called `export` (`export = 1`).
+      const std::size_t pos = m_pos;
+      const int line = m_line;
+      const int column = m_column;
+      skip_blanks();
+      if (peek() != '=') {
+        key_line = m_line;
+        key_column = m_column;
+        key = read_key();
+      } else {
+        m_pos = pos;
+        m_line = line;
+        m_column = column;
+      }
+    }
+    if (key.empty()) {
+      if (at_line_end()) {
+        return error_here("expected a variable name after `export`");
+      }
+      return error_here(fmt::format("expected a variable name, found {}", describe(peek())));
+    }
+    if (!is_key_start(key.front())) {
+      return error_at(key_line, key_column, fmt::format("invalid variable name `{}`: it must not start with a digit", key));
+    }
+    if (!at_line_end() && !is_blank(peek()) && peek() != '=') {
+      return error_here(fmt::format("invalid character {} in variable name `{}`", describe(peek()), key));
+    }
+    skip_blanks();
+    if (peek() != '=') {
+      if (at_line_end()) {
+        return error_here(fmt::format("expected `=` after `{}`", key));
+      }
+      return error_here(fmt::format("expected `=` after `{}`, found {}", key, describe(peek())));
+    }
+    advance();
+    const bool blank_before_value = skip_blanks();
+
+    Assignment assignment;
+    assignment.key = std::move(key);
+    assignment.line = m_line;
+    assignment.column = m_column;
+    if (peek() == '\'' || peek() == '"') {
+      auto value = peek() == '\'' ? single_quoted() : double_quoted();
+      if (!value) {
+        return std::unexpected(value.error());
+      }
+      assignment.value = std::move(*value);
+      skip_blanks();
+      if (!at_line_end() && peek() != '#') {
+        return error_here(fmt::format("unexpected {} after the closing quote (a comment starts with `#`)", describe(peek())));
+      }
+      skip_rest_of_line();
+    } else {
+      assignment.value = unquoted(blank_before_value);
+    }
+    return assignment;
+  }
+
+  Result<std::string> single_quoted()
+  {
+    const int line = m_line;
+    const int column = m_column;
+    advance(); // the opening quote
+    std::string value;
+    while (!at_end() && peek() != '\'') {
+      value.push_back(peek());
+      advance();
+    }
+    if (at_end()) {
+      return error_at(line, column, "unterminated single-quoted value (no closing `'`)");
+    }
+    advance();
+    return value;
+  }
+
+  Result<std::string> double_quoted()
+  {
+    const int line = m_line;
+    const int column = m_column;
+    advance(); // the opening quote
+    std::string value;
+    while (!at_end() && peek() != '"') {
+      char c = peek();
+      advance();
+      if (c == '\\' && !at_end()) {
+        const char escaped = peek();
+        advance();
+        switch (escaped) {
+        case 'n':
+          c = '\n';
+          break;
+        case 't':
+          c = '\t';
+          break;
+        case 'r':
+          c = '\r';
+          break;
+        case '"':
+        case '\\':
+        case '$':
+        case '\'':
+          c = escaped;
+          break;
+        default:
+          // Unknown escapes stay as written.
+          value.push_back('\\');
+          c = escaped;
+          break;
+        }
+      }
+      value.push_back(c);
+    }
+    if (at_end()) {
+      return error_at(line, column, "unterminated double-quoted value (no closing `\"`)");
+    }
+    advance();
+    return value;
+  }
+
+  // The rest of the line, without a ` # comment` and trailing blanks. A `#` right after `=`
+  // (`KEY=#x`) is part of the value; after a blank (`KEY= # note`) it starts a comment.
+  std::string unquoted(bool blank_before_value)
+  {
+    std::string value;
+    bool after_blank = blank_before_value;
+    while (!at_line_end()) {
+      const char c = peek();
+      if (c == '#' && after_blank) {
+        skip_rest_of_line();
+        break;
+      }
+      after_blank = is_blank(c);
+      value.push_back(c);
+      advance();
+    }
+    while (!value.empty() && is_blank(value.back())) {
+      value.pop_back();
+    }
+    return value;
+  }
+
+  std::string_view m_text;
+  const std::string& m_file;
+  std::size_t m_pos = 0;
+  int m_line = 1;
+  int m_column = 1;
+};
+
+// ---------------------------------------------------------------------------------------------
+// YAML manifests
+
+// Deeper than any real manifest; also what stops a walk through an alias that contains itself.
+constexpr int k_max_walk_depth = 100;
+// Aliases let a small file describe a huge tree; stop walking long before that hurts.
+constexpr std::size_t k_max_walk_nodes = 100000;
+
+std::string where(const std::string& file, const YAML::Node& node)
+{
+  return core::location_of(node, file).str();
+}
+
+// The value of `key` in the mapping `map`, or an undefined node; never inserts (unlike operator[]).
+YAML::Node find(const YAML::Node& map, std::string_view key)
+{
+  for (const auto& entry : map) {
+    if (entry.first.IsScalar() && entry.first.Scalar() == key) {
+      return entry.second;
+    }
+  }
+  return YAML::Node(YAML::NodeType::Undefined);
+}
+
+const char* type_name(const YAML::Node& node)
+{
+  return node.IsMap() ? "a mapping" : node.IsSequence() ? "a list" : "not a plain value";
+}
+
+class ManifestWalker {
+public:
+  ManifestWalker(const std::string& file, std::span<const std::string> wanted) : m_file(file), m_wanted(wanted) {}
+
+  Result<void> document(const YAML::Node& root)
+  {
+    if (root.IsMap()) {
+      // A plain map of variables at the top, or a ConfigMap's `data`.
+      if (auto r = plain_map(root); !r) {
+        return r;
+      }
+      const YAML::Node kind = find(root, "kind");
+      if (kind.IsScalar() && kind.Scalar() == "ConfigMap") {
+        const YAML::Node data = find(root, "data");
+        if (data.IsMap()) {
+          if (auto r = plain_map(data); !r) {
+            return r;
+          }
+        }
+      }
+    }
+    return walk(root, 0);
+  }
+
+  std::vector<Assignment> take() { return std::move(m_found); }
+
+private:
+  bool wanted(std::string_view key) const
+  {
+    return m_wanted.empty() || std::find(m_wanted.begin(), m_wanted.end(), key) != m_wanted.end();
+  }
+
+  // Records one assignment located at `at` (shifted `offset` columns right); the same place twice counts once.
+  void add(const std::string& key, const YAML::Node& at, std::string value, bool literal, int offset = 0)
+  {
+    const core::Location location = core::location_of(at, m_file);
+    if (!m_seen.emplace(key, location.line, location.column).second) {
+      return;
+    }
+    const int column = location.line > 0 ? location.column + offset : 0;
+    m_found.push_back(Assignment{key, std::move(value), location.line, column, literal});
+  }
+
+  // `value` as the scalar value of `key`; null is an empty value when `null_is_empty`, else "not stated".
+  Result<void> add_value(const std::string& key, const YAML::Node& value, bool null_is_empty)
+  {
+    if (value.IsScalar()) {
+      add(key, value, value.Scalar(), true);
+      return {};
+    }
+    if (value.IsNull()) {
+      add(key, value, "", null_is_empty);
+      return {};
+    }
+    if (m_wanted.empty()) {
+      return {}; // collecting everything: a nested structure is not a variable
+    }
+    return fail(fmt::format("{}: `{}` must be a plain value, not {}", where(m_file, value), key, type_name(value)));
+  }
+
+  Result<void> plain_map(const YAML::Node& map)
+  {
+    for (const auto& entry : map) {
+      if (entry.first.IsScalar() && wanted(entry.first.Scalar())) {
+        if (auto r = add_value(entry.first.Scalar(), entry.second, true); !r) {
+          return r;
+        }
+      }
+    }
+    return {};
+  }
+
+  // Kubernetes: `env: [{name: X, value: "30"}, {name: Y, valueFrom: {...}}]`.
+  Result<void> env_list(const YAML::Node& list)
+  {
+    for (const auto& item : list) {
+      if (!item.IsMap()) {
+        continue;
+      }
+      const YAML::Node name = find(item, "name");
+      if (!name.IsScalar() || !wanted(name.Scalar())) {
+        continue;
+      }
+      const YAML::Node value = find(item, "value");
+      if (value.IsDefined()) {
+        if (auto r = add_value(name.Scalar(), value, true); !r) {
+          return r;
+        }
+        continue;
+      }
+      const YAML::Node value_from = find(item, "valueFrom");
+      if (value_from.IsDefined()) {
+        add(name.Scalar(), value_from, "", false);
+      } else {
+        add(name.Scalar(), name, "", true); // Kubernetes reads a missing `value` as ""
+      }
+    }
+    return {};
+  }
+
+  // docker-compose: `environment: {KEY: value}` or `environment: [KEY=value, KEY]`.
+  Result<void> environment(const YAML::Node& node)
+  {
+    if (node.IsMap()) {
+      for (const auto& entry : node) {
+        if (entry.first.IsScalar() && wanted(entry.first.Scalar())) {
+          // `KEY:` with no value passes the variable through from the shell.
+          if (auto r = add_value(entry.first.Scalar(), entry.second, false); !r) {
+            return r;
+          }
+        }
+      }
+      return {};
+    }
+    if (!node.IsSequence()) {
+      return {};
+    }
+    for (const auto& item : node) {
+      if (!item.IsScalar()) {
+        continue;
+      }
+      const std::string& text = item.Scalar();
+      const std::size_t equals = text.find('=');
+      const std::string key = text.substr(0, equals);
+      if (key.empty() || !wanted(key)) {
+        continue;
+      }
+      if (equals == std::string::npos) {
+        add(key, item, "", false);
+        continue;
+      }
+      // Point at the value when the item is written on one line (after the quote when quoted).
+      const bool single_line = text.find('\n') == std::string::npos && equals < 10000;
+      const int offset = single_line ? static_cast<int>(equals) + 1 + (item.Tag() == "?" ? 0 : 1) : 0;
+      add(key, item, text.substr(equals + 1), true, offset);
+    }
+    return {};
+  }
+
+  Result<void> walk(const YAML::Node& node, int depth)
+  {
+    if (depth > k_max_walk_depth) {
+      return fail(fmt::format("{}: nested more than {} levels deep (or an alias that contains itself)",
+                              where(m_file, node), k_max_walk_depth));
+    }
+    if (++m_visited > k_max_walk_nodes) {
+      return fail(fmt::format("{}: more than {} nodes to read (aliases repeated too often?)", where(m_file, node),
+                              k_max_walk_nodes));
+    }
+    if (node.IsSequence()) {
+      for (const auto& item : node) {
+        if (auto r = walk(item, depth + 1); !r) {
+          return r;
+        }
+      }
+      return {};
+    }
+    if (!node.IsMap()) {
+      return {};
+    }
+    for (const auto& entry : node) {
+      if (entry.first.IsScalar()) {
+        const std::string& key = entry.first.Scalar();
+        if (key == "env" && entry.second.IsSequence()) {
+          if (auto r = env_list(entry.second); !r) {
+            return r;
+          }
+        } else if (key == "environment") {
+          if (auto r = environment(entry.second); !r) {
+            return r;
+          }
+        }
+      }
+      if (auto r = walk(entry.second, depth + 1); !r) {
+        return r;
+      }
+    }
+    return {};
+  }
+
+  const std::string& m_file;
+  std::span<const std::string> m_wanted;
+  std::vector<Assignment> m_found;
+  std::set<std::tuple<std::string, int, int>> m_seen;
+  std::size_t m_visited = 0;
+};
+
+} // namespace
+
+Result<std::vector<Assignment>> parse_dotenv(std::string_view text, const std::string& file)
+{
+  return DotenvParser(text, file).parse();
+}
+
+Result<std::vector<Assignment>> parse_manifest(std::string_view text, const std::string& file,
+                                               std::span<const std::string> wanted_keys)
+{
+  try {
+    const std::vector<YAML::Node> documents = YAML::LoadAll(std::string(text));
+    ManifestWalker walker(file, wanted_keys);
+    for (const auto& document : documents) {
+      if (auto r = walker.document(document); !r) {
+        return std::unexpected(r.error());
+      }
+    }
+    return walker.take();
+  } catch (const YAML::Exception& error) {
+    if (error.mark.is_null()) {
+      return fail(fmt::format("{}: {}", file, error.msg));
+    }
+    return fail(fmt::format("{}:{}:{}: {}", file, error.mark.line + 1, error.mark.column + 1, error.msg));
+  } catch (const std::exception& error) {
+    return fail(fmt::format("{}: {}", file, error.what()));
+  }
+}
+
+} // namespace tollgate::checks
