@@ -16,6 +16,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <cstdlib>
 #include <sstream>
 #include <unistd.h>
 
@@ -53,10 +54,15 @@ Result<std::string> tool_version(const std::vector<std::string>& argv)
   if (!program) {
     return fail(fmt::format("`{}` not found on PATH", argv.front()));
   }
-  const auto output = std::filesystem::temp_directory_path() / fmt::format("tollgate-doctor-{}.out", ::getpid());
+  std::string output = (std::filesystem::temp_directory_path() / "tollgate-doctor-XXXXXX").string();
+  const int fd = ::mkstemp(output.data());
+  if (fd < 0) {
+    return fail(fmt::format("cannot create a temporary file in {}", std::filesystem::temp_directory_path().string()));
+  }
+  ::close(fd);
   proc::Command command;
   command.argv = argv;
-  command.output_path = output.string();
+  command.output_path = output;
   proc::Limits limits;
   limits.timeout = std::chrono::seconds(20);
   auto outcome = proc::run(command, limits);
