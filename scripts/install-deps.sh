@@ -9,11 +9,13 @@ packages=(
   nlohmann-json3-dev libre2-dev libkainjow-mustache-dev libfmt-dev
   git gnupg pre-commit python3-pytest firejail bubblewrap util-linux
 )
-# Extra packages for optional tools: `--with-bench` (hyperfine), `--with-fuzz` (clang, libFuzzer).
+# Extra packages for optional tools: `--with-bench` (hyperfine), `--with-fuzz` (clang, libFuzzer),
+# `--with-format` (clang-format).
 for arg in "$@"; do
   case "$arg" in
     --with-bench) packages+=(hyperfine) ;;
     --with-fuzz) packages+=(clang libclang-rt-14-dev) ;;
+    --with-format) packages+=(clang-format) ;;
     *) echo "install-deps.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done

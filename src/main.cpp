@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <filesystem>
@@ -139,6 +140,18 @@ int run(int argc, char** argv)
   return tollgate::exit_code::k_usage;
 }
 
+// A command that fails before producing its report still honours --json: the error as a document.
+int report_error(int argc, char** argv, int code, const char* message)
+{
+  std::fflush(stdout);
+  std::fprintf(stderr, "tollgate: error: %s\n", message);
+  const bool json = std::any_of(argv + 1, argv + argc, [](const char* arg) { return std::string_view(arg) == "--json"; });
+  if (json) {
+    tollgate::cli::print_json({{"error", {{"message", message}, {"exit_code", code}}}});
+  }
+  return code;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -146,12 +159,8 @@ int main(int argc, char** argv)
   try {
     return run(argc, argv);
   } catch (const tollgate::Fatal& error) {
-    std::fflush(stdout);
-    std::fprintf(stderr, "tollgate: error: %s\n", error.what());
-    return error.exit_code();
+    return report_error(argc, argv, error.exit_code(), error.what());
   } catch (const std::exception& error) {
-    std::fflush(stdout);
-    std::fprintf(stderr, "tollgate: error: %s\n", error.what());
-    return tollgate::exit_code::k_environment;
+    return report_error(argc, argv, tollgate::exit_code::k_environment, error.what());
   }
 }

@@ -37,6 +37,10 @@ tg -C "$E2E_TMP/plain" check
 expect_code 3 "outside a repository is an environment error"
 expect_err 'not inside a git repository' "says why"
 
+tg -C "$E2E_TMP/plain" --json check
+expect_code 3 "--json error"
+[ "$(json_get 'd["error"]["exit_code"]')" = 3 ] || fail "--json errors are a JSON document on stdout"
+
 new_repo "$E2E_TMP/repo"
 tg -C "$E2E_TMP/repo" check
 expect_code 2 "no tollgate.yaml is a usage error"
