@@ -16,9 +16,18 @@ namespace {
 // ---------------------------------------------------------------------------------------------
 // dotenv
 
-bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; }
-bool is_key_start(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; }
-bool is_key_char(char c) { return is_key_start(c) || (c >= '0' && c <= '9'); }
+bool is_blank(char c)
+{
+  return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+}
+bool is_key_start(char c)
+{
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+}
+bool is_key_char(char c)
+{
+  return is_key_start(c) || (c >= '0' && c <= '9');
+}
 
 // A one-pass reader over the whole text (quoted values may span lines), tracking line and column.
 class DotenvParser {
@@ -135,7 +144,8 @@ private:
       return error_here(fmt::format("expected a variable name, found {}", describe(peek())));
     }
     if (!is_key_start(key.front())) {
-      return error_at(key_line, key_column, fmt::format("invalid variable name `{}`: it must not start with a digit", key));
+      return error_at(key_line, key_column,
+                      fmt::format("invalid variable name `{}`: it must not start with a digit", key));
     }
     if (!at_line_end() && !is_blank(peek()) && peek() != '=') {
       return error_here(fmt::format("invalid character {} in variable name `{}`", describe(peek()), key));
@@ -162,7 +172,8 @@ private:
       assignment.value = std::move(*value);
       skip_blanks();
       if (!at_line_end() && peek() != '#') {
-        return error_here(fmt::format("unexpected {} after the closing quote (a comment starts with `#`)", describe(peek())));
+        return error_here(
+            fmt::format("unexpected {} after the closing quote (a comment starts with `#`)", describe(peek())));
       }
       skip_rest_of_line();
     } else {
@@ -274,17 +285,6 @@ std::string where(const std::string& file, const YAML::Node& node)
   return core::location_of(node, file).str();
 }
 
-// The value of `key` in the mapping `map`, or an undefined node; never inserts (unlike operator[]).
-YAML::Node find(const YAML::Node& map, std::string_view key)
-{
-  for (const auto& entry : map) {
-    if (entry.first.IsScalar() && entry.first.Scalar() == key) {
-      return entry.second;
-    }
-  }
-  return YAML::Node(YAML::NodeType::Undefined);
-}
-
 const char* type_name(const YAML::Node& node)
 {
   return node.IsMap() ? "a mapping" : node.IsSequence() ? "a list" : "not a plain value";
@@ -317,6 +317,29 @@ public:
   std::vector<Assignment> take() { return std::move(m_found); }
 
 private:
+  // Counts one more node read; aliases can make a small file name a great many.
+  Result<void> visit(const YAML::Node& node)
+  {
+    if (++m_visited > k_max_walk_nodes) {
+      return fail(fmt::format("{}: more than {} nodes to read (aliases repeated too often?)", where(m_file, node),
+                              k_max_walk_nodes));
+    }
+    return {};
+  }
+
+  // The value of `key` in the mapping `map`, or an undefined node; never inserts (unlike
+  // operator[]). The entries it reads count towards the limit that visit() enforces.
+  YAML::Node find(const YAML::Node& map, std::string_view key)
+  {
+    for (const auto& entry : map) {
+      ++m_visited;
+      if (entry.first.IsScalar() && entry.first.Scalar() == key) {
+        return entry.second;
+      }
+    }
+    return YAML::Node(YAML::NodeType::Undefined);
+  }
+
   bool wanted(std::string_view key) const
   {
     return m_wanted.empty() || std::find(m_wanted.begin(), m_wanted.end(), key) != m_wanted.end();
@@ -353,6 +376,9 @@ private:
   Result<void> plain_map(const YAML::Node& map)
   {
     for (const auto& entry : map) {
+      if (auto r = visit(entry.second); !r) {
+        return r;
+      }
       if (entry.first.IsScalar() && wanted(entry.first.Scalar())) {
         if (auto r = add_value(entry.first.Scalar(), entry.second, true); !r) {
           return r;
@@ -366,6 +392,9 @@ private:
   Result<void> env_list(const YAML::Node& list)
   {
     for (const auto& item : list) {
+      if (auto r = visit(item); !r) {
+        return r;
+      }
       if (!item.IsMap()) {
         continue;
       }
@@ -395,6 +424,9 @@ private:
   {
     if (node.IsMap()) {
       for (const auto& entry : node) {
+        if (auto r = visit(entry.second); !r) {
+          return r;
+        }
         if (entry.first.IsScalar() && wanted(entry.first.Scalar())) {
           // `KEY:` with no value passes the variable through from the shell.
           if (auto r = add_value(entry.first.Scalar(), entry.second, false); !r) {
@@ -408,6 +440,9 @@ private:
       return {};
     }
     for (const auto& item : node) {
+      if (auto r = visit(item); !r) {
+        return r;
+      }
       if (!item.IsScalar()) {
         continue;
       }
@@ -435,9 +470,8 @@ private:
       return fail(fmt::format("{}: nested more than {} levels deep (or an alias that contains itself)",
                               where(m_file, node), k_max_walk_depth));
     }
-    if (++m_visited > k_max_walk_nodes) {
-      return fail(fmt::format("{}: more than {} nodes to read (aliases repeated too often?)", where(m_file, node),
-                              k_max_walk_nodes));
+    if (auto r = visit(node); !r) {
+      return r;
     }
     if (node.IsSequence()) {
       for (const auto& item : node) {
@@ -487,20 +521,18 @@ Result<std::vector<Assignment>> parse_dotenv(std::string_view text, const std::s
 Result<std::vector<Assignment>> parse_manifest(std::string_view text, const std::string& file,
                                                std::span<const std::string> wanted_keys)
 {
+  const auto documents = core::load_all_yaml(text, file);
+  if (!documents) {
+    return std::unexpected(documents.error());
+  }
   try {
-    const std::vector<YAML::Node> documents = YAML::LoadAll(std::string(text));
     ManifestWalker walker(file, wanted_keys);
-    for (const auto& document : documents) {
+    for (const auto& document : *documents) {
       if (auto r = walker.document(document); !r) {
         return std::unexpected(r.error());
       }
     }
     return walker.take();
-  } catch (const YAML::Exception& error) {
-    if (error.mark.is_null()) {
-      return fail(fmt::format("{}: {}", file, error.msg));
-    }
-    return fail(fmt::format("{}:{}:{}: {}", file, error.mark.line + 1, error.mark.column + 1, error.msg));
   } catch (const std::exception& error) {
     return fail(fmt::format("{}: {}", file, error.what()));
   }

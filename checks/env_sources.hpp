@@ -16,11 +16,11 @@ namespace tollgate::checks {
 // quote when quoted; just after `=` when empty).
 struct Assignment {
   std::string key;
-  std::string value;    // after unquoting and escapes; otherwise the raw text
+  std::string value; // after unquoting and escapes; otherwise the raw text
   int line = 0;
   int column = 0;
-  bool literal = true;  // false when the file names the variable without a value it states
-                        // (Kubernetes `valueFrom`, docker-compose `- KEY` taken from the shell)
+  bool literal = true; // false when the file names the variable without a value it states
+                       // (Kubernetes `valueFrom`, docker-compose `- KEY` taken from the shell)
 };
 
 // Parses a dotenv file: `KEY=value` lines, optional `export `, blanks around `=`, `#` comments

@@ -77,15 +77,19 @@ Format format_of(const std::string& path)
   return extension == ".yaml" || extension == ".yml" ? Format::manifest : Format::dotenv;
 }
 
-std::string known_list() { return fmt::format("{}", fmt::join(known_names(), ", ")); }
+std::string known_list()
+{
+  return fmt::format("{}", fmt::join(known_names(), ", "));
+}
 
 void require_known(const YAML::Node& node, const std::string& file, const std::string& name)
 {
   const auto& names = known_names();
   if (std::find(names.begin(), names.end(), name) == names.end()) {
     const std::string hint = util::did_you_mean(name, names);
-    core::config_error(node, file,
-                       fmt::format("unknown variable `{}`{}", name, hint.empty() ? " (known: " + known_list() + ")" : hint));
+    core::config_error(
+        node, file,
+        fmt::format("unknown variable `{}`{}", name, hint.empty() ? " (known: " + known_list() + ")" : hint));
   }
 }
 
@@ -167,8 +171,9 @@ public:
     for (const auto& limit : m_limits) {
       if (limit.min > limit.max) {
         const YAML::Node at = options.node("min").value_or(spec.options);
-        core::config_error(at, file, fmt::format("the minimum of {} ({}) is above its maximum ({})", limit.name,
-                                                 limit.min, limit.max));
+        core::config_error(
+            at, file,
+            fmt::format("the minimum of {} ({}) is above its maximum ({})", limit.name, limit.min, limit.max));
       }
     }
   }
@@ -194,8 +199,9 @@ private:
   void read_bounds(const YAML::Node& node, const std::string& file, const std::string& key)
   {
     if (!node.IsMap()) {
-      core::config_error(node, file,
-                         fmt::format("`{}` must be a mapping of variable to integer (e.g. `{{SANDBOX_CPU_SEC: 3600}}`)", key));
+      core::config_error(
+          node, file,
+          fmt::format("`{}` must be a mapping of variable to integer (e.g. `{{SANDBOX_CPU_SEC: 3600}}`)", key));
     }
     core::YamlMap map(node, file, "`" + key + "`");
     for (auto& limit : m_limits) {
@@ -244,21 +250,7 @@ private:
 // `value` for a one-line message: control characters escaped, long values cut.
 std::string printable(std::string_view value)
 {
-  std::string out;
-  for (const char c : value.substr(0, 40)) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (c == '\n') {
-      out += "\\n";
-    } else if (byte < 0x20 || byte == 0x7f) {
-      out += fmt::format("\\x{:02x}", byte);
-    } else {
-      out.push_back(c);
-    }
-  }
-  if (value.size() > 40) {
-    out += "...";
-  }
-  return out;
+  return util::shorten_utf8(util::printable(value), 40);
 }
 
 // The value as a number when it is only decimal digits; nullopt otherwise. Too large to matter → max.
@@ -306,14 +298,14 @@ std::vector<std::pair<long long, const Found*>> judge(const Limit& limit, const 
     }
     const auto number = parse_decimal(a.value);
     if (!number) {
-      problems.push_back(a.value.empty()
-                             ? fmt::format("{} at {} is empty", limit.name, item.place())
-                             : fmt::format("{} at {} is `{}`, not a positive integer (decimal digits only)", limit.name,
-                                           item.place(), printable(a.value)));
+      problems.push_back(a.value.empty() ? fmt::format("{} at {} is empty", limit.name, item.place())
+                                         : fmt::format("{} at {} is `{}`, not a positive integer (decimal digits only)",
+                                                       limit.name, item.place(), printable(a.value)));
       continue;
     }
     if (*number < limit.min) {
-      problems.push_back(fmt::format("{}={} at {} is below the minimum of {}", limit.name, *number, item.place(), limit.min));
+      problems.push_back(
+          fmt::format("{}={} at {} is below the minimum of {}", limit.name, *number, item.place(), limit.min));
       continue;
     }
     if (*number > limit.max) {
@@ -438,7 +430,8 @@ core::CheckResult SandboxLimits::run(const core::Context& context)
     }
   } else {
     result.status = core::Status::pass;
-    result.summary = values.empty() ? "no sandbox limits set (none required)" : fmt::format("{}", fmt::join(values, ", "));
+    result.summary =
+        values.empty() ? "no sandbox limits set (none required)" : fmt::format("{}", fmt::join(values, ", "));
     if (!missing.empty()) {
       result.summary += fmt::format("; not found: {}", fmt::join(missing, ", "));
     }

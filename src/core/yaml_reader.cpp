@@ -3,10 +3,13 @@
 #include "util/strings.hpp"
 
 #include <fmt/format.h>
+#include <yaml-cpp/eventhandler.h>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
+#include <sstream>
 
 namespace tollgate::core {
 
@@ -26,6 +29,66 @@ Location location_of(const YAML::Node& node, const std::string& file)
 void config_error(const YAML::Node& node, const std::string& file, const std::string& message)
 {
   throw ConfigError(location_of(node, file).str() + ": " + message);
+}
+
+namespace {
+
+// Remembers where the last document started, ignoring everything else.
+class DocumentStarts final : public YAML::EventHandler {
+public:
+  void OnDocumentStart(const YAML::Mark& mark) override { m_last = mark; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+
+  const YAML::Mark& last() const { return m_last; }
+
+private:
+  YAML::Mark m_last = YAML::Mark::null_mark();
+};
+
+std::string yaml_error(const YAML::Exception& error, const std::string& file)
+{
+  if (error.mark.is_null()) {
+    return fmt::format("{}: {}", file, error.msg);
+  }
+  return fmt::format("{}:{}:{}: {}", file, error.mark.line + 1, error.mark.column + 1, error.msg);
+}
+
+} // namespace
+
+Result<std::vector<YAML::Node>> load_all_yaml(std::string_view text, const std::string& file)
+{
+  const std::string content(text);
+  try {
+    // A first pass over the events: a document that starts where the previous one did consumed
+    // nothing, and YAML::LoadAll would return such documents forever.
+    std::istringstream stream(content);
+    YAML::Parser parser(stream);
+    DocumentStarts starts;
+    std::optional<int> previous;
+    while (parser.HandleNextDocument(starts)) {
+      const YAML::Mark& mark = starts.last();
+      if (previous && mark.pos == *previous) {
+        const auto at = static_cast<std::size_t>(mark.pos);
+        const char c = at < content.size() ? content[at] : '\0';
+        return fail(fmt::format("{}:{}:{}: unexpected `{}`{}", file, mark.line + 1, mark.column + 1,
+                                util::printable(std::string_view(&c, 1)),
+                                c == ',' ? " (a `,` separates items only inside [...] or {...})" : ""));
+      }
+      previous = mark.pos;
+    }
+    return YAML::LoadAll(content);
+  } catch (const YAML::Exception& error) {
+    return fail(yaml_error(error, file));
+  } catch (const std::exception& error) {
+    return fail(fmt::format("{}: {}", file, error.what()));
+  }
 }
 
 namespace {

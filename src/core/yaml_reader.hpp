@@ -4,6 +4,7 @@
 // Every failure throws ConfigError carrying `file:line:col`.
 
 #include "core/config.hpp"
+#include "util/expected.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -11,6 +12,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace tollgate::core {
@@ -22,6 +24,11 @@ public:
 
 Location location_of(const YAML::Node& node, const std::string& file);
 [[noreturn]] void config_error(const YAML::Node& node, const std::string& file, const std::string& message);
+
+// Every document of `text` (YAML::LoadAll), or an error value `file:line:col: message` for a
+// syntax error. Guards against yaml-cpp 0.7 looping forever, producing empty documents, at a token
+// no document consumes (a stray `,` at block level); that is an error here.
+Result<std::vector<YAML::Node>> load_all_yaml(std::string_view text, const std::string& file);
 
 class YamlMap {
 public:
