@@ -225,8 +225,16 @@ Config parse_document(const YAML::Node& root, const std::string& file)
 Result<Config> parse_config(std::string_view text, const std::string& file_label)
 {
   try {
-    const YAML::Node root = YAML::Load(std::string(text));
-    return parse_document(root, file_label);
+    auto documents = load_all_yaml(text, file_label);
+    if (!documents) {
+      return std::unexpected(documents.error());
+    }
+    if (documents->size() > 1) {
+      const Location second = location_of((*documents)[1], file_label);
+      return fail(fmt::format("{}: a second YAML document; tollgate.yaml holds one (remove the `---`)",
+                              second.line > 0 ? second.str() : file_label));
+    }
+    return parse_document(documents->empty() ? YAML::Node() : documents->front(), file_label);
   } catch (const ConfigError& error) {
     return fail(error.what());
   } catch (const YAML::Exception& error) {

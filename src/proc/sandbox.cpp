@@ -157,7 +157,7 @@ std::vector<std::string> build_environment(const Command& command, const Limits&
   }
   for (const auto& [name, value] : overrides) {
     // The last setting of a name wins, as with repeated `export`.
-    std::erase_if(environment, [&](const std::string& entry) {
+    std::erase_if(environment, [&name = name](const std::string& entry) {
       return entry.size() > name.size() && entry.starts_with(name) && entry[name.size()] == '=';
     });
     environment.push_back(name + "=" + value);
