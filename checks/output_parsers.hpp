@@ -14,7 +14,7 @@ namespace tollgate::checks {
 struct PytestSummary {
   std::map<std::string, long> counts; // "passed", "failed", "skipped", "error", "xfailed", ...
   std::optional<double> seconds;
-  std::string line;                   // the counts as pytest printed them, without the time
+  std::string line; // the counts as pytest printed them, without the time
   long count(const std::string& key) const;
 };
 std::optional<PytestSummary> parse_pytest_output(std::string_view output);

@@ -13,7 +13,9 @@ namespace {
 
 class PreCommitCheck final : public core::Check {
 public:
-  PreCommitCheck(core::CheckSpec spec, std::vector<std::string> argv) : Check(std::move(spec)), m_argv(std::move(argv)) {}
+  PreCommitCheck(core::CheckSpec spec, std::vector<std::string> argv) : Check(std::move(spec)), m_argv(std::move(argv))
+  {
+  }
 
   bool concurrent() const override { return false; }
 

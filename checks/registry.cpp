@@ -17,12 +17,14 @@ constexpr std::array k_kinds = {
 
 } // namespace
 
-std::span<const Kind> kinds() { return k_kinds; }
+std::span<const Kind> kinds()
+{
+  return k_kinds;
+}
 
 std::unique_ptr<core::Check> create(const core::CheckSpec& spec, const std::string& file)
 {
-  const auto* kind =
-      std::find_if(k_kinds.begin(), k_kinds.end(), [&](const Kind& k) { return k.name == spec.kind; });
+  const auto* kind = std::find_if(k_kinds.begin(), k_kinds.end(), [&](const Kind& k) { return k.name == spec.kind; });
   if (kind == k_kinds.end()) {
     throw core::ConfigError(spec.location.str() + ": unknown check kind `" + spec.kind + "`");
   }

@@ -145,7 +145,8 @@ int report_error(int argc, char** argv, int code, const char* message)
 {
   std::fflush(stdout);
   std::fprintf(stderr, "tollgate: error: %s\n", message);
-  const bool json = std::any_of(argv + 1, argv + argc, [](const char* arg) { return std::string_view(arg) == "--json"; });
+  const bool json =
+      std::any_of(argv + 1, argv + argc, [](const char* arg) { return std::string_view(arg) == "--json"; });
   if (json) {
     tollgate::cli::print_json({{"error", {{"message", message}, {"exit_code", code}}}});
   }

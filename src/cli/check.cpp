@@ -18,7 +18,10 @@ struct CheckOptions {
   std::string junit;
 };
 
-extern "C" void on_interrupt(int /*signal*/) { core::interrupted().store(true); }
+extern "C" void on_interrupt(int /*signal*/)
+{
+  core::interrupted().store(true);
+}
 
 int run_check(const CheckOptions& options, const Globals& globals)
 {

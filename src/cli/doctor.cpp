@@ -15,8 +15,8 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
-#include <fstream>
 #include <cstdlib>
+#include <fstream>
 #include <sstream>
 #include <unistd.h>
 
@@ -85,7 +85,8 @@ Result<std::string> tool_version(const std::vector<std::string>& argv)
 std::vector<Finding> examine()
 {
   std::vector<Finding> findings;
-  findings.push_back({"tollgate", Level::info, fmt::format("{} (libgit2 {})", TOLLGATE_VERSION, git::libgit2_version())});
+  findings.push_back(
+      {"tollgate", Level::info, fmt::format("{} (libgit2 {})", TOLLGATE_VERSION, git::libgit2_version())});
 
   // Repository and configuration.
   std::optional<core::Config> config;
@@ -102,7 +103,8 @@ std::vector<Finding> examine()
       findings.push_back({"config", Level::fail, loaded.error().message});
     } else {
       config = std::move(*loaded);
-      findings.push_back({"config", Level::ok, fmt::format("{}: valid, {} checks", path.string(), config->checks.size())});
+      findings.push_back(
+          {"config", Level::ok, fmt::format("{}: valid, {} checks", path.string(), config->checks.size())});
     }
   }
   const auto uses = [&](std::string_view kind) {
@@ -132,10 +134,12 @@ std::vector<Finding> examine()
     if (!keys) {
       findings.push_back({"signing key", Level::warn, keys.error().message});
     } else {
-      const auto usable = std::find_if(keys->begin(), keys->end(), [](const gpg::KeyInfo& k) { return k.usable_for_signing(); });
+      const auto usable =
+          std::find_if(keys->begin(), keys->end(), [](const gpg::KeyInfo& k) { return k.usable_for_signing(); });
       if (usable == keys->end()) {
-        findings.push_back({"signing key", Level::warn,
-                            fmt::format("no usable secret key ({} secret keys; needed to approve and promote)", keys->size())});
+        findings.push_back(
+            {"signing key", Level::warn,
+             fmt::format("no usable secret key ({} secret keys; needed to approve and promote)", keys->size())});
       } else {
         findings.push_back({"signing key", Level::ok, fmt::format("{} {}", usable->fingerprint, usable->user_id)});
       }

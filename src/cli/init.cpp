@@ -46,8 +46,7 @@ bool has_pytest_suite(const fs::path& root)
   for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
     const std::string name = it->path().filename().string();
     if (it->is_directory(ec)) {
-      if (name.starts_with(".") || name == "node_modules" || name == "venv" || name == "build" ||
-          it.depth() >= 3) {
+      if (name.starts_with(".") || name == "node_modules" || name == "venv" || name == "build" || it.depth() >= 3) {
         it.disable_recursion_pending();
       }
       continue;
@@ -123,11 +122,8 @@ int run_init(const InitOptions& options, const Globals& globals)
   }
   checks.emplace_back("sandbox-limits");
   if (globals.json) {
-    print_json(nlohmann::json{{"wrote", target.string()},
-                              {"changelog", changelog},
-                              {"checks", checks},
-                              {"limit_sources", sources}}
-                   );
+    print_json(nlohmann::json{
+        {"wrote", target.string()}, {"changelog", changelog}, {"checks", checks}, {"limit_sources", sources}});
     return exit_code::k_ok;
   }
   fmt::print("wrote {}\n", core::display_path(target));

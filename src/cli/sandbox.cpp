@@ -32,7 +32,10 @@ struct SandboxOptions {
 };
 
 std::atomic<bool> g_cancel{false};
-extern "C" void on_signal(int /*signal*/) { g_cancel.store(true); }
+extern "C" void on_signal(int /*signal*/)
+{
+  g_cancel.store(true);
+}
 
 core::SandboxConfig configured_sandbox()
 {
@@ -96,8 +99,7 @@ int run_sandbox(const SandboxOptions& options, const Globals& globals)
                               {"seconds", outcome->seconds},
                               {"cpu_seconds", outcome->cpu_seconds},
                               {"max_rss_kb", outcome->max_rss_kb},
-                              {"backend", proc::to_string(outcome->backend)}}
-                   );
+                              {"backend", proc::to_string(outcome->backend)}});
   } else if (outcome->ended != proc::Ended::exited) {
     std::fprintf(stderr, "tollgate: %s\n", outcome->describe().c_str());
   }

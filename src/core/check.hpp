@@ -19,10 +19,10 @@ std::string_view to_string(Status status);
 
 struct CheckResult {
   Status status = Status::pass;
-  std::string summary;                 // one line
+  std::string summary; // one line
   double seconds = 0;
-  std::filesystem::path log;           // captured output, empty when the check ran nothing
-  std::optional<proc::Outcome> outcome; // when a command ran
+  std::filesystem::path log;                         // captured output, empty when the check ran nothing
+  std::optional<proc::Outcome> outcome;              // when a command ran
   nlohmann::json details = nlohmann::json::object(); // structured facts for JSON and the policy input
 };
 

@@ -136,12 +136,10 @@ CheckSpec read_check(const YAML::Node& item, const std::string& file)
 
   const auto& kinds = known_check_kinds();
   if (std::find(kinds.begin(), kinds.end(), spec.kind) == kinds.end()) {
-    config_error(key_node, file,
-                 fmt::format("unknown check kind `{}`{}", spec.kind,
-                             [&] {
-                               auto hint = util::did_you_mean(spec.kind, kinds);
-                               return hint.empty() ? fmt::format(" (known: {})", fmt::join(kinds, ", ")) : hint;
-                             }()));
+    config_error(key_node, file, fmt::format("unknown check kind `{}`{}", spec.kind, [&] {
+                   auto hint = util::did_you_mean(spec.kind, kinds);
+                   return hint.empty() ? fmt::format(" (known: {})", fmt::join(kinds, ", ")) : hint;
+                 }()));
   }
   if (!spec.options.IsDefined() || spec.options.IsNull()) {
     spec.options = YAML::Node(YAML::NodeType::Map);
@@ -162,7 +160,8 @@ CheckSpec read_check(const YAML::Node& item, const std::string& file)
   if (common.has("timeout")) {
     const YAML::Node timeout = spec.options["timeout"];
     if (timeout.IsScalar() && timeout.Scalar().starts_with("-")) {
-      config_error(timeout, file, fmt::format("`timeout` must be a positive number of seconds, not {}", timeout.Scalar()));
+      config_error(timeout, file,
+                   fmt::format("`timeout` must be a positive number of seconds, not {}", timeout.Scalar()));
     }
     spec.timeout = common.number("timeout", 0.001, k_max_timeout);
   }

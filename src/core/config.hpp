@@ -38,7 +38,7 @@ struct SandboxConfig {
   unsigned mem_mb = 4096;
   bool cpu_sec_set = false; // written in the file (then SANDBOX_CPU_SEC may only lower it)
   bool mem_mb_set = false;
-  double timeout = 3600;    // default wall-clock limit of a check, seconds
+  double timeout = 3600; // default wall-clock limit of a check, seconds
   proc::Network network = proc::Network::none;
   proc::Backend backend = proc::Backend::automatic;
 };

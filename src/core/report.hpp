@@ -13,10 +13,10 @@
 namespace tollgate::core {
 
 struct TextOptions {
-  bool live = false;            // spinner and redraws (a terminal without NO_COLOR)
-  util::Style style;            // colours
-  bool annotations = false;     // GitHub Actions `::error::` lines
-  std::size_t tail_lines = 20;  // of a failing check's log
+  bool live = false;           // spinner and redraws (a terminal without NO_COLOR)
+  util::Style style;           // colours
+  bool annotations = false;    // GitHub Actions `::error::` lines
+  std::size_t tail_lines = 20; // of a failing check's log
 };
 
 class TextReporter final : public Reporter {

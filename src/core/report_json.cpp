@@ -55,7 +55,9 @@ nlohmann::json to_json(const RunReport& report)
   const int code = report.exit_code();
   return {
       {"tollgate", TOLLGATE_VERSION},
-      {"status", code == 0 ? "pass" : code == 1 ? "fail" : "error"},
+      {"status", code == 0   ? "pass"
+                 : code == 1 ? "fail"
+                             : "error"},
       {"exit_code", code},
       {"run_id", report.run_id},
       {"log_dir", report.log_dir.string()},

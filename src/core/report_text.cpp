@@ -105,8 +105,7 @@ void TextReporter::tick(const std::vector<std::string>& running, double elapsed_
   const auto frame = k_spinner[m_frame++ % std::size(k_spinner)];
   std::string more;
   if (running.size() > 1) {
-    more = fmt::format("  (+{} running: {})", running.size() - 1,
-                       fmt::join(running.begin() + 1, running.end(), ", "));
+    more = fmt::format("  (+{} running: {})", running.size() - 1, fmt::join(running.begin() + 1, running.end(), ", "));
   }
   clear_live_line();
   fmt::print(m_out, "{} {:<{}}  {}{}", m_options.style.yellow(frame), running.front(), m_width,
@@ -174,8 +173,8 @@ void TextReporter::end(const RunReport& report)
   if (parts.empty()) {
     parts.emplace_back("no checks");
   }
-  const std::string verdict = report.exit_code() == 0 ? m_options.style.green("checklist passed")
-                                                       : m_options.style.red("checklist failed");
+  const std::string verdict =
+      report.exit_code() == 0 ? m_options.style.green("checklist passed") : m_options.style.red("checklist failed");
   fmt::print(m_out, "{}: {} in {}\n", verdict, fmt::join(parts, ", "), util::format_seconds(report.seconds));
   fmt::print(m_out, "{}\n", m_options.style.dim("logs: " + display_path(report.log_dir)));
   std::fflush(m_out);

@@ -103,8 +103,8 @@ void validate_selection(const std::vector<std::unique_ptr<Check>>& checks, const
   for (const auto* list : {&options.only, &options.skip}) {
     for (const auto& id : *list) {
       if (!contains(ids, id)) {
-        usage_error(fmt::format("no check with id `{}`{} (checks: {})", id, util::did_you_mean(id, ids),
-                                fmt::join(ids, ", ")));
+        usage_error(
+            fmt::format("no check with id `{}`{} (checks: {})", id, util::did_you_mean(id, ids), fmt::join(ids, ", ")));
       }
     }
   }
@@ -149,8 +149,7 @@ RunReport run_checklist(std::vector<std::unique_ptr<Check>>& checks, const Conte
       return std::string("not run: interrupted");
     }
     if (first_failure && *first_failure < i) {
-      return fmt::format("not run: `{}` failed (use --keep-going to run every check)",
-                         checks[*first_failure]->id());
+      return fmt::format("not run: `{}` failed (use --keep-going to run every check)", checks[*first_failure]->id());
     }
     if (!check.spec().when_exists.empty()) {
       std::error_code ec;

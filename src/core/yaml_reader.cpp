@@ -111,7 +111,10 @@ std::string type_name(const YAML::Node& node)
 }
 
 // A scalar written without quotes that YAML would read as a string but a user might mean otherwise.
-bool is_plain_scalar(const YAML::Node& node) { return node.IsScalar() && node.Tag() == "?"; }
+bool is_plain_scalar(const YAML::Node& node)
+{
+  return node.IsScalar() && node.Tag() == "?";
+}
 
 } // namespace
 
@@ -146,9 +149,15 @@ bool YamlMap::has(const std::string& key) const
                      [&](const auto& entry) { return entry.first.IsScalar() && entry.first.Scalar() == key; });
 }
 
-void YamlMap::allow(const std::string& key) { m_known.push_back(key); }
+void YamlMap::allow(const std::string& key)
+{
+  m_known.push_back(key);
+}
 
-std::optional<YAML::Node> YamlMap::node(const std::string& key) { return lookup(key); }
+std::optional<YAML::Node> YamlMap::node(const std::string& key)
+{
+  return lookup(key);
+}
 
 std::optional<std::string> YamlMap::string(const std::string& key)
 {

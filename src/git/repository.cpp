@@ -6,8 +6,14 @@
 
 namespace tollgate::git {
 
-Library::Library() { git_libgit2_init(); }
-Library::~Library() { git_libgit2_shutdown(); }
+Library::Library()
+{
+  git_libgit2_init();
+}
+Library::~Library()
+{
+  git_libgit2_shutdown();
+}
 
 void ensure_initialised()
 {
@@ -88,7 +94,10 @@ std::filesystem::path Repository::work_dir() const
   return dir == nullptr ? std::filesystem::path() : std::filesystem::path(dir);
 }
 
-std::filesystem::path Repository::git_dir() const { return git_repository_path(m_repo.get()); }
+std::filesystem::path Repository::git_dir() const
+{
+  return git_repository_path(m_repo.get());
+}
 
 std::string libgit2_version()
 {

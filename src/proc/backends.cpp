@@ -187,8 +187,8 @@ Result<Isolation> resolve_isolation(Backend requested)
   if (requested != Backend::automatic) {
     const Probe& result = probed(requested);
     if (!result.works) {
-      return fail("network isolation with " + std::string(to_string(requested)) + " is not available: " +
-                  result.reason);
+      return fail("network isolation with " + std::string(to_string(requested)) +
+                  " is not available: " + result.reason);
     }
     return Isolation{requested, result.wrapper};
   }

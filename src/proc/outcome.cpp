@@ -41,7 +41,10 @@ bool log_shows_allocation_failure(const std::string& path)
                              [&](std::string_view marker) { return tail.find(marker) != std::string::npos; });
 }
 
-bool is_wrapper(Backend backend) { return backend == Backend::firejail || backend == Backend::bwrap; }
+bool is_wrapper(Backend backend)
+{
+  return backend == Backend::firejail || backend == Backend::bwrap;
+}
 
 std::string format_duration(std::chrono::milliseconds duration)
 {

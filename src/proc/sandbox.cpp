@@ -76,7 +76,10 @@ private:
   std::vector<char*> m_pointers;
 };
 
-std::string errno_text(int error) { return std::strerror(error); }
+std::string errno_text(int error)
+{
+  return std::strerror(error);
+}
 
 bool is_executable_file(const std::string& path)
 {
@@ -176,7 +179,6 @@ std::string search_path_for(const Command& command)
   }
   return path;
 }
-
 
 // {soft, hard}, lowered to the hard limit we already have: only root may raise it.
 rlimit within_hard_limit(decltype(RLIMIT_CPU) resource, rlim_t soft, rlim_t hard)
@@ -388,6 +390,5 @@ std::optional<std::string> find_program(std::string_view name)
 {
   return lookup(name, default_search_path(), {});
 }
-
 
 } // namespace tollgate::proc

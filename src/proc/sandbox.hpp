@@ -23,17 +23,17 @@ std::string_view to_string(Backend backend);
 std::optional<Backend> parse_backend(std::string_view name); // "auto" | "firejail" | "bwrap" | "unshare"
 
 struct Limits {
-  std::optional<unsigned> cpu_sec;             // RLIMIT_CPU per process of the tree
-  std::optional<unsigned> mem_mb;              // address-space limit per process of the tree
-  std::chrono::milliseconds timeout{0};        // wall clock for the whole tree; 0 = none
-  std::chrono::milliseconds kill_grace{2000};  // SIGTERM -> SIGKILL delay
+  std::optional<unsigned> cpu_sec;            // RLIMIT_CPU per process of the tree
+  std::optional<unsigned> mem_mb;             // address-space limit per process of the tree
+  std::chrono::milliseconds timeout{0};       // wall clock for the whole tree; 0 = none
+  std::chrono::milliseconds kill_grace{2000}; // SIGTERM -> SIGKILL delay
   Network network = Network::allow;
-  Backend backend = Backend::automatic;        // used only when network == none
+  Backend backend = Backend::automatic; // used only when network == none
 };
 
 struct Command {
-  std::vector<std::string> argv;               // argv[0] is looked up on PATH
-  std::string cwd;                             // empty: inherit
+  std::vector<std::string> argv;                            // argv[0] is looked up on PATH
+  std::string cwd;                                          // empty: inherit
   std::vector<std::pair<std::string, std::string>> env_set; // added to / overriding the environment
   // Where stdout and stderr go: a file path (created/truncated, both streams interleaved), or
   // empty to inherit the caller's stdout/stderr. `stdout_to_stderr` sends the child's stdout to our stderr.
@@ -46,10 +46,10 @@ enum class Ended { exited, signaled, cpu_limit, memory_limit, timeout, cancelled
 
 struct Outcome {
   Ended ended = Ended::exited;
-  int exit_code = 0;          // exit status, or 128+signal when killed
-  int signal = 0;             // terminating signal, when any
-  double seconds = 0;         // wall clock
-  double cpu_seconds = 0;     // user+sys of the whole reaped tree
+  int exit_code = 0;      // exit status, or 128+signal when killed
+  int signal = 0;         // terminating signal, when any
+  double seconds = 0;     // wall clock
+  double cpu_seconds = 0; // user+sys of the whole reaped tree
   long max_rss_kb = 0;
   Backend backend = Backend::none; // isolation actually used
   Limits limits;

@@ -19,38 +19,38 @@ enum class Finish : int { exited, timeout, cancelled };
 // Everything the supervisor and the command child need, all of it owned by the caller of
 // `supervise()` and only read after fork.
 struct Plan {
-  const char* exec_path = nullptr;   // what execve() runs (the wrapper for firejail / bwrap)
-  char* const* argv = nullptr;       // null-terminated
-  char* const* envp = nullptr;       // null-terminated
-  const char* cwd = nullptr;         // null: inherit
-  int output_fd = -1;                // -1: inherit stdout and stderr
-  int stdin_fd = -1;                 // -1: inherit stdin
+  const char* exec_path = nullptr; // what execve() runs (the wrapper for firejail / bwrap)
+  char* const* argv = nullptr;     // null-terminated
+  char* const* envp = nullptr;     // null-terminated
+  const char* cwd = nullptr;       // null: inherit
+  int output_fd = -1;              // -1: inherit stdout and stderr
+  int stdin_fd = -1;               // -1: inherit stdin
   bool stdout_to_stderr = false;
-  bool take_terminal = false;        // stdin is our controlling terminal and we are its foreground
+  bool take_terminal = false; // stdin is our controlling terminal and we are its foreground
   bool set_cpu = false;
   rlimit cpu{};
   bool set_mem = false;
   rlimit mem{};
-  bool unshare_net = false;          // unshare(CLONE_NEWNET) in the child (backend unshare)
-  const char* uid_map = nullptr;     // "uid uid 1", for the user-namespace fallback when not root
+  bool unshare_net = false;      // unshare(CLONE_NEWNET) in the child (backend unshare)
+  const char* uid_map = nullptr; // "uid uid 1", for the user-namespace fallback when not root
   const char* gid_map = nullptr;
-  std::int64_t timeout_ns = 0;       // 0: none
+  std::int64_t timeout_ns = 0; // 0: none
   std::int64_t kill_grace_ns = 0;
-  pid_t parent_pid = 0;              // the process that forked the supervisor
-  int report_fd = -1;                // write end of the report pipe
+  pid_t parent_pid = 0; // the process that forked the supervisor
+  int report_fd = -1;   // write end of the report pipe
 };
 
 // What the supervisor writes to `report_fd`, once, just before it exits (a POD, under PIPE_BUF).
 struct Report {
   Stage stage = Stage::started;
-  int error = 0;                     // errno of the failed stage
+  int error = 0; // errno of the failed stage
   Finish finish = Finish::exited;
-  int main_status = 0;               // wait status of the command's main process
-  std::int64_t start_ns = 0;         // CLOCK_MONOTONIC
-  std::int64_t main_end_ns = 0;      // when the main process ended (or the tree was killed)
-  std::int64_t main_cpu_us = 0;      // user+sys of the main process
-  std::int64_t tree_cpu_us = 0;      // user+sys of everything reaped below the supervisor
-  long max_rss_kb = 0;               // largest resident set in the tree
+  int main_status = 0;          // wait status of the command's main process
+  std::int64_t start_ns = 0;    // CLOCK_MONOTONIC
+  std::int64_t main_end_ns = 0; // when the main process ended (or the tree was killed)
+  std::int64_t main_cpu_us = 0; // user+sys of the main process
+  std::int64_t tree_cpu_us = 0; // user+sys of everything reaped below the supervisor
+  long max_rss_kb = 0;          // largest resident set in the tree
 };
 
 // The body of the forked supervisor: starts the command, waits, kills the whole tree, reports

@@ -23,7 +23,10 @@ private:
   int m_exit_code;
 };
 
-[[noreturn]] inline void usage_error(const std::string& message) { throw Fatal(exit_code::k_usage, message); }
+[[noreturn]] inline void usage_error(const std::string& message)
+{
+  throw Fatal(exit_code::k_usage, message);
+}
 [[noreturn]] inline void environment_error(const std::string& message)
 {
   throw Fatal(exit_code::k_environment, message);

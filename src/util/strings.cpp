@@ -60,7 +60,9 @@ std::string did_you_mean(std::string_view word, std::span<const std::string> can
 
 std::string_view trim(std::string_view s)
 {
-  const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; };
+  const auto is_space = [](char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+  };
   while (!s.empty() && is_space(s.front())) {
     s.remove_prefix(1);
   }
@@ -89,7 +91,10 @@ std::vector<std::string> split_lines(std::string_view text)
   return lines;
 }
 
-bool starts_with(std::string_view s, std::string_view prefix) { return s.starts_with(prefix); }
+bool starts_with(std::string_view s, std::string_view prefix)
+{
+  return s.starts_with(prefix);
+}
 
 std::optional<std::vector<std::string>> split_simple_command(std::string_view line)
 {
@@ -122,7 +127,8 @@ std::optional<std::vector<std::string>> split_simple_command(std::string_view li
         if (line[j] == '$' || line[j] == '`') {
           return std::nullopt;
         }
-        if (line[j] == '\\' && j + 1 < line.size() && std::string_view("\"\\$`").find(line[j + 1]) != std::string_view::npos) {
+        if (line[j] == '\\' && j + 1 < line.size() &&
+            std::string_view("\"\\$`").find(line[j + 1]) != std::string_view::npos) {
           ++j;
         }
         word.push_back(line[j]);
@@ -169,8 +175,9 @@ std::optional<std::vector<std::string>> split_simple_command(std::string_view li
 
 std::string shell_quote(std::string_view word)
 {
-  if (!word.empty() && word.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./=:,+@%") ==
-                           std::string_view::npos) {
+  if (!word.empty() &&
+      word.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./=:,+@%") ==
+          std::string_view::npos) {
     return std::string(word);
   }
   std::string quoted = "'";

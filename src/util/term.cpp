@@ -7,7 +7,10 @@
 
 namespace tollgate::util {
 
-bool is_terminal(int fd) { return ::isatty(fd) == 1; }
+bool is_terminal(int fd)
+{
+  return ::isatty(fd) == 1;
+}
 
 std::string Style::wrap(std::string_view code, std::string_view s) const
 {

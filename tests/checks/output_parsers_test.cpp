@@ -58,13 +58,14 @@ FAILED test_a.py::test_fail - assert 1 == 2
 
 TEST_CASE("pytest without -q: the summary between rules", "[parsers]")
 {
-  const auto summary = parse_pytest("test_a.py ...                                                            [100%]\n"
-                                    "\n"
-                                    "=============================== warnings summary ===============================\n"
-                                    "test_a.py::test_warn\n"
-                                    "  UserWarning: w\n"
-                                    "\n"
-                                    "======================== 3 passed, 1 warning in 1.20s =========================\n");
+  const auto summary =
+      parse_pytest("test_a.py ...                                                            [100%]\n"
+                   "\n"
+                   "=============================== warnings summary ===============================\n"
+                   "test_a.py::test_warn\n"
+                   "  UserWarning: w\n"
+                   "\n"
+                   "======================== 3 passed, 1 warning in 1.20s =========================\n");
   CHECK(summary.count("passed") == 3);
   CHECK(summary.count("warning") == 1);
   REQUIRE(summary.seconds.has_value());
@@ -93,10 +94,11 @@ TEST_CASE("pytest: errors, singular and plural, count under `error`", "[parsers]
 {
   SECTION("1 error")
   {
-    const auto summary = parse_pytest("E.                                                                       [100%]\n"
-                                      "=========================== short test summary info ============================\n"
-                                      "ERROR test_a.py::test_err - RuntimeError: x\n"
-                                      "1 passed, 1 error in 0.10s\n");
+    const auto summary =
+        parse_pytest("E.                                                                       [100%]\n"
+                     "=========================== short test summary info ============================\n"
+                     "ERROR test_a.py::test_err - RuntimeError: x\n"
+                     "1 passed, 1 error in 0.10s\n");
     CHECK(summary.count("error") == 1);
     CHECK(summary.count("passed") == 1);
     CHECK(summary.count("errors") == 0);
@@ -136,8 +138,9 @@ TEST_CASE("pytest: xfailed, xpassed and deselected", "[parsers]")
   CHECK(summary.count("error") == 1);
   CHECK(summary.counts.size() == 7);
 
-  const auto deselected = parse_pytest("..                                                                       [100%]\n"
-                                       "2 passed, 6 deselected in 0.01s\n");
+  const auto deselected =
+      parse_pytest("..                                                                       [100%]\n"
+                   "2 passed, 6 deselected in 0.01s\n");
   CHECK(deselected.count("passed") == 2);
   CHECK(deselected.count("deselected") == 6);
 }
@@ -145,9 +148,10 @@ TEST_CASE("pytest: xfailed, xpassed and deselected", "[parsers]")
 TEST_CASE("pytest: ANSI colours are ignored", "[parsers]")
 {
   // pytest -q --color=yes -k ok
-  const auto summary =
-      parse_pytest("\x1b[32m.\x1b[0m\x1b[32m.\x1b[0m\x1b[32m                                                                       [100%]\x1b[0m\n"
-                   "\x1b[32m\x1b[32m\x1b[1m2 passed\x1b[0m, \x1b[33m6 deselected\x1b[0m\x1b[32m in 0.01s\x1b[0m\x1b[0m\n");
+  const auto summary = parse_pytest(
+      "\x1b[32m.\x1b[0m\x1b[32m.\x1b[0m\x1b[32m                                                                       "
+      "[100%]\x1b[0m\n"
+      "\x1b[32m\x1b[32m\x1b[1m2 passed\x1b[0m, \x1b[33m6 deselected\x1b[0m\x1b[32m in 0.01s\x1b[0m\x1b[0m\n");
   CHECK(summary.count("passed") == 2);
   CHECK(summary.count("deselected") == 6);
   CHECK(summary.line == "2 passed, 6 deselected");
@@ -186,9 +190,10 @@ TEST_CASE("pytest: the summary is the last matching line", "[parsers]")
   }
   SECTION("a test that prints something summary-like earlier does not win")
   {
-    const auto summary = parse_pytest("99 passed in 9.99s\n"
-                                      ".F                                                                       [100%]\n"
-                                      "1 failed, 1 passed in 0.20s\n");
+    const auto summary =
+        parse_pytest("99 passed in 9.99s\n"
+                     ".F                                                                       [100%]\n"
+                     "1 failed, 1 passed in 0.20s\n");
     CHECK(summary.count("failed") == 1);
     CHECK(summary.count("passed") == 1);
   }
@@ -236,14 +241,15 @@ verbose..................................................................Passed
 TEST_CASE("pre-commit: colour codes are ignored", "[parsers]")
 {
   // PRE_COMMIT_COLOR=always
-  const std::string output = "ok hook..................................................................\x1b[42mPassed\x1b[m\n"
-                             "fail.hook v1.2...........................................................\x1b[41mFailed\x1b[m\n"
-                             "\x1b[2m- hook id: fail-hook\x1b[m\n"
-                             "\x1b[2m- exit code: 1\x1b[m\n"
-                             "\n"
-                             "broken\n"
-                             "\n"
-                             "skip hook............................................(no files to check)\x1b[46;30mSkipped\x1b[m\n";
+  const std::string output =
+      "ok hook..................................................................\x1b[42mPassed\x1b[m\n"
+      "fail.hook v1.2...........................................................\x1b[41mFailed\x1b[m\n"
+      "\x1b[2m- hook id: fail-hook\x1b[m\n"
+      "\x1b[2m- exit code: 1\x1b[m\n"
+      "\n"
+      "broken\n"
+      "\n"
+      "skip hook............................................(no files to check)\x1b[46;30mSkipped\x1b[m\n";
   const auto summary = checks::parse_pre_commit_output(output);
   CHECK(summary.passed == 1);
   CHECK(summary.failed == 1);
@@ -286,7 +292,9 @@ TEST_CASE("pre-commit: a hook name longer than the line, ending in a dot", "[par
 {
   // pre-commit widens the line to fit the longest name; the name's own dot runs into the dots.
   const std::string output =
-      "ok hook.....................................................................................................Passed\n"
+      "ok "
+      "hook....................................................................................................."
+      "Passed\n"
       "a very long hook name that goes on and on and on and on and on beyond eighty columns....(no files to check)"
       "Skipped\n";
   const auto summary = checks::parse_pre_commit_output(output);

@@ -352,7 +352,8 @@ TEST_CASE("to_junit: well-formed XML with counts, failures, errors and skips", "
   const test::TempDir dir;
   core::RunReport report = sample_report(dir);
   report.checks[1].result.summary = "1 failed <&>\"' \x01 end";
-  dir.write("pytest.log", "E   assert a < b && \"c\" > 'd'\n\x07" "bell\n");
+  dir.write("pytest.log", "E   assert a < b && \"c\" > 'd'\n\x07"
+                          "bell\n");
 
   const std::string xml = core::to_junit(report);
   INFO(xml);

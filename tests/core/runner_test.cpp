@@ -216,7 +216,10 @@ Ids ids_of(const core::RunReport& report)
   return ids;
 }
 
-bool overlap(const Interval& a, const Interval& b) { return a.start < b.end && b.start < a.end; }
+bool overlap(const Interval& a, const Interval& b)
+{
+  return a.start < b.end && b.start < a.end;
+}
 
 } // namespace
 

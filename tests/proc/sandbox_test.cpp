@@ -105,7 +105,10 @@ int count_processes_with(const std::string& marker)
   return count;
 }
 
-bool process_alive(pid_t pid) { return kill(pid, 0) == 0; }
+bool process_alive(pid_t pid)
+{
+  return kill(pid, 0) == 0;
+}
 
 // A TCP listener on 127.0.0.1 on an ephemeral port; connections complete without accept().
 class Listener {
@@ -341,9 +344,18 @@ TEST_CASE("the wall-clock timeout kills the whole tree inside each backend", "[p
   limits.timeout = 1s;
   limits.kill_grace = 300ms;
   limits.network = Network::none;
-  SECTION("firejail") { limits.backend = Backend::firejail; }
-  SECTION("bwrap") { limits.backend = Backend::bwrap; }
-  SECTION("unshare") { limits.backend = Backend::unshare; }
+  SECTION("firejail")
+  {
+    limits.backend = Backend::firejail;
+  }
+  SECTION("bwrap")
+  {
+    limits.backend = Backend::bwrap;
+  }
+  SECTION("unshare")
+  {
+    limits.backend = Backend::unshare;
+  }
   if (auto backend = tollgate::proc::resolve_backend(limits.backend); !backend) {
     WARN(backend.error().message);
     return;
@@ -353,8 +365,8 @@ TEST_CASE("the wall-clock timeout kills the whole tree inside each backend", "[p
                   marker};
   const Outcome outcome = run_ok(command, limits);
   CHECK(outcome.ended == Ended::timeout);
-  CHECK(outcome.describe() == "killed: wall-clock timeout of 1 s (" +
-                                  std::string(tollgate::proc::to_string(limits.backend)) + ")");
+  CHECK(outcome.describe() ==
+        "killed: wall-clock timeout of 1 s (" + std::string(tollgate::proc::to_string(limits.backend)) + ")");
   CHECK(count_processes_with(marker) == 0);
 }
 
@@ -409,10 +421,22 @@ TEST_CASE("network none isolates through each backend that works here", "[proc]"
   Limits limits;
   limits.network = Network::none;
   limits.timeout = 20s;
-  SECTION("auto") { limits.backend = Backend::automatic; }
-  SECTION("firejail") { limits.backend = Backend::firejail; }
-  SECTION("bwrap") { limits.backend = Backend::bwrap; }
-  SECTION("unshare") { limits.backend = Backend::unshare; }
+  SECTION("auto")
+  {
+    limits.backend = Backend::automatic;
+  }
+  SECTION("firejail")
+  {
+    limits.backend = Backend::firejail;
+  }
+  SECTION("bwrap")
+  {
+    limits.backend = Backend::bwrap;
+  }
+  SECTION("unshare")
+  {
+    limits.backend = Backend::unshare;
+  }
   auto backend = tollgate::proc::resolve_backend(limits.backend);
   if (!backend) {
     WARN(backend.error().message);

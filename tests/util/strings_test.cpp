@@ -14,14 +14,14 @@ TEST_CASE("edit_distance counts insertions, deletions, substitutions and adjacen
   CHECK(util::edit_distance("abc", "abc") == 0);
   CHECK(util::edit_distance("", "abc") == 3);
   CHECK(util::edit_distance("abc", "") == 3);
-  CHECK(util::edit_distance("timeout", "timout") == 1);  // deletion
-  CHECK(util::edit_distance("timout", "timeout") == 1);  // insertion
-  CHECK(util::edit_distance("branch", "brench") == 1);   // substitution
-  CHECK(util::edit_distance("checks", "chekcs") == 1);   // adjacent swap
+  CHECK(util::edit_distance("timeout", "timout") == 1); // deletion
+  CHECK(util::edit_distance("timout", "timeout") == 1); // insertion
+  CHECK(util::edit_distance("branch", "brench") == 1);  // substitution
+  CHECK(util::edit_distance("checks", "chekcs") == 1);  // adjacent swap
   CHECK(util::edit_distance("ab", "ba") == 1);
   CHECK(util::edit_distance("pytest", "pytset") == 1);
   CHECK(util::edit_distance("kitten", "sitting") == 3);
-  CHECK(util::edit_distance("abc", "cab") == 2);         // not adjacent: two edits
+  CHECK(util::edit_distance("abc", "cab") == 2); // not adjacent: two edits
   CHECK(util::edit_distance("flaw", "lawn") == 2);
 }
 
@@ -39,18 +39,18 @@ TEST_CASE("closest_match allows about one typo per three characters", "[strings]
   {
     const std::vector<std::string> ids = {"id", "b"};
     CHECK(util::closest_match("ix", ids) == std::optional<std::string>("id")); // 2 chars: 1 allowed
-    CHECK_FALSE(util::closest_match("a", ids).has_value());                   // 1 edit = the whole word
+    CHECK_FALSE(util::closest_match("a", ids).has_value());                    // 1 edit = the whole word
     CHECK_FALSE(util::closest_match("xy", ids).has_value());
   }
   SECTION("the allowance grows with length and stops at three")
   {
-    const std::vector<std::string> word = {"abcdefghijkl"};                       // 12 characters
-    CHECK(util::closest_match("abcdefXXXjkl", word).has_value());                // 3 edits
-    CHECK_FALSE(util::closest_match("abcXXXXghijkl", word).has_value());         // 4 edits
-    const std::vector<std::string> longer = {"abcdefghijklmnopqrstuvwx"};        // 24 characters
-    CHECK(util::closest_match("abcdefghijklmnopqrstuXXX", longer).has_value());  // 3 edits
+    const std::vector<std::string> word = {"abcdefghijkl"};                           // 12 characters
+    CHECK(util::closest_match("abcdefXXXjkl", word).has_value());                     // 3 edits
+    CHECK_FALSE(util::closest_match("abcXXXXghijkl", word).has_value());              // 4 edits
+    const std::vector<std::string> longer = {"abcdefghijklmnopqrstuvwx"};             // 24 characters
+    CHECK(util::closest_match("abcdefghijklmnopqrstuXXX", longer).has_value());       // 3 edits
     CHECK_FALSE(util::closest_match("abcdefghijklmnopqrstXXXX", longer).has_value()); // still only 3
-    const std::vector<std::string> six = {"abcdef"};                             // 6 characters: 2 allowed
+    const std::vector<std::string> six = {"abcdef"};                                  // 6 characters: 2 allowed
     CHECK(util::closest_match("abXdeY", six).has_value());
     CHECK_FALSE(util::closest_match("aXcYeZ", six).has_value());
   }
@@ -113,35 +113,35 @@ TEST_CASE("split_simple_command leaves `=`, `#` and `~` inside later words alone
 TEST_CASE("split_simple_command returns nullopt for what needs a shell", "[strings]")
 {
   const std::string line = GENERATE(as<std::string>{},
-                                    "pytest | tee log",        // pipe
-                                    "pytest > log",            // redirection
-                                    "pytest < input",          // redirection
-                                    "pytest 2>&1",             // redirection
-                                    "echo $HOME",              // variable
-                                    "echo ${HOME}",            // variable
-                                    "echo \"$HOME\"",          // variable in double quotes
-                                    "echo `date`",             // command substitution
-                                    "echo \"`date`\"",         // command substitution in double quotes
-                                    "echo $(date)",            // command substitution
-                                    "ls *.py",                 // glob
-                                    "ls test_?.py",            // glob
-                                    "ls [ab].py",              // glob
-                                    "echo {a,b}",              // brace expansion
-                                    "make; make test",         // list
-                                    "make && make test",       // and-list
-                                    "make || true",            // or-list
-                                    "sleep 1 &",               // background
-                                    "(cd src && make)",        // subshell
-                                    "FOO=1 cmd",               // leading assignment
-                                    "FOO=1",                   // assignment only
-                                    "echo ~/x",                // tilde expansion
-                                    "echo hi # comment",       // comment
-                                    "! false",                 // negation
-                                    "echo 'unterminated",      // open quote
-                                    "echo \"unterminated",     // open double quote
-                                    "echo trailing\\",         // trailing backslash
-                                    "echo a\nb",               // two lines
-                                    "",                        // nothing to run
+                                    "pytest | tee log",    // pipe
+                                    "pytest > log",        // redirection
+                                    "pytest < input",      // redirection
+                                    "pytest 2>&1",         // redirection
+                                    "echo $HOME",          // variable
+                                    "echo ${HOME}",        // variable
+                                    "echo \"$HOME\"",      // variable in double quotes
+                                    "echo `date`",         // command substitution
+                                    "echo \"`date`\"",     // command substitution in double quotes
+                                    "echo $(date)",        // command substitution
+                                    "ls *.py",             // glob
+                                    "ls test_?.py",        // glob
+                                    "ls [ab].py",          // glob
+                                    "echo {a,b}",          // brace expansion
+                                    "make; make test",     // list
+                                    "make && make test",   // and-list
+                                    "make || true",        // or-list
+                                    "sleep 1 &",           // background
+                                    "(cd src && make)",    // subshell
+                                    "FOO=1 cmd",           // leading assignment
+                                    "FOO=1",               // assignment only
+                                    "echo ~/x",            // tilde expansion
+                                    "echo hi # comment",   // comment
+                                    "! false",             // negation
+                                    "echo 'unterminated",  // open quote
+                                    "echo \"unterminated", // open double quote
+                                    "echo trailing\\",     // trailing backslash
+                                    "echo a\nb",           // two lines
+                                    "",                    // nothing to run
                                     "   \t ");
   INFO("line: " << line);
   CHECK_FALSE(util::split_simple_command(line).has_value());
