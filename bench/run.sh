@@ -33,7 +33,7 @@ make_repo "$work/eight" allow auto true 8
 printf '#!/bin/sh\n' >"$work/eight.sh"
 for _ in $(seq 1 8); do echo "true" >>"$work/eight.sh"; done     # what a shell runs: the builtin
 printf '#!/bin/sh\n' >"$work/eight-exec.sh"
-for _ in $(seq 1 8); do echo "$(command -v true)" >>"$work/eight-exec.sh"; done # the same 8 processes
+for _ in $(seq 1 8); do echo "$(type -P true)" >>"$work/eight-exec.sh"; done # the same 8 processes
 chmod +x "$work"/*.sh
 make_repo "$work/sleep" allow auto "sleep 1" 4
 for backend in firejail bwrap unshare; do
