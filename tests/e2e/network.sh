@@ -1,0 +1,71 @@
+# Network isolation through the CLI: a listener the test opens on 127.0.0.1 is unreachable with
+# `network: none` (each backend), reachable with `network: allow`; a required backend that is not
+# installed makes the check fail with the reason (exit 3), never run with network.
+source "$(dirname "$0")/lib.bash"
+
+port_file="$E2E_TMP/port"
+/usr/bin/python3 - "$port_file" <<'PY' &
+import socket, sys, time
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 0))
+s.listen(16)
+open(sys.argv[1], "w").write(str(s.getsockname()[1]))
+s.settimeout(60)
+try:
+    while True:
+        conn, _ = s.accept()
+        conn.close()
+except OSError:
+    pass
+PY
+listener=$!
+trap 'kill $listener 2>/dev/null; rm -rf "$E2E_TMP"' EXIT
+for _ in $(seq 1 50); do [ -s "$port_file" ] && break; sleep 0.1; done
+port=$(cat "$port_file")
+connect="exec 3<>/dev/tcp/127.0.0.1/$port"
+
+tg sandbox --network allow -- bash -c "$connect"
+expect_code 0 "network: allow reaches the listener"
+
+for backend in auto firejail bwrap unshare; do
+  tg sandbox --network none --backend "$backend" -- bash -c "$connect"
+  [ "$CODE" -ne 0 ] || fail "network: none via $backend reached 127.0.0.1:$port"
+done
+
+# The same through a check, with the backend named in the summary.
+repo="$E2E_TMP/repo"
+new_repo "$repo"
+write_config "$repo" <<YAML
+sandbox: {network: none}
+checks:
+  - command: {id: connect, run: "bash -c '$connect'"}
+YAML
+tg -C "$repo" check
+expect_code 1 "a check cannot reach the listener"
+expect_out '^fail +connect .*\((firejail|bwrap|unshare)\)' "names the isolation backend"
+
+# A required backend that is not installed: the check cannot run, and says why.
+minpath="$E2E_TMP/bin"
+mkdir -p "$minpath"
+for p in sh bash true git cat; do ln -s "$(type -P $p)" "$minpath/$p"; done
+write_config "$repo" <<'YAML'
+sandbox: {network: none, backend: firejail}
+checks:
+  - command: {id: hello, run: "true"}
+YAML
+PATH="$minpath" tg -C "$repo" check
+expect_code 3 "missing firejail"
+expect_out '^error +hello .*network isolation with firejail is not available' "says why"
+
+# auto falls back to the next backend that works.
+write_config "$repo" <<'YAML'
+sandbox: {network: none}
+checks:
+  - command: {id: hello, run: "true"}
+YAML
+PATH="$minpath" tg -C "$repo" check
+expect_code 0 "auto without firejail or bwrap"
+expect_out '^pass +hello .*\(unshare\)' "falls back to unshare"
+
+finish
