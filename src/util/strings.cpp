@@ -91,11 +91,6 @@ std::vector<std::string> split_lines(std::string_view text)
   return lines;
 }
 
-bool starts_with(std::string_view s, std::string_view prefix)
-{
-  return s.starts_with(prefix);
-}
-
 std::optional<std::vector<std::string>> split_simple_command(std::string_view line)
 {
   std::vector<std::string> words;
@@ -171,25 +166,6 @@ std::optional<std::vector<std::string>> split_simple_command(std::string_view li
     return std::nullopt;
   }
   return words;
-}
-
-std::string shell_quote(std::string_view word)
-{
-  if (!word.empty() &&
-      word.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./=:,+@%") ==
-          std::string_view::npos) {
-    return std::string(word);
-  }
-  std::string quoted = "'";
-  for (char c : word) {
-    if (c == '\'') {
-      quoted += "'\\''";
-    } else {
-      quoted.push_back(c);
-    }
-  }
-  quoted += "'";
-  return quoted;
 }
 
 std::string sanitize_utf8(std::string_view text)

@@ -19,15 +19,11 @@ std::string did_you_mean(std::string_view word, std::span<const std::string> can
 
 std::string_view trim(std::string_view s);
 std::vector<std::string> split_lines(std::string_view text);
-bool starts_with(std::string_view s, std::string_view prefix);
 
 // Splits a command line into words the way a POSIX shell would for simple commands
 // (quotes and backslashes); returns nullopt when it needs a real shell
 // (pipes, redirections, variables, globs, `;`, `&&` ...).
 std::optional<std::vector<std::string>> split_simple_command(std::string_view line);
-
-// Quotes `word` for display in a shell command line.
-std::string shell_quote(std::string_view word);
 
 // `text` with every byte sequence that is not valid UTF-8 replaced by U+FFFD, so tool output in
 // other encodings cannot break JSON or XML reports.

@@ -147,19 +147,6 @@ TEST_CASE("split_simple_command returns nullopt for what needs a shell", "[strin
   CHECK_FALSE(util::split_simple_command(line).has_value());
 }
 
-TEST_CASE("shell_quote quotes only what needs it", "[strings]")
-{
-  CHECK(util::shell_quote("pytest") == "pytest");
-  CHECK(util::shell_quote("--maxfail=1") == "--maxfail=1");
-  CHECK(util::shell_quote("src/a_b-c.py:12,3+x@y%z") == "src/a_b-c.py:12,3+x@y%z");
-  CHECK(util::shell_quote("") == "''");
-  CHECK(util::shell_quote("a b") == "'a b'");
-  CHECK(util::shell_quote("$HOME") == "'$HOME'");
-  CHECK(util::shell_quote("*.py") == "'*.py'");
-  CHECK(util::shell_quote("it's") == R"('it'\''s')");
-  CHECK(util::shell_quote("a\nb") == "'a\nb'");
-}
-
 TEST_CASE("tail_lines returns the last n lines", "[strings]")
 {
   CHECK(util::tail_lines("a\nb\nc\nd\n", 2) == "c\nd");
