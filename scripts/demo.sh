@@ -22,7 +22,11 @@ mkdir -m 700 "$GNUPGHOME"
 repo="$work/project"
 mkdir -p "$repo/calc" "$repo/tests" "$repo/docs"
 
-step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then
+  step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+else
+  step() { printf '\n== %s\n' "$*"; }
+fi
 
 step "a throwaway project in $repo"
 cat >"$repo/calc/__init__.py" <<'PY'
