@@ -1,12 +1,12 @@
 #include "checks/command_support.hpp"
 
+#include "util/file.hpp"
 #include "util/strings.hpp"
 
 #include <fmt/format.h>
 
 #include <chrono>
 #include <fstream>
-#include <sstream>
 
 namespace tollgate::checks {
 
@@ -33,12 +33,9 @@ Result<CommandRun> run_sandboxed(const core::Context& context, const core::Check
   if (!outcome) {
     return std::unexpected(outcome.error());
   }
-  CommandRun run{*outcome, {}};
-  std::ifstream in(command.output_path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  run.output = text.str();
-  return run;
+  // The parsers look at result lines, which tools print at the end; a runaway log stays on disk.
+  constexpr std::size_t k_max_parsed_bytes = 4 * 1024 * 1024;
+  return CommandRun{*outcome, util::read_file_tail(command.output_path, k_max_parsed_bytes)};
 }
 
 core::CheckResult start_error(const core::Context& context, const core::CheckSpec& spec, const Error& error)

@@ -1,18 +1,21 @@
 #include "core/report.hpp"
 
 #include "util/fatal.hpp"
+#include "util/file.hpp"
 #include "util/strings.hpp"
 
 #include <fmt/format.h>
 
 #include <cstdio>
 #include <fstream>
-#include <sstream>
 #include <unistd.h>
 
 namespace tollgate::core {
 
 namespace {
+
+// A JUnit body holds the end of the log, not all of it.
+constexpr std::size_t k_max_log_bytes = 256 * 1024;
 
 std::string xml_escape(std::string_view raw)
 {
@@ -48,21 +51,6 @@ std::string xml_escape(std::string_view raw)
   return out;
 }
 
-std::string read_log(const std::filesystem::path& path)
-{
-  constexpr std::streamoff k_max = 256 * 1024;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return "";
-  }
-  in.seekg(0, std::ios::end);
-  const std::streamoff size = in.tellg();
-  in.seekg(std::max<std::streamoff>(0, size - k_max));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 } // namespace
 
 std::string to_junit(const RunReport& report, std::string_view suite_name)
@@ -90,8 +78,9 @@ std::string to_junit(const RunReport& report, std::string_view suite_name)
     case Status::fail:
     case Status::error: {
       const char* element = result.status == Status::fail ? "failure" : "error";
-      xml += fmt::format("      <{0} message=\"{1}\">{2}</{0}>\n", element, summary,
-                         xml_escape(result.log.empty() ? result.summary : read_log(result.log)));
+      xml += fmt::format(
+          "      <{0} message=\"{1}\">{2}</{0}>\n", element, summary,
+          xml_escape(result.log.empty() ? result.summary : util::read_file_tail(result.log, k_max_log_bytes)));
       break;
     }
     }

@@ -1,11 +1,9 @@
 #include "core/report.hpp"
 
+#include "util/file.hpp"
 #include "util/strings.hpp"
 
 #include <fmt/format.h>
-
-#include <fstream>
-#include <sstream>
 
 namespace tollgate::core {
 
@@ -15,18 +13,9 @@ constexpr std::string_view k_spinner[] = {"⠋", "⠙", "⠹", "⠸", "⠼", "�
 
 std::string read_tail(const std::filesystem::path& path, std::size_t lines)
 {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return "";
-  }
   // Only the end of a large log matters.
-  constexpr std::streamoff k_max_tail_bytes = 64 * 1024;
-  in.seekg(0, std::ios::end);
-  const std::streamoff size = in.tellg();
-  in.seekg(std::max<std::streamoff>(0, size - k_max_tail_bytes));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return util::tail_lines(text.str(), lines);
+  constexpr std::size_t k_max_tail_bytes = 64 * 1024;
+  return util::tail_lines(util::read_file_tail(path, k_max_tail_bytes), lines);
 }
 
 std::string escape_annotation(std::string_view text, bool property)
