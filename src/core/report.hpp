@@ -23,17 +23,17 @@ class TextReporter final : public Reporter {
 public:
   TextReporter(std::FILE* out, TextOptions options) : m_out(out), m_options(options) {}
   void begin(const std::vector<std::unique_ptr<Check>>& checks) override;
-  void tick(const std::vector<std::string>& running, double elapsed_of_first) override;
+  void tick(const std::vector<Running>& running) override;
   void finished(const CheckReport& report) override;
   void end(const RunReport& report) override;
 
 private:
-  void clear_live_line();
+  void clear_live_lines();
   std::FILE* m_out;
   TextOptions m_options;
   std::size_t m_width = 0;
   std::size_t m_frame = 0;
-  bool m_live_line = false;
+  std::size_t m_live_lines = 0; // spinner lines currently drawn below the finished ones
 };
 
 // Collects nothing while running; the caller prints `to_json(report)` at the end.
@@ -42,7 +42,7 @@ class QuietReporter final : public Reporter {
 public:
   explicit QuietReporter(bool annotations) : m_annotations(annotations) {}
   void begin(const std::vector<std::unique_ptr<Check>>&) override {}
-  void tick(const std::vector<std::string>&, double) override {}
+  void tick(const std::vector<Running>&) override {}
   void finished(const CheckReport& report) override;
   void end(const RunReport&) override {}
 

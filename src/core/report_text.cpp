@@ -78,34 +78,36 @@ void TextReporter::begin(const std::vector<std::unique_ptr<Check>>& checks)
   }
 }
 
-void TextReporter::clear_live_line()
+void TextReporter::clear_live_lines()
 {
-  if (m_live_line) {
-    std::fputs("\r\x1b[2K", m_out);
-    m_live_line = false;
+  // The cursor sits at the end of the last spinner line: clear it and each one above.
+  for (std::size_t line = 0; line < m_live_lines; ++line) {
+    std::fputs(line == 0 ? "\r\x1b[2K" : "\x1b[1A\x1b[2K", m_out);
   }
+  m_live_lines = 0;
 }
 
-void TextReporter::tick(const std::vector<std::string>& running, double elapsed_of_first)
+void TextReporter::tick(const std::vector<Running>& running)
 {
   if (!m_options.live || running.empty()) {
     return;
   }
   const auto frame = k_spinner[m_frame++ % std::size(k_spinner)];
-  std::string more;
-  if (running.size() > 1) {
-    more = fmt::format("  (+{} running: {})", running.size() - 1, fmt::join(running.begin() + 1, running.end(), ", "));
+  clear_live_lines();
+  for (const auto& check : running) {
+    if (m_live_lines > 0) {
+      std::fputc('\n', m_out);
+    }
+    fmt::print(m_out, "{} {:<{}}  {}", m_options.style.yellow(frame), check.id, m_width,
+               m_options.style.dim(util::format_seconds(check.seconds)));
+    ++m_live_lines;
   }
-  clear_live_line();
-  fmt::print(m_out, "{} {:<{}}  {}{}", m_options.style.yellow(frame), running.front(), m_width,
-             m_options.style.dim(util::format_seconds(elapsed_of_first)), m_options.style.dim(more));
   std::fflush(m_out);
-  m_live_line = true;
 }
 
 void TextReporter::finished(const CheckReport& report)
 {
-  clear_live_line();
+  clear_live_lines();
   const auto& result = report.result;
   const auto& style = m_options.style;
   std::string mark;
@@ -148,7 +150,7 @@ void TextReporter::finished(const CheckReport& report)
 
 void TextReporter::end(const RunReport& report)
 {
-  clear_live_line();
+  clear_live_lines();
   std::vector<std::string> parts;
   const auto add = [&](Status status, std::string_view word) {
     if (const int n = report.count(status); n > 0) {

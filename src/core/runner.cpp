@@ -226,19 +226,15 @@ RunReport run_checklist(std::vector<std::unique_ptr<Check>>& checks, const Conte
       }
     }
     changed.wait_for(lock, std::chrono::milliseconds(100));
-    std::vector<std::string> now_running;
-    double elapsed = 0;
+    std::vector<Running> now_running;
     for (std::size_t i = next_to_report; i < n; ++i) {
       if (started[i] && !results[i]) {
-        if (now_running.empty()) {
-          elapsed = seconds_since(*started[i]);
-        }
-        now_running.push_back(checks[i]->id());
+        now_running.push_back({checks[i]->id(), seconds_since(*started[i])});
       }
     }
     if (!now_running.empty()) {
       lock.unlock();
-      reporter.tick(now_running, elapsed);
+      reporter.tick(now_running);
       lock.lock();
     }
   }

@@ -36,13 +36,19 @@ struct RunReport {
   int count(Status status) const;
 };
 
+// A check in progress, for live displays.
+struct Running {
+  std::string id;
+  double seconds = 0; // since it started
+};
+
 // Receives progress; called from the thread that called run_checklist.
 class Reporter {
 public:
   virtual ~Reporter() = default;
   virtual void begin(const std::vector<std::unique_ptr<Check>>& checks) = 0;
-  // Called about every 100 ms while checks run; `running` lists the ids in declared order.
-  virtual void tick(const std::vector<std::string>& running, double elapsed_of_first) = 0;
+  // Called about every 100 ms while checks run; `running` in declared order.
+  virtual void tick(const std::vector<Running>& running) = 0;
   // Called once per check, in declared order.
   virtual void finished(const CheckReport& report) = 0;
   virtual void end(const RunReport& report) = 0;

@@ -451,7 +451,7 @@ TEST_CASE("TextReporter, plain: one line per check, the log's tail on failure, a
   options.annotations = GENERATE(false, true);
   core::TextReporter reporter(out.get(), options);
   reporter.begin(checks);
-  reporter.tick({"lint"}, 0.5); // nothing when not live
+  reporter.tick({{"lint", 0.5}}); // nothing when not live
   for (const auto& check : report.checks) {
     reporter.finished(check);
   }

@@ -143,7 +143,7 @@ public:
     ++begun;
     begin_size = checks.size();
   }
-  void tick(const std::vector<std::string>&, double) override { on_thread(); }
+  void tick(const std::vector<core::Running>&) override { on_thread(); }
   void finished(const core::CheckReport& report) override
   {
     on_thread();
