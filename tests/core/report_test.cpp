@@ -307,7 +307,7 @@ TEST_CASE("to_json: the report document", "[report]")
   CHECK(nlohmann::json::parse(json.dump(2)) == json);
 }
 
-TEST_CASE("to_json: status follows the exit code; a command's outcome adds `sandbox`", "[report]")
+TEST_CASE("to_json: status follows the exit code, and a command's outcome adds `sandbox`", "[report]")
 {
   core::RunReport report;
   CHECK(core::to_json(report)["status"] == "pass");
