@@ -7,6 +7,7 @@
 #include "git/repository.hpp"
 #include "gpg/context.hpp"
 #include "util/fatal.hpp"
+#include "util/file.hpp"
 #include "util/strings.hpp"
 #include "util/term.hpp"
 
@@ -16,8 +17,6 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 #include <unistd.h>
 
 namespace tollgate::cli {
@@ -66,15 +65,14 @@ Result<std::string> tool_version(const std::vector<std::string>& argv)
   proc::Limits limits;
   limits.timeout = std::chrono::seconds(20);
   auto outcome = proc::run(command, limits);
-  std::ifstream in(output);
-  std::ostringstream text;
-  text << in.rdbuf();
+  // A version banner is short; the cap only guards against a tool that floods its output.
+  constexpr std::size_t k_max_version_output = 64 * 1024;
+  const std::string all = util::read_file_tail(output, k_max_version_output);
   std::error_code ignored;
   std::filesystem::remove(output, ignored);
   if (!outcome) {
     return std::unexpected(outcome.error());
   }
-  const std::string all = text.str();
   const std::string first(util::trim(std::string_view(all).substr(0, all.find('\n'))));
   if (outcome->exit_code != 0) {
     return fail(fmt::format("{} at {}: {}", argv.front(), *program, outcome->describe()));

@@ -1,13 +1,14 @@
 // What ended a command: the supervisor's report turned into an Outcome, and its one-line description.
 #include "proc/outcome.hpp"
 
+#include "util/file.hpp"
+
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
 
 #include <algorithm>
 #include <array>
-#include <fstream>
 
 namespace tollgate::proc {
 
@@ -15,7 +16,7 @@ namespace detail {
 
 namespace {
 
-constexpr std::streamoff k_log_tail_bytes = 64 * 1024;
+constexpr std::size_t k_log_tail_bytes = 64 * 1024;
 constexpr double k_rss_share = 0.9;     // max RSS at this share of the limit counts as hitting it
 constexpr double k_cpu_slack_sec = 0.5; // a relayed 128+n: the tree's cpu time must be this close
 constexpr int k_wrapper_signal_base = 128;
@@ -27,16 +28,7 @@ constexpr std::array<std::string_view, 5> k_allocation_failures{
 // True when the tail of the log at `path` shows a refused allocation.
 bool log_shows_allocation_failure(const std::string& path)
 {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return false;
-  }
-  in.seekg(0, std::ios::end);
-  const std::streamoff size = in.tellg();
-  const std::streamoff start = std::max<std::streamoff>(0, size - k_log_tail_bytes);
-  in.seekg(start);
-  std::string tail(static_cast<std::size_t>(size - start), '\0');
-  in.read(tail.data(), static_cast<std::streamsize>(tail.size()));
+  const std::string tail = util::read_file_tail(path, k_log_tail_bytes);
   return std::ranges::any_of(k_allocation_failures,
                              [&](std::string_view marker) { return tail.find(marker) != std::string::npos; });
 }
