@@ -25,6 +25,13 @@ grep -Eq '✔.* slow .*exit 0' <<<"$OUT" || fail "no ✔ line for slow: $OUT"
 grep -Eq '✘.* broken .*exit 2: oops' <<<"$OUT" || fail "no ✘ line for broken"
 grep -q $'\x1b\[31m' <<<"$OUT" || fail "no colour on a terminal"
 
+on_tty --no-color check --keep-going
+grep -q $'\x1b\[' <<<"$OUT" && fail "--no-color still prints escape sequences"
+grep -Eq '^fail +broken' <<<"$OUT" || fail "--no-color gives plain lines"
+
+OUT=$(cd "$repo" && NO_COLOR=1 TERM=xterm script -qec "$TOLLGATE check --keep-going" /dev/null | tr -d '\r')
+grep -q $'\x1b\[' <<<"$OUT" && fail "NO_COLOR still prints escape sequences"
+
 # --jobs: one live line per running check (the block is redrawn: cursor up, clear line).
 write_config "$repo" <<'YAML'
 sandbox: {network: allow}
@@ -35,20 +42,6 @@ YAML
 on_tty check --jobs 2
 grep -q $'\x1b\[1A' <<<"$OUT" || fail "--jobs on a terminal: no multi-line live block"
 grep -Eq '⠋.* one ' <<<"$OUT" && grep -Eq '⠋.* two ' <<<"$OUT" || fail "--jobs: both running checks get a live line"
-write_config "$repo" <<'YAML'
-sandbox: {network: allow}
-checks:
-  - command: {id: slow, run: "sleep 0.4"}
-  - command: {id: broken, run: "sh -c 'echo oops; exit 2'"}
-  - command: {id: later, run: "true"}
-YAML
-
-on_tty --no-color check --keep-going
-grep -q $'\x1b\[' <<<"$OUT" && fail "--no-color still prints escape sequences"
-grep -Eq '^fail +broken' <<<"$OUT" || fail "--no-color gives plain lines"
-
-OUT=$(cd "$repo" && NO_COLOR=1 TERM=xterm script -qec "$TOLLGATE check --keep-going" /dev/null | tr -d '\r')
-grep -q $'\x1b\[' <<<"$OUT" && fail "NO_COLOR still prints escape sequences"
 
 # Ctrl-C: SIGINT to tollgate ends the run promptly, kills the command's tree, exits 130.
 marker="600.$RANDOM$RANDOM"
