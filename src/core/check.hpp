@@ -33,6 +33,7 @@ struct Context {
   std::filesystem::path log_dir; // this run's log directory
   proc::Limits limits;           // effective sandbox limits (timeout = the default)
   const std::atomic<bool>* cancel = nullptr;
+  std::string revision = "HEAD"; // the candidate: what approvals, policies and the changelog look at
 };
 
 class Check {
