@@ -52,7 +52,8 @@ Result<Oid> resolve_commit(const Repository& repo, std::string_view rev)
   const ObjectPtr object(raw);
   git_object* peeled = nullptr;
   if (git_object_peel(&peeled, raw, GIT_OBJECT_COMMIT) != 0) {
-    return fail(fmt::format("`{}` does not name a commit (it is a {})", spec, git_object_type2string(git_object_type(raw))));
+    return fail(
+        fmt::format("`{}` does not name a commit (it is a {})", spec, git_object_type2string(git_object_type(raw))));
   }
   const ObjectPtr owned(peeled);
   return Oid(*git_object_id(peeled));
@@ -188,12 +189,12 @@ Result<std::optional<std::string>> read_file_at(const Repository& repo, const Oi
     return fail(last_error(fmt::format("cannot read {} at {}", wanted, commit.short_hex())));
   }
   const BlobPtr blob(blob_raw);
-  return std::optional<std::string>(
-      std::string(static_cast<const char*>(git_blob_rawcontent(blob_raw)), static_cast<std::size_t>(git_blob_rawsize(blob_raw))));
+  return std::optional<std::string>(std::string(static_cast<const char*>(git_blob_rawcontent(blob_raw)),
+                                                static_cast<std::size_t>(git_blob_rawsize(blob_raw))));
 }
 
 Result<std::vector<std::pair<std::string, std::string>>> read_dir_at(const Repository& repo, const Oid& commit,
-                                                                       std::string_view dir)
+                                                                     std::string_view dir)
 {
   std::vector<std::pair<std::string, std::string>> files;
   auto tree = tree_of(repo, commit);
@@ -222,12 +223,12 @@ Result<std::vector<std::pair<std::string, std::string>>> read_dir_at(const Repos
     }
     git_blob* blob_raw = nullptr;
     if (git_blob_lookup(&blob_raw, repo.get(), git_tree_entry_id(child)) != 0) {
-      return fail(last_error(fmt::format("cannot read {}/{} at {}", wanted, git_tree_entry_name(child), commit.short_hex())));
+      return fail(
+          last_error(fmt::format("cannot read {}/{} at {}", wanted, git_tree_entry_name(child), commit.short_hex())));
     }
     const BlobPtr blob(blob_raw);
-    files.emplace_back(git_tree_entry_name(child),
-                       std::string(static_cast<const char*>(git_blob_rawcontent(blob_raw)),
-                                   static_cast<std::size_t>(git_blob_rawsize(blob_raw))));
+    files.emplace_back(git_tree_entry_name(child), std::string(static_cast<const char*>(git_blob_rawcontent(blob_raw)),
+                                                               static_cast<std::size_t>(git_blob_rawsize(blob_raw))));
   }
   std::sort(files.begin(), files.end());
   return files;

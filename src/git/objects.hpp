@@ -28,7 +28,7 @@ struct CommitInfo {
   std::vector<Oid> parents;
   Signature author;
   Signature committer;
-  std::string message; // raw message, trailers included
+  std::string message;         // raw message, trailers included
   std::string summary() const; // first line
 };
 
@@ -67,7 +67,7 @@ Result<std::optional<std::string>> read_file_at(const Repository& repo, const Oi
 // The regular files directly inside directory `dir` of `commit`'s tree, as (name, content), sorted by
 // name; empty when the directory does not exist.
 Result<std::vector<std::pair<std::string, std::string>>> read_dir_at(const Repository& repo, const Oid& commit,
-                                                                       std::string_view dir);
+                                                                     std::string_view dir);
 
 // Paths that differ between the trees of `from` (nullopt: the empty tree) and `to`, sorted; a
 // rename lists both paths.
