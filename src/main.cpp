@@ -22,6 +22,10 @@ const std::array k_commands = {
     Command{"check", "Run the ordered checklist on the work tree", tollgate::cli::setup_check},
     Command{"sandbox", "Run one command under the sandbox limits: tollgate sandbox -- CMD ...",
             tollgate::cli::setup_sandbox},
+    Command{"approve", "Sign your approval of a commit (stored under refs/tollgate/approvals/)",
+            tollgate::cli::setup_approve},
+    Command{"approvals", "List a commit's approvals and why each counts or does not", tollgate::cli::setup_approvals},
+    Command{"gate", "The CI gate: approvals and policies; exit 0 open, 1 closed", tollgate::cli::setup_gate},
     Command{"doctor", "Show what is installed, which sandbox backend works, and whether the config is valid",
             tollgate::cli::setup_doctor},
 };
