@@ -2,10 +2,10 @@
 // the one reason; ends with "N of M required approvals". Exit 0 when enough count, 1 otherwise.
 // It runs the same `approvals` check as `check` and `gate`, so all three always agree.
 
+#include "core/approvals.hpp"
 #include "checks/registry.hpp"
 #include "cli/common.hpp"
 #include "cli/repository_support.hpp"
-#include "core/approvals.hpp"
 #include "util/fatal.hpp"
 #include "util/term.hpp"
 
@@ -49,8 +49,7 @@ void print_report(const nlohmann::json& report, const util::Style& style)
   }
   const int counted = report["counted"].get<int>();
   const int required = report["required"].get<int>();
-  const std::string summary =
-      fmt::format("{} of {} required approval{}", counted, required, required == 1 ? "" : "s");
+  const std::string summary = fmt::format("{} of {} required approval{}", counted, required, required == 1 ? "" : "s");
   std::printf("%s\n", counted >= required ? style.green(summary).c_str() : style.red(summary).c_str());
 }
 

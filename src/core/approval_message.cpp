@@ -14,7 +14,8 @@ namespace {
 std::string one_line(std::string_view text)
 {
   std::string line(util::trim(text));
-  std::replace_if(line.begin(), line.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
+  std::replace_if(
+      line.begin(), line.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
   return line;
 }
 

@@ -24,7 +24,7 @@ namespace {
 struct Candidate {
   ApprovalRecord record;
   git::Oid object;
-  std::string raw;      // the tag object's bytes
+  std::string raw;       // the tag object's bytes
   std::size_t split = 0; // where its signature starts
   std::optional<CachedVerification> verification;
   std::string filed_commit; // the <commit> part of its ref
@@ -177,12 +177,15 @@ void judge(Candidate& item, const TrustRoot& root, const ApprovalsReport& report
   case gpg::SignatureState::bad:
     return reject(record, Verdict::bad_signature, "bad signature: the approval was altered after it was signed");
   case gpg::SignatureState::unknown_key:
-    return reject(record, Verdict::unknown_key,
-                  fmt::format("unknown key {}: not among the trust root's {}", short_key(verification.primary), k_keys_dir));
+    return reject(
+        record, Verdict::unknown_key,
+        fmt::format("unknown key {}: not among the trust root's {}", short_key(verification.primary), k_keys_dir));
   case gpg::SignatureState::revoked_key:
-    return reject(record, Verdict::revoked_key, fmt::format("signed with revoked key {}", short_key(verification.primary)));
+    return reject(record, Verdict::revoked_key,
+                  fmt::format("signed with revoked key {}", short_key(verification.primary)));
   case gpg::SignatureState::expired_key:
-    return reject(record, Verdict::expired_key, fmt::format("signed with expired key {}", short_key(verification.primary)));
+    return reject(record, Verdict::expired_key,
+                  fmt::format("signed with expired key {}", short_key(verification.primary)));
   case gpg::SignatureState::expired_signature:
     return reject(record, Verdict::expired_key, "the signature has expired");
   }
@@ -218,8 +221,9 @@ void judge(Candidate& item, const TrustRoot& root, const ApprovalsReport& report
                               message->commit.short_hex()));
   }
   if (!equal_ignoring_case(item.filed_key, verification.primary)) {
-    return reject(record, Verdict::misfiled,
-                  fmt::format("filed under key {} but signed by {}", short_key(item.filed_key), short_key(verification.primary)));
+    return reject(
+        record, Verdict::misfiled,
+        fmt::format("filed under key {} but signed by {}", short_key(item.filed_key), short_key(verification.primary)));
   }
   if (item.filed_commit != record.commit) {
     return reject(record, Verdict::other_commit,
@@ -228,11 +232,13 @@ void judge(Candidate& item, const TrustRoot& root, const ApprovalsReport& report
   }
   if (report.policy.bind == "tree") {
     if (message->tree != report.tree) {
-      return reject(record, Verdict::other_tree, fmt::format("it approves tree {}, not the candidate's {}",
-                                                             message->tree.short_hex(), report.tree.short_hex()));
+      return reject(record, Verdict::other_tree,
+                    fmt::format("it approves tree {}, not the candidate's {}", message->tree.short_hex(),
+                                report.tree.short_hex()));
     }
   } else if (message->commit != report.candidate) {
-    return reject(record, Verdict::other_commit, fmt::format("it approves another commit, {}", message->commit.short_hex()));
+    return reject(record, Verdict::other_commit,
+                  fmt::format("it approves another commit, {}", message->commit.short_hex()));
   }
   if (root.repository.empty() || normalise_repository(message->repository) != root.repository) {
     return reject(record, Verdict::other_repository,
@@ -243,7 +249,8 @@ void judge(Candidate& item, const TrustRoot& root, const ApprovalsReport& report
                   fmt::format("{} is the candidate's author and cannot approve their own commit", maintainer->name));
   }
   if (!counted.insert(maintainer->name + '\n' + maintainer->email).second) {
-    return reject(record, Verdict::duplicate, fmt::format("{} is counted already (one approval per maintainer)", maintainer->name));
+    return reject(record, Verdict::duplicate,
+                  fmt::format("{} is counted already (one approval per maintainer)", maintainer->name));
   }
   record.verdict = Verdict::counts;
   record.reason = "counts";
@@ -411,9 +418,9 @@ Result<ApprovalsReport> evaluate_approvals(const git::Repository& repo, const st
   return report;
 }
 
-Result<CreatedApproval> create_approval(const git::Repository& repo, const gpg::Context& gpg,
-                                        const gpg::KeyInfo& key, const std::string& repository,
-                                        const git::Oid& commit, const std::string& comment)
+Result<CreatedApproval> create_approval(const git::Repository& repo, const gpg::Context& gpg, const gpg::KeyInfo& key,
+                                        const std::string& repository, const git::Oid& commit,
+                                        const std::string& comment)
 {
   auto info = git::read_commit(repo, commit);
   if (!info) {
@@ -433,8 +440,8 @@ Result<CreatedApproval> create_approval(const git::Repository& repo, const gpg::
   std::tm local{};
   localtime_r(&tagger.time, &local);
   tagger.offset = static_cast<int>(local.tm_gmtoff / 60);
-  const std::string payload =
-      git::tag_payload(commit, "commit", fmt::format("approval-{}", commit.hex()), tagger, format_approval_message(message));
+  const std::string payload = git::tag_payload(commit, "commit", fmt::format("approval-{}", commit.hex()), tagger,
+                                               format_approval_message(message));
   auto signature = gpg.sign_detached(payload, key.fingerprint);
   if (!signature) {
     return std::unexpected(signature.error());

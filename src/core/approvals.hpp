@@ -90,8 +90,8 @@ struct CreatedApproval {
 
 // Signs the approval of `commit` by secret key `key` (its primary fingerprint, `user_id` "Name
 // <email>" becomes the tagger), writes the tag object and points its ref at it.
-Result<CreatedApproval> create_approval(const git::Repository& repo, const gpg::Context& gpg,
-                                        const gpg::KeyInfo& key, const std::string& repository,
-                                        const git::Oid& commit, const std::string& comment);
+Result<CreatedApproval> create_approval(const git::Repository& repo, const gpg::Context& gpg, const gpg::KeyInfo& key,
+                                        const std::string& repository, const git::Oid& commit,
+                                        const std::string& comment);
 
 } // namespace tollgate::core

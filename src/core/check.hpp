@@ -25,7 +25,7 @@ struct CheckResult {
   std::filesystem::path log;                         // captured output, empty when the check ran nothing
   std::optional<proc::Outcome> outcome;              // when a command ran
   nlohmann::json details = nlohmann::json::object(); // structured facts for JSON and the policy input
-  std::vector<std::string> problems; // one line each (e.g. why an approval does not count): annotations
+  std::vector<std::string> problems;                 // one line each (e.g. why an approval does not count): annotations
 };
 
 struct Context {

@@ -54,15 +54,17 @@ Maintainer parse_entry(const YAML::Node& node, const std::string& file, std::siz
   maintainer.email = *email;
   auto keys = map.strings("keys");
   if (!keys || keys->empty()) {
-    config_error(node, file, fmt::format("maintainer `{}` needs `keys`: the 40-hex fingerprints of their primary keys", *name));
+    config_error(node, file,
+                 fmt::format("maintainer `{}` needs `keys`: the 40-hex fingerprints of their primary keys", *name));
   }
   const YAML::Node keys_node = node["keys"];
   for (std::size_t i = 0; i < keys->size(); ++i) {
     const std::string fingerprint = normalise_fingerprint((*keys)[i]);
     if (fingerprint.empty()) {
       const YAML::Node at = keys_node.IsSequence() ? keys_node[i] : keys_node;
-      config_error(at, file, fmt::format("`{}` is not a full fingerprint (40 hex digits, as `gpg --fingerprint` shows)",
-                                         (*keys)[i]));
+      config_error(
+          at, file,
+          fmt::format("`{}` is not a full fingerprint (40 hex digits, as `gpg --fingerprint` shows)", (*keys)[i]));
     }
     maintainer.keys.push_back(fingerprint);
   }

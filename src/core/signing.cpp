@@ -34,7 +34,8 @@ Result<gpg::KeyInfo> find_key(const gpg::Context& gpg, const std::string& patter
   if (keys->empty()) {
     auto public_keys = gpg.list_keys(false, pattern);
     if (public_keys && !public_keys->empty()) {
-      return fail(fmt::format("key `{}` ({}) has no secret part in this keyring: it cannot sign here", pattern, origin));
+      return fail(
+          fmt::format("key `{}` ({}) has no secret part in this keyring: it cannot sign here", pattern, origin));
     }
     return fail(fmt::format("no secret key `{}` ({}) in this keyring", pattern, origin));
   }

@@ -46,7 +46,8 @@ std::expected<TrustRoot, TrustRootError> load_trust_root(const git::Repository& 
     }
     root.bootstrap = true;
     root.commit = candidate;
-    root.source = fmt::format("candidate {} (bootstrap: no `{}` tag yet)", candidate.short_hex(), local.release.stable_tag);
+    root.source =
+        fmt::format("candidate {} (bootstrap: no `{}` tag yet)", candidate.short_hex(), local.release.stable_tag);
   }
   const std::string at = fmt::format(" (at {})", root.bootstrap ? root.commit.short_hex() : root.source);
 

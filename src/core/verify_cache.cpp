@@ -11,7 +11,7 @@ namespace tollgate::core {
 
 namespace {
 
-constexpr std::array k_states = {gpg::SignatureState::good, gpg::SignatureState::bad,
+constexpr std::array k_states = {gpg::SignatureState::good,        gpg::SignatureState::bad,
                                  gpg::SignatureState::unknown_key, gpg::SignatureState::expired_key,
                                  gpg::SignatureState::revoked_key, gpg::SignatureState::expired_signature};
 
@@ -30,7 +30,8 @@ std::optional<CachedVerification> VerifyCache::find(const git::Oid& tag) const
   }
   int state = -1;
   CachedVerification entry;
-  if (!(in >> state >> entry.created >> entry.expires >> entry.key_expires) || state < 0 || state >= static_cast<int>(k_states.size())) {
+  if (!(in >> state >> entry.created >> entry.expires >> entry.key_expires) || state < 0 ||
+      state >= static_cast<int>(k_states.size())) {
     return std::nullopt;
   }
   in >> entry.primary; // absent for an unknown key

@@ -4,8 +4,8 @@
 // policy) is byte-identical; a change of either is a different key, never a stale hit. Time-bound
 // facts (signature expiry) are stored and re-judged on every read.
 
-#include "gpg/context.hpp"
 #include "git/oid.hpp"
+#include "gpg/context.hpp"
 
 #include <filesystem>
 #include <optional>

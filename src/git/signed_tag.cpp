@@ -22,14 +22,14 @@ std::string_view next_line(std::string_view text, std::size_t& pos)
 
 } // namespace
 
-std::string tag_payload(const Oid& target, std::string_view target_type, std::string_view name,
-                        const Signature& tagger, std::string_view message)
+std::string tag_payload(const Oid& target, std::string_view target_type, std::string_view name, const Signature& tagger,
+                        std::string_view message)
 {
   const int offset = tagger.offset;
   const int magnitude = std::abs(offset);
-  std::string payload = fmt::format("object {}\ntype {}\ntag {}\ntagger {} <{}> {} {}{:02}{:02}\n\n", target.hex(),
-                                    target_type, name, tagger.name, tagger.email, tagger.time,
-                                    offset < 0 ? '-' : '+', magnitude / 60, magnitude % 60);
+  std::string payload =
+      fmt::format("object {}\ntype {}\ntag {}\ntagger {} <{}> {} {}{:02}{:02}\n\n", target.hex(), target_type, name,
+                  tagger.name, tagger.email, tagger.time, offset < 0 ? '-' : '+', magnitude / 60, magnitude % 60);
   payload += message;
   if (!message.empty() && message.back() != '\n') {
     payload += '\n';

@@ -14,8 +14,8 @@ namespace tollgate::git {
 
 // `tagger` time and offset are written as git does (`1732500000 +0100`). `message` gets a final
 // newline when it lacks one.
-std::string tag_payload(const Oid& target, std::string_view target_type, std::string_view name,
-                        const Signature& tagger, std::string_view message);
+std::string tag_payload(const Oid& target, std::string_view target_type, std::string_view name, const Signature& tagger,
+                        std::string_view message);
 
 struct SignedPayload {
   std::string_view payload;   // what the signature covers
