@@ -151,6 +151,23 @@ Result<Verification> Context::verify_detached(std::string_view signature, std::s
   return verification;
 }
 
+Result<std::string> Context::export_public_key(const std::string& fingerprint) const
+{
+  auto out = empty_data();
+  if (!out) {
+    return std::unexpected(out.error());
+  }
+  gpgme_set_armor(m_ctx.get(), 1);
+  if (gpgme_error_t error = gpgme_op_export(m_ctx.get(), fingerprint.c_str(), 0, out->get()); error != 0) {
+    return fail(error_message(fmt::format("cannot export key {}", fingerprint), error));
+  }
+  std::string text = release_to_string(std::move(*out));
+  if (text.empty()) {
+    return fail(fmt::format("no public key {} to export", fingerprint));
+  }
+  return text;
+}
+
 Result<int> Context::import_keys(std::string_view armored) const
 {
   auto keys = data_over(armored);

@@ -71,6 +71,8 @@ public:
   Result<std::string> sign_detached(std::string_view data, const std::string& fingerprint) const;
   // Checks the detached `signature` over `data`; only an unusable signature is an error value.
   Result<Verification> verify_detached(std::string_view signature, std::string_view data) const;
+  // The ASCII-armored public key `fingerprint`.
+  Result<std::string> export_public_key(const std::string& fingerprint) const;
   // Imports ASCII-armored public keys; returns how many keys were imported or unchanged.
   Result<int> import_keys(std::string_view armored) const;
 

@@ -66,7 +66,8 @@ public:
     for (const auto& id : keys) {
       m_dir.write("repo/.tollgate/keys/" + id + ".asc", Keys::get()[id].armored);
     }
-    m_dir.write("repo/tollgate.yaml", fmt::format("version: 1\nrelease:\n  repository: {}\n{}", k_repository, extra_config));
+    m_dir.write("repo/tollgate.yaml",
+                fmt::format("version: 1\nrelease:\n  repository: {}\n{}", k_repository, extra_config));
   }
 
   std::string commit(const std::string& message, const std::string& author = "Carol Author <carol@example.com>")
@@ -235,8 +236,8 @@ TEST_CASE("approvals: a maintainer's revoked key does not count", "[approvals]")
 TEST_CASE("approvals: a maintainer's expired key does not count", "[approvals]")
 {
   ApprovalRepo repo;
-  const auto ref = repo.craft("olga", repo.base, ApprovalRepo::message(repo.base, repo.tree_of(repo.base)), true,
-                              "20200601T000000");
+  const auto ref =
+      repo.craft("olga", repo.base, ApprovalRepo::message(repo.base, repo.tree_of(repo.base)), true, "20200601T000000");
   const auto& approval = ApprovalRepo::find(repo.evaluate(repo.base), ref);
   CHECK(approval.verdict == core::Verdict::expired_key);
 }
