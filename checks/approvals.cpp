@@ -2,8 +2,8 @@
 // comes from the trust root at `stable`; this check's options can only tighten it. Its details are
 // the approvals report; they feed the policy input's `approvals` list (DESIGN.md §6).
 
-#include "checks/registry.hpp"
 #include "core/approvals.hpp"
+#include "checks/registry.hpp"
 #include "git/objects.hpp"
 
 #include <fmt/format.h>

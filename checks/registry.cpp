@@ -8,6 +8,7 @@ namespace tollgate::checks {
 
 namespace {
 
+// clang-format off
 constexpr std::array k_kinds = {
     Kind{"command", &make_command},
     Kind{"pre-commit", &make_pre_commit},
@@ -15,6 +16,7 @@ constexpr std::array k_kinds = {
     Kind{"sandbox-limits", &make_sandbox_limits},
     Kind{"approvals", &make_approvals},
 };
+// clang-format on
 
 } // namespace
 
