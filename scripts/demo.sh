@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The demo: builds tollgate if needed, makes a throwaway repository holding a small Python project
 # (a local pre-commit hook, a pytest suite, a .env with sandbox limits, check_env.py), throwaway
-# GPG keys, then runs `tollgate init`, `tollgate check` and `tollgate doctor` on it for real.
+# GPG keys of two maintainers, then runs `tollgate init`, `doctor`, `gate`, `approve`, `approvals`
+# and `check` on it for real.
 # Usage: scripts/demo.sh [--keep]   (--keep leaves the demo repository in place)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -99,25 +100,62 @@ All notable changes to this project are documented here.
 ## [Unreleased]
 MD
 git -C "$repo" init -q -b main
-git -C "$repo" -c user.name="Demo Maintainer" -c user.email="demo@example.com" add -A
-git -C "$repo" -c user.name="Demo Maintainer" -c user.email="demo@example.com" commit -qm "feat: a tiny calculator"
+git -C "$repo" remote add origin https://example.com/demo/project.git # never fetched: it names the repository
+agent=(-c user.name="Demo Agent" -c user.email="agent@example.com")
+git -C "$repo" "${agent[@]}" add -A
+git -C "$repo" "${agent[@]}" commit -qm "feat: a tiny calculator"
 find "$repo" -path "$repo/.git" -prune -o -type f -print | sed "s|$repo/|  |" | sort
 
-step "throwaway GPG key (for the doctor; promotions will sign with it)"
-gpg --batch --quiet --pinentry-mode loopback --passphrase '' \
-  --quick-gen-key 'Demo Maintainer <demo@example.com>' ed25519 sign 1d 2>/dev/null
-gpg --list-secret-keys --keyid-format long 2>/dev/null | sed -n 's/^\(sec\|uid\) */  \1 /p'
+step "two maintainers with throwaway GPG keys, listed in MAINTAINERS.yaml with their public keys"
+for who in "Ada Lovelace <ada@example.com>" "Bob Builder <bob@example.com>"; do
+  gpg --batch --quiet --pinentry-mode loopback --passphrase '' --quick-gen-key "$who" ed25519 sign 1d 2>/dev/null
+done
+fpr_of() { gpg --batch --with-colons --list-keys "$1" 2>/dev/null | awk -F: '$1=="fpr"{print $10; exit}'; }
+ada=$(fpr_of ada@example.com)
+bob=$(fpr_of bob@example.com)
+mkdir -p "$repo/.tollgate/keys"
+gpg --armor --export "$ada" >"$repo/.tollgate/keys/ada.asc"
+gpg --armor --export "$bob" >"$repo/.tollgate/keys/bob.asc"
+cat >"$repo/MAINTAINERS.yaml" <<YAML
+maintainers:
+  - name: Ada Lovelace
+    email: ada@example.com
+    keys: [$ada]
+    roles: [release, security]
+  - name: Bob Builder
+    email: bob@example.com
+    keys: [$bob]
+    roles: [release]
+YAML
+sed 's/^/  | /' "$repo/MAINTAINERS.yaml"
 
 step "tollgate init"
 "$tollgate" -C "$repo" init
 sed 's/^/  | /' "$repo/tollgate.yaml"
-git -C "$repo" -c user.name="Demo Maintainer" -c user.email="demo@example.com" add tollgate.yaml
-git -C "$repo" -c user.name="Demo Maintainer" -c user.email="demo@example.com" commit -qm "chore: add tollgate.yaml"
+git -C "$repo" "${agent[@]}" add -A
+git -C "$repo" "${agent[@]}" commit -qm "chore: add tollgate.yaml and the maintainers"
 
 step "tollgate doctor"
 "$tollgate" -C "$repo" doctor
 
-step "tollgate check (the checklist, each command sandboxed)"
+step "tollgate gate (what CI runs on a pull request): closed, nobody approved this commit yet"
+set +e
+"$tollgate" -C "$repo" gate
+code=$?
+set -e
+echo "exit code $code: the gate stays closed"
+
+step "two maintainers approve exactly this commit (GPG-signed, stored under refs/tollgate/approvals/)"
+"$tollgate" -C "$repo" approve --key "$ada" --comment "reviewed the calculator"
+"$tollgate" -C "$repo" approve --key "$bob"
+echo "plain git verifies them too:"
+git -C "$repo" verify-tag "$(git -C "$repo" rev-parse "refs/tollgate/approvals/$(git -C "$repo" rev-parse HEAD)/$ada")" 2>&1 |
+  sed 's/^/  | /'
+
+step "tollgate approvals"
+"$tollgate" -C "$repo" approvals
+
+step "tollgate check (the checklist, each command sandboxed, approvals included)"
 "$tollgate" -C "$repo" check
 
 step "an agent's bad change: a stray breakpoint() and a broken mean()"
