@@ -1,0 +1,33 @@
+#pragma once
+// The work tree and HEAD through libgit2: cleanliness, the current branch, checkouts, and pushes.
+// Knows nothing of tollgate.
+
+#include "git/oid.hpp"
+#include "git/repository.hpp"
+#include "util/expected.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tollgate::git {
+
+// Paths of tracked files whose index or work-tree state differs from HEAD (untracked and ignored
+// files do not count); empty when clean.
+Result<std::vector<std::string>> uncommitted_changes(const Repository& repo);
+
+// The short name of the branch HEAD is on ("main"); nullopt when HEAD is detached.
+Result<std::optional<std::string>> current_branch(const Repository& repo);
+
+// Makes the index and the work tree match HEAD's commit, changing only files that still match the
+// old HEAD (a safe checkout: local edits are never overwritten; a conflict is an error).
+Result<void> checkout_head(const Repository& repo);
+
+// Detaches HEAD at `commit` and checks it out (safe, as above).
+Result<void> checkout_detached(const Repository& repo, const Oid& commit);
+
+// Pushes `refspecs` to `remote` (a remote name or a URL), with the credentials libgit2 finds
+// (ssh-agent, or none for local and anonymous remotes).
+Result<void> push(const Repository& repo, const std::string& remote, const std::vector<std::string>& refspecs);
+
+} // namespace tollgate::git
