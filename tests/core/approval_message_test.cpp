@@ -59,9 +59,9 @@ TEST_CASE("malformed approval messages are refused with the reason", "[approvals
 
 TEST_CASE("repository URLs of one repository normalise to the same identity", "[approvals]")
 {
-  for (const char* url : {"git@github.com:Example/demo.git", "ssh://git@github.com/Example/demo",
-                          "https://GitHub.com/Example/demo/", "https://github.com/Example/demo.git",
-                          "ssh://git@github.com:22/Example/demo.git", "github.com/Example/demo"}) {
+  for (const char* url :
+       {"git@github.com:Example/demo.git", "ssh://git@github.com/Example/demo", "https://GitHub.com/Example/demo/",
+        "https://github.com/Example/demo.git", "ssh://git@github.com:22/Example/demo.git", "github.com/Example/demo"}) {
     INFO(url);
     CHECK(core::normalise_repository(url) == "github.com/Example/demo");
   }

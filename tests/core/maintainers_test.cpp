@@ -52,10 +52,11 @@ TEST_CASE("malformed MAINTAINERS.yaml names file, line and column", "[maintainer
   CHECK_THAT(parse_error("maintainers:\n  - name: Ada\n    keys: [" + k_ada + "]\n"),
              Catch::Contains("needs an `email`"));
   CHECK_THAT(parse_error("maintainers:\n  - name: Ada\n    email: a@b\n"), Catch::Contains("needs `keys`"));
-  CHECK_THAT(parse_error("maintainers:\n" + ada + "  - name: Eve\n    email: eve@example.com\n    keys: [" + k_ada +
-                         "]\n"),
-             Catch::StartsWith("MAINTAINERS.yaml:5:5: key " + k_ada + " is listed for both `Ada` and `Eve`"));
-  CHECK_THAT(parse_error("maintainers: []\n"), Catch::StartsWith("MAINTAINERS.yaml:1:14: `maintainers` must be a non-empty list"));
+  CHECK_THAT(
+      parse_error("maintainers:\n" + ada + "  - name: Eve\n    email: eve@example.com\n    keys: [" + k_ada + "]\n"),
+      Catch::StartsWith("MAINTAINERS.yaml:5:5: key " + k_ada + " is listed for both `Ada` and `Eve`"));
+  CHECK_THAT(parse_error("maintainers: []\n"),
+             Catch::StartsWith("MAINTAINERS.yaml:1:14: `maintainers` must be a non-empty list"));
   CHECK_THAT(parse_error("people:\n" + ada), Catch::StartsWith("MAINTAINERS.yaml:1:1:"));
   CHECK_THAT(parse_error("maintainers:\n  - [a, b]\n"), Catch::StartsWith("MAINTAINERS.yaml:2:5:"));
   CHECK_THAT(parse_error("maintainers: [\n"), Catch::StartsWith("MAINTAINERS.yaml:"));

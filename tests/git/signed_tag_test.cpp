@@ -17,8 +17,9 @@ TEST_CASE("a tag payload is written as git writes it", "[git]")
 {
   git::Signature tagger{"Ada Lovelace", "ada@example.com", 1700000000, -150};
   const std::string payload = git::tag_payload(*git::Oid::parse(k_commit), "commit", "v1.0.0", tagger, "Release");
-  CHECK(payload == "object " + k_commit +
-                       "\ntype commit\ntag v1.0.0\ntagger Ada Lovelace <ada@example.com> 1700000000 -0230\n\nRelease\n");
+  CHECK(payload ==
+        "object " + k_commit +
+            "\ntype commit\ntag v1.0.0\ntagger Ada Lovelace <ada@example.com> 1700000000 -0230\n\nRelease\n");
   tagger.offset = 60;
   CHECK_THAT(git::tag_payload(*git::Oid::parse(k_commit), "commit", "t", tagger, "m\n"),
              Catch::Contains(" 1700000000 +0100\n\nm\n") && !Catch::Contains("m\n\n"));
@@ -26,7 +27,8 @@ TEST_CASE("a tag payload is written as git writes it", "[git]")
 
 TEST_CASE("the signature is split at the last armored block that starts a line", "[git]")
 {
-  const std::string payload = "object " + k_commit + "\ntype commit\ntag t\n\nquoting -----BEGIN PGP SIGNATURE----- inline\n";
+  const std::string payload =
+      "object " + k_commit + "\ntype commit\ntag t\n\nquoting -----BEGIN PGP SIGNATURE----- inline\n";
   const std::string signed_tag = payload + k_signature;
   const auto parts = git::split_signature(signed_tag);
   CHECK(parts.payload == payload);
