@@ -1,0 +1,164 @@
+#include "changelog/history.hpp"
+
+#include "git/objects.hpp"
+#include "git/revwalk.hpp"
+#include "git/tags.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstring>
+#include <unordered_map>
+
+namespace tollgate::changelog {
+
+namespace {
+
+struct OidHash {
+  std::size_t operator()(const git::Oid& id) const
+  {
+    std::size_t value = 0;
+    std::memcpy(&value, id.raw().id, sizeof(value));
+    return value;
+  }
+};
+
+Change make_change(const git::Oid& id, const git::CommitView& view)
+{
+  Change change;
+  change.id = id;
+  change.author = std::string(view.author_name);
+  change.time = view.committer_time;
+  change.merge = view.parents.size() > 1;
+  change.message = parse_message(view.message);
+  return change;
+}
+
+} // namespace
+
+Result<std::vector<ReleaseTag>> release_tags(const git::Repository& repo, std::string_view prefix)
+{
+  auto listed = git::list_tags(repo, prefix);
+  if (!listed) {
+    return std::unexpected(listed.error());
+  }
+  std::vector<ReleaseTag> tags;
+  for (auto& tag : *listed) {
+    auto version = parse_version(std::string_view(tag.name).substr(prefix.size()));
+    if (version) {
+      tags.push_back(ReleaseTag{std::move(tag.name), std::move(*version), tag.commit, tag.tagger_time});
+    }
+  }
+  // Highest first; equal precedence (build metadata differs) by name, for a stable order.
+  std::sort(tags.begin(), tags.end(), [](const ReleaseTag& a, const ReleaseTag& b) {
+    const auto order = compare(a.version, b.version);
+    return order != 0 ? order > 0 : a.name < b.name;
+  });
+  return tags;
+}
+
+Result<std::optional<ReleaseTag>> last_release(const git::Repository& repo, const std::vector<ReleaseTag>& tags,
+                                               const git::Oid& candidate, bool prereleases)
+{
+  for (const auto& tag : tags) {
+    if (tag.version.is_prerelease() && !prereleases) {
+      continue;
+    }
+    auto reachable = git::descends_from(repo, candidate, tag.commit);
+    if (!reachable) {
+      return std::unexpected(reachable.error());
+    }
+    if (*reachable) {
+      return std::optional<ReleaseTag>(tag);
+    }
+  }
+  return std::optional<ReleaseTag>();
+}
+
+Result<std::vector<Change>> changes_between(const git::Repository& repo, const git::Oid& tip,
+                                            const std::optional<git::Oid>& exclude)
+{
+  auto walk = git::Revwalk::create(repo);
+  auto reader = git::CommitReader::create(repo);
+  if (!walk) {
+    return std::unexpected(walk.error());
+  }
+  if (!reader) {
+    return std::unexpected(reader.error());
+  }
+  if (auto pushed = walk->push(tip); !pushed) {
+    return std::unexpected(pushed.error());
+  }
+  if (exclude) {
+    if (auto hidden = walk->hide(*exclude); !hidden) {
+      return std::unexpected(hidden.error());
+    }
+  }
+  std::vector<Change> changes;
+  while (auto id = walk->next()) {
+    auto view = reader->read(*id);
+    if (!view) {
+      return std::unexpected(view.error());
+    }
+    changes.push_back(make_change(*id, *view));
+  }
+  if (walk->error()) {
+    return std::unexpected(*walk->error());
+  }
+  return changes;
+}
+
+Result<std::vector<std::vector<Change>>> changes_by_release(const git::Repository& repo, const git::Oid& tip,
+                                                            const std::vector<ReleaseTag>& tags)
+{
+  auto walk = git::Revwalk::create(repo);
+  auto reader = git::CommitReader::create(repo);
+  if (!walk) {
+    return std::unexpected(walk.error());
+  }
+  if (!reader) {
+    return std::unexpected(reader.error());
+  }
+  if (auto pushed = walk->push(tip); !pushed) {
+    return std::unexpected(pushed.error());
+  }
+  // A commit belongs to the oldest release containing it: the largest index into `tags`. The walk
+  // is topological (children first), so a commit's label is final when it is reached and flows on
+  // to its parents. -1: no release contains it (yet).
+  std::unordered_map<git::Oid, int, OidHash> tagged;
+  for (std::size_t i = 0; i < tags.size(); ++i) {
+    auto [it, inserted] = tagged.emplace(tags[i].commit, static_cast<int>(i));
+    if (!inserted) {
+      it->second = std::max(it->second, static_cast<int>(i));
+    }
+  }
+  std::unordered_map<git::Oid, int, OidHash> labels;
+  std::vector<std::vector<Change>> groups(tags.size() + 1);
+  while (auto id = walk->next()) {
+    int label = -1;
+    if (auto it = labels.find(*id); it != labels.end()) {
+      label = it->second;
+      labels.erase(it);
+    }
+    if (auto it = tagged.find(*id); it != tagged.end()) {
+      label = std::max(label, it->second);
+    }
+    auto view = reader->read(*id);
+    if (!view) {
+      return std::unexpected(view.error());
+    }
+    for (const git::Oid& parent : view->parents) {
+      auto [it, inserted] = labels.emplace(parent, label);
+      if (!inserted) {
+        it->second = std::max(it->second, label);
+      }
+    }
+    groups[label < 0 ? tags.size() : static_cast<std::size_t>(label)].push_back(make_change(*id, *view));
+  }
+  if (walk->error()) {
+    return std::unexpected(*walk->error());
+  }
+  return groups;
+}
+
+} // namespace tollgate::changelog
