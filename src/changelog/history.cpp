@@ -108,8 +108,8 @@ Result<std::vector<Change>> changes_between(const git::Repository& repo, const g
   return changes;
 }
 
-Result<std::vector<std::vector<Change>>> changes_by_release(const git::Repository& repo, const git::Oid& tip,
-                                                            const std::vector<ReleaseTag>& tags)
+Result<HistorySplit> changes_by_release(const git::Repository& repo, const git::Oid& tip,
+                                        const std::vector<ReleaseTag>& tags)
 {
   auto walk = git::Revwalk::create(repo);
   auto reader = git::CommitReader::create(repo);
@@ -125,27 +125,36 @@ Result<std::vector<std::vector<Change>>> changes_by_release(const git::Repositor
   // A commit belongs to the oldest release containing it: the largest index into `tags`. The walk
   // is topological (children first), so a commit's label is final when it is reached and flows on
   // to its parents. -1: no release contains it (yet).
-  std::unordered_map<git::Oid, int, OidHash> tagged;
+  std::unordered_map<git::Oid, int, OidHash> tagged; // the highest tag on each tagged commit
   for (std::size_t i = 0; i < tags.size(); ++i) {
-    auto [it, inserted] = tagged.emplace(tags[i].commit, static_cast<int>(i));
-    if (!inserted) {
-      it->second = std::max(it->second, static_cast<int>(i));
-    }
+    tagged.emplace(tags[i].commit, static_cast<int>(i));
   }
   std::unordered_map<git::Oid, int, OidHash> labels;
-  std::vector<std::vector<Change>> groups(tags.size() + 1);
+  HistorySplit split;
+  split.groups.resize(tags.size() + 1);
+  split.reached.assign(tags.size(), false);
+  split.commit_times.assign(tags.size(), 0);
   while (auto id = walk->next()) {
     int label = -1;
     if (auto it = labels.find(*id); it != labels.end()) {
       label = it->second;
       labels.erase(it);
     }
-    if (auto it = tagged.find(*id); it != tagged.end()) {
-      label = std::max(label, it->second);
+    const auto tag = tagged.find(*id);
+    if (tag != tagged.end()) {
+      label = std::max(label, tag->second);
     }
     auto view = reader->read(*id);
     if (!view) {
       return std::unexpected(view.error());
+    }
+    if (tag != tagged.end()) {
+      for (std::size_t i = 0; i < tags.size(); ++i) {
+        if (tags[i].commit == *id) {
+          split.reached[i] = true;
+          split.commit_times[i] = view->committer_time;
+        }
+      }
     }
     for (const git::Oid& parent : view->parents) {
       auto [it, inserted] = labels.emplace(parent, label);
@@ -153,12 +162,12 @@ Result<std::vector<std::vector<Change>>> changes_by_release(const git::Repositor
         it->second = std::max(it->second, label);
       }
     }
-    groups[label < 0 ? tags.size() : static_cast<std::size_t>(label)].push_back(make_change(*id, *view));
+    split.groups[label < 0 ? tags.size() : static_cast<std::size_t>(label)].push_back(make_change(*id, *view));
   }
   if (walk->error()) {
     return std::unexpected(*walk->error());
   }
-  return groups;
+  return split;
 }
 
 } // namespace tollgate::changelog

@@ -44,10 +44,16 @@ Result<std::optional<ReleaseTag>> last_release(const git::Repository& repo, cons
 Result<std::vector<Change>> changes_between(const git::Repository& repo, const git::Oid& tip,
                                             const std::optional<git::Oid>& exclude);
 
-// The whole history from `tip`, split by release: `groups[i]` holds the commits whose oldest
-// containing release is `tags[i]` (`tags` sorted highest first), `groups[tags.size()]` those no
-// release contains (unreleased). Each group newest first.
-Result<std::vector<std::vector<Change>>> changes_by_release(const git::Repository& repo, const git::Oid& tip,
-                                                            const std::vector<ReleaseTag>& tags);
+// The whole history from `tip`, split by release (`tags` sorted highest first).
+struct HistorySplit {
+  // `groups[i]`: the commits whose oldest containing release is `tags[i]`; `groups[tags.size()]`:
+  // those no release contains (unreleased). Each newest first. Of several tags on one commit,
+  // the highest takes its commits.
+  std::vector<std::vector<Change>> groups;
+  std::vector<bool> reached;              // tags[i]'s commit is an ancestor of `tip` (or is it)
+  std::vector<std::int64_t> commit_times; // tags[i]'s commit's committer time, when reached
+};
+Result<HistorySplit> changes_by_release(const git::Repository& repo, const git::Oid& tip,
+                                        const std::vector<ReleaseTag>& tags);
 
 } // namespace tollgate::changelog

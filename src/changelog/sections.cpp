@@ -74,7 +74,7 @@ Grouping group_changes(const std::vector<Change>& changes, const Settings& setti
       grouping.sections.push_back(Section{std::move(title), {}});
       section = grouping.sections.end() - 1;
     }
-    section->changes.push_back(&change);
+    section->changes.push_back(i);
     ++grouping.listed;
     const Bump bump = change.message.breaking         ? Bump::major
                       : change.message.type == "feat" ? Bump::minor
@@ -86,7 +86,7 @@ Grouping group_changes(const std::vector<Change>& changes, const Settings& setti
   });
   for (auto& section : grouping.sections) {
     std::stable_partition(section.changes.begin(), section.changes.end(),
-                          [](const Change* change) { return change->message.breaking; });
+                          [&](std::size_t i) { return changes[i].message.breaking; });
   }
   return grouping;
 }

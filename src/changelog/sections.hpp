@@ -13,7 +13,7 @@ namespace tollgate::changelog {
 
 struct Section {
   std::string title;                  // "Added"
-  std::vector<const Change*> changes; // breaking first, then newest first
+  std::vector<std::size_t> changes; // indices into the changes grouped: breaking first, then newest first
 };
 
 struct Grouping {
@@ -22,7 +22,6 @@ struct Grouping {
   std::size_t listed = 0;        // entries over all sections
 };
 
-// `changes` must outlive the result (sections point into it).
 Grouping group_changes(const std::vector<Change>& changes, const Settings& settings);
 
 // The section a change is listed under, "" when it is left out (ignores revert cancelling).
