@@ -24,6 +24,8 @@ const std::array k_commands = {
             tollgate::cli::setup_sandbox},
     Command{"doctor", "Show what is installed, which sandbox backend works, and whether the config is valid",
             tollgate::cli::setup_doctor},
+    Command{"changelog", "Preview the next version and its CHANGELOG section; --write edits the file",
+            tollgate::cli::setup_changelog},
 };
 
 std::vector<std::string> command_names()

@@ -49,6 +49,30 @@ Result<std::string> render(const std::string& text, const std::string& origin, c
   return out;
 }
 
+// Template whitespace is forgiving: no blank lines at the start, at most one blank line in a
+// row, exactly one newline at the end.
+std::string tidy(std::string_view text)
+{
+  std::string out;
+  out.reserve(text.size());
+  std::size_t newlines = 0;
+  for (const char c : text) {
+    if (c == '\n') {
+      ++newlines;
+      continue;
+    }
+    if (newlines > 0 && !out.empty()) {
+      out.append(std::min<std::size_t>(newlines, 2), '\n');
+    }
+    newlines = 0;
+    out += c;
+  }
+  if (!out.empty()) {
+    out += '\n';
+  }
+  return out;
+}
+
 mustache::data entry_data(const Change& change)
 {
   const Message& message = change.message;
@@ -112,7 +136,11 @@ Result<std::string> render_section(const Templates& templates, const SectionData
   }
   root.set("sections", std::move(sections));
   root.set("empty", data.grouping == nullptr || data.grouping->sections.empty());
-  return render(templates.section, templates.origin, root);
+  auto text = render(templates.section, templates.origin, root);
+  if (!text) {
+    return text;
+  }
+  return tidy(*text);
 }
 
 Result<std::string> render_header(const Templates& templates)
