@@ -47,7 +47,7 @@ const std::string k_odd = "# Change Log   \n"
 
 } // namespace
 
-TEST_CASE("editor: the section goes under Unreleased, every other byte stays", "[changelog][editor]")
+TEST_CASE("changelog editor: the section goes under Unreleased, every other byte stays", "[changelog][editor]")
 {
   const std::string out = edit(k_odd);
   const std::string expected = "# Change Log   \n"
@@ -72,7 +72,7 @@ TEST_CASE("editor: the section goes under Unreleased, every other byte stays", "
   CHECK(out == expected);
 }
 
-TEST_CASE("editor: idempotent, the version already there changes nothing", "[changelog][editor]")
+TEST_CASE("changelog editor: idempotent, the version already there changes nothing", "[changelog][editor]")
 {
   const std::string once = edit(k_odd);
   auto twice = insert_release(once, insertion_140(), "CHANGELOG.md");
@@ -84,7 +84,7 @@ TEST_CASE("editor: idempotent, the version already there changes nothing", "[cha
   CHECK_FALSE(insert_release("## [v1.4.0]\n", insertion_140(), "C")->changed);
 }
 
-TEST_CASE("editor: hand-written Unreleased entries move into the new section", "[changelog][editor]")
+TEST_CASE("changelog editor: hand-written Unreleased entries move into the new section", "[changelog][editor]")
 {
   const std::string existing = "# Changelog\n\n## [Unreleased]\n\nA note for this release.\n\n### Fixed\n"
                                "- hand fix  \n\n### Security\n\n- rotate keys\n\n## [1.3.2] - 2026-01-02\n\n- old\n";
@@ -97,7 +97,7 @@ TEST_CASE("editor: hand-written Unreleased entries move into the new section", "
                "[1.4.0]: https://github.com/o/r/compare/v1.3.2...v1.4.0\n");
 }
 
-TEST_CASE("editor: a missing file gets the header, Unreleased and the section", "[changelog][editor]")
+TEST_CASE("changelog editor: a missing file gets the header, Unreleased and the section", "[changelog][editor]")
 {
   const std::string out = edit("");
   CHECK(out == "# Changelog\n\nHeader text.\n\n## [Unreleased]\n\n## [1.4.0] - 2026-11-25\n\n### Added\n\n"
@@ -106,7 +106,7 @@ TEST_CASE("editor: a missing file gets the header, Unreleased and the section", 
                "[1.4.0]: https://github.com/o/r/compare/v1.3.2...v1.4.0\n");
 }
 
-TEST_CASE("editor: no Unreleased heading: one is added above the first release", "[changelog][editor]")
+TEST_CASE("changelog editor: no Unreleased heading: one is added above the first release", "[changelog][editor]")
 {
   Insertion insertion = insertion_140();
   insertion.unreleased_url.reset();
@@ -116,7 +116,7 @@ TEST_CASE("editor: no Unreleased heading: one is added above the first release",
                "### Fixed\n\n- a bug (def5678)\n\n## [1.3.2]\n- x\n");
 }
 
-TEST_CASE("editor: unknown remote: no link edits at all", "[changelog][editor]")
+TEST_CASE("changelog editor: unknown remote: no link edits at all", "[changelog][editor]")
 {
   Insertion insertion = insertion_140();
   insertion.unreleased_url.reset();
@@ -125,7 +125,7 @@ TEST_CASE("editor: unknown remote: no link edits at all", "[changelog][editor]")
   CHECK(edit(existing, insertion) == "## [Unreleased]\n\n" + insertion.section + "\n[Unreleased]: https://example.org/x\n");
 }
 
-TEST_CASE("editor: CRLF files stay CRLF", "[changelog][editor]")
+TEST_CASE("changelog editor: CRLF files stay CRLF", "[changelog][editor]")
 {
   Insertion insertion = insertion_140();
   insertion.unreleased_url.reset();
@@ -135,14 +135,14 @@ TEST_CASE("editor: CRLF files stay CRLF", "[changelog][editor]")
         "# C\r\n\r\n## [Unreleased]\r\n\r\n## [1.4.0] - d\r\n\r\n- x\r\n\r\n## [1.0.0]\r\n");
 }
 
-TEST_CASE("editor: two Unreleased sections are an error naming the line", "[changelog][editor]")
+TEST_CASE("changelog editor: two Unreleased sections are an error naming the line", "[changelog][editor]")
 {
   auto result = insert_release("# C\n## [Unreleased]\n\n## [unreleased]\n", insertion_140(), "docs/CHANGELOG.md");
   REQUIRE_FALSE(result.has_value());
   CHECK(result.error().message == "docs/CHANGELOG.md:4:1: a second `## [Unreleased]` section (the first is on line 2)");
 }
 
-TEST_CASE("editor: headings inside code fences are not headings", "[changelog][editor]")
+TEST_CASE("changelog editor: headings inside code fences are not headings", "[changelog][editor]")
 {
   const auto headings = release_headings("```\n## [1.0.0]\n```\n## [Unreleased]\n## 0.9.0 - x\n");
   REQUIRE(headings.size() == 2);

@@ -116,7 +116,7 @@ std::vector<std::string> subjects(const ReleasePlan& plan, const std::string& ti
 
 } // namespace
 
-TEST_CASE("history: release tags are the prefix plus SemVer, highest first", "[changelog][history]")
+TEST_CASE("changelog history: release tags are the prefix plus SemVer, highest first", "[changelog][history]")
 {
   const Fixture fixture;
   auto tags = release_tags(fixture.repo(), "v");
@@ -130,7 +130,7 @@ TEST_CASE("history: release tags are the prefix plus SemVer, highest first", "[c
   CHECK_FALSE((*tags)[1].tagger_time.has_value());
 }
 
-TEST_CASE("history: the next release of the fixture", "[changelog][history]")
+TEST_CASE("changelog history: the next release of the fixture", "[changelog][history]")
 {
   const Fixture fixture;
   const ReleasePlan p = plan(fixture);
@@ -156,7 +156,7 @@ TEST_CASE("history: the next release of the fixture", "[changelog][history]")
   CHECK_FALSE(p.unreleased_url.has_value()); // no origin
 }
 
-TEST_CASE("history: rules from the settings", "[changelog][history]")
+TEST_CASE("changelog history: rules from the settings", "[changelog][history]")
 {
   const Fixture fixture;
   Settings settings;
@@ -173,7 +173,7 @@ TEST_CASE("history: rules from the settings", "[changelog][history]")
   CHECK(p.grouping.sections.back().title == "Other");
 }
 
-TEST_CASE("history: prereleases, --from, --version, nothing to release", "[changelog][history]")
+TEST_CASE("changelog history: prereleases, --from, --version, nothing to release", "[changelog][history]")
 {
   const Fixture fixture;
   PlanOptions rc = options();
@@ -208,7 +208,7 @@ TEST_CASE("history: prereleases, --from, --version, nothing to release", "[chang
   CHECK_THAT(taken.error().message, Catch::Contains("2.0.0 is released already"));
 }
 
-TEST_CASE("history: a hand-written CHANGELOG survives byte for byte outside the new section",
+TEST_CASE("changelog history: a hand-written CHANGELOG survives byte for byte outside the new section",
           "[changelog][history][editor]")
 {
   const Fixture fixture;
@@ -238,7 +238,7 @@ TEST_CASE("history: a hand-written CHANGELOG survives byte for byte outside the 
   CHECK(again->text == text);
 }
 
-TEST_CASE("history: the whole history, one section per reachable release", "[changelog][history]")
+TEST_CASE("changelog history: the whole history, one section per reachable release", "[changelog][history]")
 {
   const Fixture fixture;
   auto text = render_history(fixture.repo(), {}, options());
@@ -258,7 +258,7 @@ TEST_CASE("history: the whole history, one section per reachable release", "[cha
   CHECK(text->find("side work") == std::string::npos);
 }
 
-TEST_CASE("history: repository overrides of the templates", "[changelog][history]")
+TEST_CASE("changelog history: repository overrides of the templates", "[changelog][history]")
 {
   const Fixture fixture;
   fixture.dir().write(".tollgate/templates/changelog/section.mustache",

@@ -39,14 +39,14 @@ std::string next(const VersionInputs& in, const VersionRequest& request = {}, co
 
 } // namespace
 
-TEST_CASE("versioning: breaking -> major, feat -> minor, other -> patch", "[semver][versioning]")
+TEST_CASE("changelog versioning: breaking -> major, feat -> minor, other -> patch", "[semver][versioning]")
 {
   CHECK(next(inputs(v("1.3.2"), v("1.3.2"), Bump::major)) == "2.0.0");
   CHECK(next(inputs(v("1.3.2"), v("1.3.2"), Bump::minor)) == "1.4.0");
   CHECK(next(inputs(v("1.3.2"), v("1.3.2"), Bump::patch)) == "1.3.3");
 }
 
-TEST_CASE("versioning: a breaking change bumps minor while 0.x unless configured", "[semver][versioning]")
+TEST_CASE("changelog versioning: a breaking change bumps minor while 0.x unless configured", "[semver][versioning]")
 {
   CHECK(next(inputs(v("0.3.2"), v("0.3.2"), Bump::major)) == "0.4.0");
   Settings settings;
@@ -54,7 +54,7 @@ TEST_CASE("versioning: a breaking change bumps minor while 0.x unless configured
   CHECK(next(inputs(v("0.3.2"), v("0.3.2"), Bump::major), {}, settings) == "1.0.0");
 }
 
-TEST_CASE("versioning: the first release is initial_version", "[semver][versioning]")
+TEST_CASE("changelog versioning: the first release is initial_version", "[semver][versioning]")
 {
   CHECK(next(inputs(std::nullopt, std::nullopt, Bump::patch)) == "0.1.0");
   Settings settings;
@@ -62,7 +62,7 @@ TEST_CASE("versioning: the first release is initial_version", "[semver][versioni
   CHECK(next(inputs(std::nullopt, std::nullopt, Bump::major), {}, settings) == "1.0.0");
 }
 
-TEST_CASE("versioning: prereleases count up, the final release follows them", "[semver][versioning]")
+TEST_CASE("changelog versioning: prereleases count up, the final release follows them", "[semver][versioning]")
 {
   VersionRequest rc;
   rc.prerelease = "rc";
@@ -82,7 +82,7 @@ TEST_CASE("versioning: prereleases count up, the final release follows them", "[
   CHECK_FALSE(next_version(inputs(v("1.3.2"), v("1.3.2"), Bump::minor), dotted, {}).has_value());
 }
 
-TEST_CASE("versioning: --version must be higher and new", "[semver][versioning]")
+TEST_CASE("changelog versioning: --version must be higher and new", "[semver][versioning]")
 {
   VersionRequest request;
   request.exact = v("1.3.2");
@@ -96,7 +96,7 @@ TEST_CASE("versioning: --version must be higher and new", "[semver][versioning]"
   CHECK_FALSE(next_version(in, request, {}).has_value());
 }
 
-TEST_CASE("versioning: an existing tag is never reused", "[semver][versioning]")
+TEST_CASE("changelog versioning: an existing tag is never reused", "[semver][versioning]")
 {
   VersionInputs in = inputs(v("1.3.2"), v("1.3.2"), Bump::minor);
   in.existing.push_back(v("1.4.0")); // released from another branch
@@ -105,7 +105,7 @@ TEST_CASE("versioning: an existing tag is never reused", "[semver][versioning]")
   CHECK_THAT(result.error().message, Catch::Contains("1.4.0 is released already"));
 }
 
-TEST_CASE("links: GitHub and GitLab remotes in every form, nothing for others", "[changelog][links]")
+TEST_CASE("changelog links: GitHub and GitLab remotes in every form, nothing for others", "[changelog][links]")
 {
   const std::string url = GENERATE(as<std::string>{}, "https://github.com/o/r.git", "https://github.com/o/r",
                                    "git@github.com:o/r.git", "ssh://git@github.com/o/r.git",
