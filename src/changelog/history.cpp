@@ -34,6 +34,33 @@ Change make_change(const git::Oid& id, const git::CommitView& view)
   return change;
 }
 
+// A walk from `tip` (without `exclude` and its ancestors) and a reader for the commits it yields.
+struct Walk {
+  git::Revwalk walk;
+  git::CommitReader reader;
+};
+
+Result<Walk> start_walk(const git::Repository& repo, const git::Oid& tip, const std::optional<git::Oid>& exclude)
+{
+  auto walk = git::Revwalk::create(repo);
+  if (!walk) {
+    return std::unexpected(walk.error());
+  }
+  auto reader = git::CommitReader::create(repo);
+  if (!reader) {
+    return std::unexpected(reader.error());
+  }
+  if (auto pushed = walk->push(tip); !pushed) {
+    return std::unexpected(pushed.error());
+  }
+  if (exclude) {
+    if (auto hidden = walk->hide(*exclude); !hidden) {
+      return std::unexpected(hidden.error());
+    }
+  }
+  return Walk{std::move(*walk), std::move(*reader)};
+}
+
 } // namespace
 
 Result<std::vector<ReleaseTag>> release_tags(const git::Repository& repo, std::string_view prefix)
@@ -78,32 +105,21 @@ Result<std::optional<ReleaseTag>> last_release(const git::Repository& repo, cons
 Result<std::vector<Change>> changes_between(const git::Repository& repo, const git::Oid& tip,
                                             const std::optional<git::Oid>& exclude)
 {
-  auto walk = git::Revwalk::create(repo);
-  auto reader = git::CommitReader::create(repo);
-  if (!walk) {
-    return std::unexpected(walk.error());
+  auto started = start_walk(repo, tip, exclude);
+  if (!started) {
+    return std::unexpected(started.error());
   }
-  if (!reader) {
-    return std::unexpected(reader.error());
-  }
-  if (auto pushed = walk->push(tip); !pushed) {
-    return std::unexpected(pushed.error());
-  }
-  if (exclude) {
-    if (auto hidden = walk->hide(*exclude); !hidden) {
-      return std::unexpected(hidden.error());
-    }
-  }
+  auto& [walk, reader] = *started;
   std::vector<Change> changes;
-  while (auto id = walk->next()) {
-    auto view = reader->read(*id);
+  while (auto id = walk.next()) {
+    auto view = reader.read(*id);
     if (!view) {
       return std::unexpected(view.error());
     }
     changes.push_back(make_change(*id, *view));
   }
-  if (walk->error()) {
-    return std::unexpected(*walk->error());
+  if (walk.error()) {
+    return std::unexpected(*walk.error());
   }
   return changes;
 }
@@ -111,17 +127,11 @@ Result<std::vector<Change>> changes_between(const git::Repository& repo, const g
 Result<HistorySplit> changes_by_release(const git::Repository& repo, const git::Oid& tip,
                                         const std::vector<ReleaseTag>& tags)
 {
-  auto walk = git::Revwalk::create(repo);
-  auto reader = git::CommitReader::create(repo);
-  if (!walk) {
-    return std::unexpected(walk.error());
+  auto started = start_walk(repo, tip, std::nullopt);
+  if (!started) {
+    return std::unexpected(started.error());
   }
-  if (!reader) {
-    return std::unexpected(reader.error());
-  }
-  if (auto pushed = walk->push(tip); !pushed) {
-    return std::unexpected(pushed.error());
-  }
+  auto& [walk, reader] = *started;
   // A commit belongs to the oldest release containing it: the largest index into `tags`. The walk
   // is topological (children first), so a commit's label is final when it is reached and flows on
   // to its parents. -1: no release contains it (yet).
@@ -134,7 +144,7 @@ Result<HistorySplit> changes_by_release(const git::Repository& repo, const git::
   split.groups.resize(tags.size() + 1);
   split.reached.assign(tags.size(), false);
   split.commit_times.assign(tags.size(), 0);
-  while (auto id = walk->next()) {
+  while (auto id = walk.next()) {
     int label = -1;
     if (auto it = labels.find(*id); it != labels.end()) {
       label = it->second;
@@ -144,7 +154,7 @@ Result<HistorySplit> changes_by_release(const git::Repository& repo, const git::
     if (tag != tagged.end()) {
       label = std::max(label, tag->second);
     }
-    auto view = reader->read(*id);
+    auto view = reader.read(*id);
     if (!view) {
       return std::unexpected(view.error());
     }
@@ -164,8 +174,8 @@ Result<HistorySplit> changes_by_release(const git::Repository& repo, const git::
     }
     split.groups[label < 0 ? tags.size() : static_cast<std::size_t>(label)].push_back(make_change(*id, *view));
   }
-  if (walk->error()) {
-    return std::unexpected(*walk->error());
+  if (walk.error()) {
+    return std::unexpected(*walk.error());
   }
   return split;
 }

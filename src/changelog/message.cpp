@@ -1,5 +1,7 @@
 #include "changelog/message.hpp"
 
+#include "util/strings.hpp"
+
 #include <algorithm>
 #include <cctype>
 
@@ -27,16 +29,7 @@ bool is_space(char c)
   return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
 }
 
-std::string_view trim(std::string_view text)
-{
-  while (!text.empty() && is_space(text.front())) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && is_space(text.back())) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
+using util::trim;
 
 std::string lower(std::string_view text)
 {
@@ -65,6 +58,7 @@ std::string collapse_whitespace(std::string_view text)
 }
 
 // The lines of `text` without their '\n' (and a trailing '\r').
+// Views, not util::split_lines's strings: this runs for every commit of a whole-history walk.
 std::vector<std::string_view> lines_of(std::string_view text)
 {
   std::vector<std::string_view> lines;

@@ -59,6 +59,25 @@ Result<std::optional<Version>> requested_version(const PlanOptions& options)
   return std::optional<Version>(std::move(*version));
 }
 
+// The templates (built-in, or the repository's) and the rendered header.
+struct Rendering {
+  Templates templates;
+  std::string header;
+};
+
+Result<Rendering> prepare_rendering(const PlanOptions& options)
+{
+  auto templates = load_templates(options.templates_root);
+  if (!templates) {
+    return std::unexpected(templates.error());
+  }
+  auto header = render_header(*templates);
+  if (!header) {
+    return std::unexpected(header.error());
+  }
+  return Rendering{std::move(*templates), std::move(*header)};
+}
+
 } // namespace
 
 Result<Edit> ReleasePlan::apply_to_file(std::string_view existing, const std::string& file) const
@@ -146,8 +165,7 @@ Result<ReleasePlan> plan_release(const git::Repository& repo, const Settings& se
     inputs.bump = group_changes(*since_stable, settings).bump;
   }
 
-  plan.nothing_to_release = plan.grouping.listed == 0 && !*exact;
-  if (plan.nothing_to_release || (inputs.bump == Bump::none && !*exact)) {
+  if ((plan.grouping.listed == 0 || inputs.bump == Bump::none) && !*exact) {
     plan.nothing_to_release = true;
     plan.next = plan.previous.value_or(Version{});
     plan.tag = plan.previous_tag;
@@ -170,15 +188,11 @@ Result<ReleasePlan> plan_release(const git::Repository& repo, const Settings& se
     plan.version_url = plan.previous_tag.empty() ? tag_url(*forge, plan.tag)
                                                  : compare_url(*forge, plan.previous_tag, plan.tag);
   }
-  auto templates = load_templates(options.templates_root);
-  if (!templates) {
-    return std::unexpected(templates.error());
+  auto rendering = prepare_rendering(options);
+  if (!rendering) {
+    return std::unexpected(rendering.error());
   }
-  auto header = render_header(*templates);
-  if (!header) {
-    return std::unexpected(header.error());
-  }
-  plan.header = std::move(*header);
+  plan.header = rendering->header;
   SectionData data;
   data.version = plan.next.str();
   data.tag = plan.tag;
@@ -187,7 +201,7 @@ Result<ReleasePlan> plan_release(const git::Repository& repo, const Settings& se
   data.compare_url = plan.version_url.value_or("");
   data.grouping = &plan.grouping;
   data.changes = &plan.changes;
-  auto section = render_section(*templates, data);
+  auto section = render_section(rendering->templates, data);
   if (!section) {
     return std::unexpected(section.error());
   }
@@ -209,14 +223,12 @@ Result<std::string> render_history(const git::Repository& repo, const Settings& 
   if (!split) {
     return std::unexpected(split.error());
   }
-  auto templates = load_templates(options.templates_root);
-  if (!templates) {
-    return std::unexpected(templates.error());
+  auto rendering = prepare_rendering(options);
+  if (!rendering) {
+    return std::unexpected(rendering.error());
   }
-  auto text = render_header(*templates);
-  if (!text) {
-    return std::unexpected(text.error());
-  }
+  auto text = Result<std::string>(rendering->header);
+  const auto& templates = rendering->templates;
   const auto forge = origin_forge(repo);
   std::vector<std::size_t> releases; // reached tags, highest first, one per commit
   for (std::size_t i = 0; i < tags->size(); ++i) {
@@ -230,7 +242,7 @@ Result<std::string> render_history(const git::Repository& repo, const Settings& 
     const Grouping grouping = group_changes(changes, settings);
     data.grouping = &grouping;
     data.changes = &changes;
-    auto section = render_section(*templates, data);
+    auto section = render_section(templates, data);
     if (!section) {
       return std::unexpected(section.error());
     }

@@ -1,5 +1,8 @@
 #include "git/tags.hpp"
 
+#include "git/objects.hpp"
+#include "git/refs.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -36,47 +39,29 @@ void parse_signature(std::string_view line, std::string_view& name, std::string_
 
 Result<std::vector<TagRef>> list_tags(const Repository& repo, std::string_view prefix)
 {
-  git_reference_iterator* iterator_raw = nullptr;
-  if (git_reference_iterator_glob_new(&iterator_raw, repo.get(), "refs/tags/*") != 0) {
-    return fail(last_error("cannot list the tags"));
+  auto refs = list_refs(repo, "refs/tags/*");
+  if (!refs) {
+    return std::unexpected(refs.error());
   }
-  const ReferenceIteratorPtr iterator(iterator_raw);
   std::vector<TagRef> tags;
-  for (;;) {
-    git_reference* ref_raw = nullptr;
-    const int error = git_reference_next(&ref_raw, iterator_raw);
-    if (error == GIT_ITEROVER) {
-      break;
-    }
-    if (error != 0) {
-      return fail(last_error("cannot list the tags"));
-    }
-    const ReferencePtr ref(ref_raw);
-    const std::string_view full = git_reference_name(ref_raw);
-    const std::string_view name = full.substr(k_tags.size());
+  for (const Ref& ref : *refs) {
+    const std::string_view name = std::string_view(ref.name).substr(k_tags.size());
     if (!name.starts_with(prefix)) {
       continue;
     }
-    git_object* peeled_raw = nullptr;
-    if (git_reference_peel(&peeled_raw, ref_raw, GIT_OBJECT_COMMIT) != 0) {
+    auto commit = peel_to_commit(repo, ref.target);
+    if (!commit) {
       continue; // a tag of a tree or a blob is no release
     }
-    const ObjectPtr peeled(peeled_raw);
-    TagRef tag{std::string(name), Oid(*git_object_id(peeled_raw)), std::nullopt};
-    const git_oid* direct = git_reference_target(ref_raw);
-    if (direct != nullptr && !(Oid(*direct) == tag.commit)) {
-      git_tag* annotated_raw = nullptr;
-      if (git_tag_lookup(&annotated_raw, repo.get(), direct) == 0) {
-        const TagPtr annotated(annotated_raw);
-        if (const git_signature* tagger = git_tag_tagger(annotated_raw); tagger != nullptr) {
-          tag.tagger_time = tagger->when.time;
-        }
+    TagRef tag{std::string(name), *commit, std::nullopt};
+    if (!(ref.target == *commit)) {
+      if (auto annotated = read_tag(repo, ref.target); annotated && annotated->tagger) {
+        tag.tagger_time = annotated->tagger->time;
       }
     }
     tags.push_back(std::move(tag));
   }
-  std::sort(tags.begin(), tags.end(), [](const TagRef& a, const TagRef& b) { return a.name < b.name; });
-  return tags;
+  return tags; // list_refs sorts by name
 }
 
 Result<CommitReader> CommitReader::create(const Repository& repo)
