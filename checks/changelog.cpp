@@ -63,9 +63,8 @@ private:
     result.details["next"] = plan->next.str();
     result.details["tag"] = plan->tag;
     result.status = core::Status::pass;
-    result.summary = fmt::format("next {} ({} since {}, {} entr{})", plan->next.str(),
-                                 changelog::to_string(plan->bump), since, plan->grouping.listed,
-                                 plan->grouping.listed == 1 ? "y" : "ies");
+    result.summary = fmt::format("next {} ({} since {}, {} entr{})", plan->next.str(), changelog::to_string(plan->bump),
+                                 since, plan->grouping.listed, plan->grouping.listed == 1 ? "y" : "ies");
     return result;
   }
 

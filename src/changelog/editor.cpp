@@ -53,7 +53,8 @@ bool blank(std::string_view line)
 std::string lower(std::string_view text)
 {
   std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return out;
 }
 
@@ -222,7 +223,8 @@ std::vector<Heading> release_headings(std::string_view text)
 Result<Edit> insert_release(std::string_view existing, const Insertion& insertion, const std::string& file)
 {
   const auto lines = split_keeping_endings(existing);
-  const std::string eol = !lines.empty() && content_of(lines.front()).size() + 2 == lines.front().size() ? "\r\n" : "\n";
+  const std::string eol =
+      !lines.empty() && content_of(lines.front()).size() + 2 == lines.front().size() ? "\r\n" : "\n";
   const auto headings = release_headings(existing);
 
   std::optional<std::size_t> unreleased;

@@ -157,8 +157,8 @@ Result<ReleasePlan> plan_release(const git::Repository& repo, const Settings& se
                                                (*stable ? std::optional<git::Oid>((*stable)->commit) : std::nullopt);
   if (!same_range) {
     // The version follows everything since the last final release, whatever the section shows.
-    auto since_stable = changes_between(repo, *candidate,
-                                        *stable ? std::optional<git::Oid>((*stable)->commit) : std::nullopt);
+    auto since_stable =
+        changes_between(repo, *candidate, *stable ? std::optional<git::Oid>((*stable)->commit) : std::nullopt);
     if (!since_stable) {
       return std::unexpected(since_stable.error());
     }
@@ -185,8 +185,8 @@ Result<ReleasePlan> plan_release(const git::Repository& repo, const Settings& se
 
   if (const auto forge = origin_forge(repo)) {
     plan.unreleased_url = compare_url(*forge, plan.tag, "HEAD");
-    plan.version_url = plan.previous_tag.empty() ? tag_url(*forge, plan.tag)
-                                                 : compare_url(*forge, plan.previous_tag, plan.tag);
+    plan.version_url =
+        plan.previous_tag.empty() ? tag_url(*forge, plan.tag) : compare_url(*forge, plan.previous_tag, plan.tag);
   }
   auto rendering = prepare_rendering(options);
   if (!rendering) {

@@ -18,13 +18,13 @@
 namespace tollgate::changelog {
 
 struct PlanOptions {
-  std::string tag_prefix = "v";          // release.tag_prefix
-  std::string candidate = "HEAD";        // --to
-  std::optional<std::string> from;       // --from: a revision instead of the last release
-  std::optional<std::string> version;    // --version X (a leading tag prefix is allowed)
-  std::string prerelease;                // --prerelease ID
-  std::optional<std::string> date;       // YYYY-MM-DD; default: SOURCE_DATE_EPOCH, else today (UTC)
-  std::filesystem::path templates_root;  // where `.tollgate/templates/changelog/` is looked up
+  std::string tag_prefix = "v";         // release.tag_prefix
+  std::string candidate = "HEAD";       // --to
+  std::optional<std::string> from;      // --from: a revision instead of the last release
+  std::optional<std::string> version;   // --version X (a leading tag prefix is allowed)
+  std::string prerelease;               // --prerelease ID
+  std::optional<std::string> date;      // YYYY-MM-DD; default: SOURCE_DATE_EPOCH, else today (UTC)
+  std::filesystem::path templates_root; // where `.tollgate/templates/changelog/` is looked up
 };
 
 struct ReleasePlan {
@@ -35,12 +35,12 @@ struct ReleasePlan {
   Bump bump = Bump::none;
   bool nothing_to_release = false; // no listed change since `previous_tag` (and no --version)
   std::string date;
-  std::string section; // the rendered `## [1.4.0] - date` section ("" when nothing to release)
+  std::string section;                       // the rendered `## [1.4.0] - date` section ("" when nothing to release)
   std::optional<std::string> unreleased_url; // compare links from `origin`, when on GitHub/GitLab
   std::optional<std::string> version_url;
-  std::string header;             // the header of a new CHANGELOG file
-  std::vector<Change> changes;    // every commit in range, newest first
-  Grouping grouping;              // indices into `changes`
+  std::string header;          // the header of a new CHANGELOG file
+  std::vector<Change> changes; // every commit in range, newest first
+  Grouping grouping;           // indices into `changes`
 
   // The CHANGELOG file's new content: `existing` ("" when absent) with the section inserted under
   // `[Unreleased]`; unchanged when it holds the version already. `file` names it in errors.

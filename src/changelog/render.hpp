@@ -29,7 +29,7 @@ struct SectionData {
   std::string previous_tag;
   std::string date; // "2026-11-25"
   std::string compare_url;
-  const Grouping* grouping = nullptr;       // its indices point into `changes`
+  const Grouping* grouping = nullptr; // its indices point into `changes`
   const std::vector<Change>* changes = nullptr;
 };
 

@@ -76,9 +76,7 @@ Grouping group_changes(const std::vector<Change>& changes, const Settings& setti
     }
     section->changes.push_back(i);
     ++grouping.listed;
-    const Bump bump = change.message.breaking         ? Bump::major
-                      : change.message.type == "feat" ? Bump::minor
-                                                      : Bump::patch;
+    const Bump bump = change.message.breaking ? Bump::major : change.message.type == "feat" ? Bump::minor : Bump::patch;
     grouping.bump = std::max(grouping.bump, bump);
   }
   std::stable_sort(grouping.sections.begin(), grouping.sections.end(), [&](const Section& a, const Section& b) {

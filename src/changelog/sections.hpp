@@ -12,7 +12,7 @@
 namespace tollgate::changelog {
 
 struct Section {
-  std::string title;                  // "Added"
+  std::string title;                // "Added"
   std::vector<std::size_t> changes; // indices into the changes grouped: breaking first, then newest first
 };
 

@@ -31,8 +31,14 @@ std::optional<Version> parse_version(std::string_view text);
 
 // Precedence (build metadata ignored): 1.0.0-alpha < 1.0.0-alpha.1 < 1.0.0 ...
 std::strong_ordering compare(const Version& a, const Version& b);
-inline bool precedes(const Version& a, const Version& b) { return compare(a, b) < 0; }
-inline bool same_precedence(const Version& a, const Version& b) { return compare(a, b) == 0; }
+inline bool precedes(const Version& a, const Version& b)
+{
+  return compare(a, b) < 0;
+}
+inline bool same_precedence(const Version& a, const Version& b)
+{
+  return compare(a, b) == 0;
+}
 
 // `version` with its core bumped: major resets minor and patch, minor resets patch; the
 // prerelease and build are dropped. Bump::none returns the core unchanged.

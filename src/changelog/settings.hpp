@@ -14,19 +14,24 @@ enum class ZeroMajorBreaking { minor, major };
 struct Settings {
   // Conventional Commit type -> section title, in priority order; an empty title hides the type.
   std::vector<std::pair<std::string, std::string>> types = {
-      {"feat", "Added"},           {"fix", "Fixed"},           {"perf", "Changed"},
-      {"refactor", "Changed"},     {"revert", "Removed"},      {"deprecate", "Deprecated"},
-      {"deprecated", "Deprecated"}, {"security", "Security"},
+      {"feat", "Added"},
+      {"fix", "Fixed"},
+      {"perf", "Changed"},
+      {"refactor", "Changed"},
+      {"revert", "Removed"},
+      {"deprecate", "Deprecated"},
+      {"deprecated", "Deprecated"},
+      {"security", "Security"},
   };
   // Scope -> section title; wins over the type (a `fix(security): ...` lands in Security).
   std::vector<std::pair<std::string, std::string>> scopes = {{"security", "Security"}};
   // Where a breaking change of an unmapped type goes (`chore!: drop Python 3.8`).
   std::string breaking_section = "Changed";
-  bool include_other = false;        // list non-conventional commits
+  bool include_other = false; // list non-conventional commits
   std::string other_section = "Other";
-  bool include_merges = false;       // list merge commits (as non-conventional ones)
-  bool include_fixups = false;       // list fixup!/squash!/amend! commits (as non-conventional ones)
-  bool cancel_reverts = true;        // a revert and the commit it reverts, both in range, drop out
+  bool include_merges = false; // list merge commits (as non-conventional ones)
+  bool include_fixups = false; // list fixup!/squash!/amend! commits (as non-conventional ones)
+  bool cancel_reverts = true;  // a revert and the commit it reverts, both in range, drop out
   ZeroMajorBreaking zero_major_breaking = ZeroMajorBreaking::minor;
   std::string initial_version = "0.1.0"; // the first release when no release tag exists
 };

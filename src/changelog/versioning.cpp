@@ -54,8 +54,8 @@ Result<NextVersion> next_version(const VersionInputs& inputs, const VersionReque
   if (request.exact) {
     const Version& exact = *request.exact;
     if (inputs.latest && !precedes(*inputs.latest, exact)) {
-      return fail(fmt::format("--version {} is not higher than the last release {}", exact.str(),
-                              inputs.latest->str()));
+      return fail(
+          fmt::format("--version {} is not higher than the last release {}", exact.str(), inputs.latest->str()));
     }
     if (exists(inputs.existing, exact)) {
       return fail(fmt::format("version {} is released already (its tag exists)", exact.str()));
@@ -85,12 +85,13 @@ Result<NextVersion> next_version(const VersionInputs& inputs, const VersionReque
   }
   if (!request.prerelease.empty()) {
     const Version core = next.version;
-    next.version.prerelease = {request.prerelease,
-                               std::to_string(highest_prerelease_number(inputs.existing, core, request.prerelease) + 1)};
+    next.version.prerelease = {
+        request.prerelease, std::to_string(highest_prerelease_number(inputs.existing, core, request.prerelease) + 1)};
     const bool numeric = request.prerelease.find_first_not_of("0123456789") == std::string::npos;
-    if (auto checked = parse_version(next.version.str()); !checked || numeric ||
-                                                          request.prerelease.find('.') != std::string::npos) {
-      return fail(fmt::format("--prerelease {}: want one identifier of letters, digits and `-`, such as `rc`", request.prerelease));
+    if (auto checked = parse_version(next.version.str());
+        !checked || numeric || request.prerelease.find('.') != std::string::npos) {
+      return fail(fmt::format("--prerelease {}: want one identifier of letters, digits and `-`, such as `rc`",
+                              request.prerelease));
     }
   }
   if (exists(inputs.existing, next.version)) {

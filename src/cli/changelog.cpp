@@ -107,9 +107,8 @@ int run_changelog(const ChangelogOptions& options, const Globals& globals)
   const std::string since = plan->previous_tag.empty() ? "the first commit" : plan->previous_tag;
   if (plan->nothing_to_release) {
     // A preview reports it and succeeds; asking to write a release that has nothing in it fails.
-    const std::string message =
-        fmt::format("nothing to release: {} commit{} since {}, none listed in the changelog", plan->changes.size(),
-                    plan->changes.size() == 1 ? "" : "s", since);
+    const std::string message = fmt::format("nothing to release: {} commit{} since {}, none listed in the changelog",
+                                            plan->changes.size(), plan->changes.size() == 1 ? "" : "s", since);
     if (globals.json) {
       document["written"] = false;
       print_json(document);
@@ -138,12 +137,11 @@ int run_changelog(const ChangelogOptions& options, const Globals& globals)
     print_json(document);
     return exit_code::k_ok;
   }
-  fmt::print("next version: {} ({} since {}, {} entr{})\n\n", plan->next.str(), changelog::to_string(plan->bump),
-             since, plan->grouping.listed, plan->grouping.listed == 1 ? "y" : "ies");
+  fmt::print("next version: {} ({} since {}, {} entr{})\n\n", plan->next.str(), changelog::to_string(plan->bump), since,
+             plan->grouping.listed, plan->grouping.listed == 1 ? "y" : "ies");
   std::fwrite(plan->section.data(), 1, plan->section.size(), stdout);
   if (options.write) {
-    fmt::print("\n{} {}\n", changed ? "wrote" : "unchanged (it has this version already):",
-               core::display_path(path));
+    fmt::print("\n{} {}\n", changed ? "wrote" : "unchanged (it has this version already):", core::display_path(path));
   }
   return exit_code::k_ok;
 }
@@ -157,8 +155,8 @@ std::function<int()> setup_changelog(CLI::App& app, const Globals& globals)
   app.add_option("--to", options->to, "The candidate (default HEAD)")->type_name("REV");
   auto* version =
       app.add_option("--version", options->version, "Release this version (must be higher)")->type_name("X");
-  auto* prerelease = app.add_option("--prerelease", options->prerelease, "A prerelease: ID.1, then ID.2, ...")
-                         ->type_name("ID");
+  auto* prerelease =
+      app.add_option("--prerelease", options->prerelease, "A prerelease: ID.1, then ID.2, ...")->type_name("ID");
   version->excludes(prerelease);
   auto* write = app.add_flag("--write", options->write, "Edit the CHANGELOG file (release.changelog)");
   auto* all = app.add_flag("--all", options->all, "Print the whole history's changelog (every release tag)");

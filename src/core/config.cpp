@@ -115,15 +115,17 @@ void read_titles(const YAML::Node& node, const std::string& file, const std::str
                  std::vector<std::pair<std::string, std::string>>& table)
 {
   if (!node.IsMap()) {
-    config_error(node, file, fmt::format("`{}` must be a mapping of names to section titles (e.g. `feat: Added`)", what));
+    config_error(node, file,
+                 fmt::format("`{}` must be a mapping of names to section titles (e.g. `feat: Added`)", what));
   }
   for (const auto& item : node) {
     if (!item.first.IsScalar() || item.first.Scalar().empty()) {
-      config_error(item.first, file, fmt::format("each key of `{}` is a commit {}", what, what == "types" ? "type" : "scope"));
+      config_error(item.first, file,
+                   fmt::format("each key of `{}` is a commit {}", what, what == "types" ? "type" : "scope"));
     }
     if (!item.second.IsNull() && !item.second.IsScalar()) {
-      config_error(item.second, file, fmt::format("`{}.{}` must be a section title (\"\" hides it)", what,
-                                                  item.first.Scalar()));
+      config_error(item.second, file,
+                   fmt::format("`{}.{}` must be a section title (\"\" hides it)", what, item.first.Scalar()));
     }
     std::string name = item.first.Scalar();
     std::transform(name.begin(), name.end(), name.begin(),

@@ -74,7 +74,7 @@ struct Config {
   std::vector<CheckSpec> checks;
   RollbackConfig rollback;
   changelog::Settings changelog; // the `changelog:` section (docs/changelog.md)
-  std::filesystem::path path; // the file it was read from (empty for defaults)
+  std::filesystem::path path;    // the file it was read from (empty for defaults)
 };
 
 // Parses `text` as the content of `file_label` (used in messages).

@@ -17,8 +17,8 @@
 namespace tollgate::git {
 
 struct TagRef {
-  std::string name; // without `refs/tags/`
-  Oid commit;       // peeled through annotated tags
+  std::string name;                        // without `refs/tags/`
+  Oid commit;                              // peeled through annotated tags
   std::optional<std::int64_t> tagger_time; // annotated tags only
 };
 

@@ -13,7 +13,8 @@ Insertion insertion_140()
   Insertion insertion;
   insertion.version = "1.4.0";
   insertion.tag = "v1.4.0";
-  insertion.section = "## [1.4.0] - 2026-11-25\n\n### Added\n\n- new thing (abc1234)\n\n### Fixed\n\n- a bug (def5678)\n";
+  insertion.section =
+      "## [1.4.0] - 2026-11-25\n\n### Added\n\n- new thing (abc1234)\n\n### Fixed\n\n- a bug (def5678)\n";
   insertion.header = "# Changelog\n\nHeader text.\n";
   insertion.unreleased_url = "https://github.com/o/r/compare/v1.4.0...HEAD";
   insertion.version_url = "https://github.com/o/r/compare/v1.3.2...v1.4.0";
@@ -50,25 +51,26 @@ const std::string k_odd = "# Change Log   \n"
 TEST_CASE("changelog editor: the section goes under Unreleased, every other byte stays", "[changelog][editor]")
 {
   const std::string out = edit(k_odd);
-  const std::string expected = "# Change Log   \n"
-                               "Some *intro*, with trailing spaces.  \n"
-                               "\n"
-                               "## [Unreleased]\n"
-                               "\n"
-                               "## [1.4.0] - 2026-11-25\n\n### Added\n\n- new thing (abc1234)\n\n### Fixed\n\n- a bug (def5678)\n"
-                               "\n"
-                               "## [1.3.2] - 2026-01-02\n"
-                               "* fixed   things\n"
-                               "```\n"
-                               "## [9.9.9] not a heading\n"
-                               "```\n"
-                               "\n\n\n"
-                               "## 1.0.0 (ancient)\n"
-                               "text\n"
-                               "\n"
-                               "[Unreleased]: https://github.com/o/r/compare/v1.4.0...HEAD\n"
-                               "[1.4.0]: https://github.com/o/r/compare/v1.3.2...v1.4.0\n"
-                               "[1.3.2]: https://github.com/o/r/compare/v1.0.0...v1.3.2";
+  const std::string expected =
+      "# Change Log   \n"
+      "Some *intro*, with trailing spaces.  \n"
+      "\n"
+      "## [Unreleased]\n"
+      "\n"
+      "## [1.4.0] - 2026-11-25\n\n### Added\n\n- new thing (abc1234)\n\n### Fixed\n\n- a bug (def5678)\n"
+      "\n"
+      "## [1.3.2] - 2026-01-02\n"
+      "* fixed   things\n"
+      "```\n"
+      "## [9.9.9] not a heading\n"
+      "```\n"
+      "\n\n\n"
+      "## 1.0.0 (ancient)\n"
+      "text\n"
+      "\n"
+      "[Unreleased]: https://github.com/o/r/compare/v1.4.0...HEAD\n"
+      "[1.4.0]: https://github.com/o/r/compare/v1.3.2...v1.4.0\n"
+      "[1.3.2]: https://github.com/o/r/compare/v1.0.0...v1.3.2";
   CHECK(out == expected);
 }
 
@@ -122,7 +124,8 @@ TEST_CASE("changelog editor: unknown remote: no link edits at all", "[changelog]
   insertion.unreleased_url.reset();
   insertion.version_url.reset();
   const std::string existing = "## [Unreleased]\n\n[Unreleased]: https://example.org/x\n";
-  CHECK(edit(existing, insertion) == "## [Unreleased]\n\n" + insertion.section + "\n[Unreleased]: https://example.org/x\n");
+  CHECK(edit(existing, insertion) ==
+        "## [Unreleased]\n\n" + insertion.section + "\n[Unreleased]: https://example.org/x\n");
 }
 
 TEST_CASE("changelog editor: CRLF files stay CRLF", "[changelog][editor]")

@@ -34,8 +34,8 @@ public:
     commit("feat(core): add the parser");
     commit("fix: handle empty input");
     git("tag v1.1.0-rc.1");
-    git("tag v2.0");      // not SemVer
-    git("tag vnext");     // not SemVer
+    git("tag v2.0");        // not SemVer
+    git("tag vnext");       // not SemVer
     git("tag other-9.0.0"); // another prefix
     git("checkout -q -b topic");
     commit("feat(cli): add --json");
@@ -152,7 +152,8 @@ TEST_CASE("changelog history: the next release of the fixture", "[changelog][his
   CHECK(p.grouping.sections[3].title == "Security");
   CHECK_THAT(p.section, Catch::StartsWith("## [2.0.0] - 2026-11-25\n\n### Added\n\n- **cli:** add --json ("));
   CHECK_THAT(p.section, Catch::Contains("- **BREAKING** drop the old API ("));
-  CHECK_THAT(p.section, Catch::Contains("- **BREAKING** bump deps (") && Catch::Contains("): needs Node 20 or later\n"));
+  CHECK_THAT(p.section,
+             Catch::Contains("- **BREAKING** bump deps (") && Catch::Contains("): needs Node 20 or later\n"));
   CHECK_FALSE(p.unreleased_url.has_value()); // no origin
 }
 
@@ -166,8 +167,8 @@ TEST_CASE("changelog history: rules from the settings", "[changelog][history]")
   settings.cancel_reverts = false;
   settings.types.emplace_back("docs", "Documentation");
   const ReleasePlan p = plan(fixture, options(), settings);
-  CHECK(subjects(p, "Other") == std::vector<std::string>{"fixup! fix: handle empty input", "update the readme",
-                                                         "Merge branch 'topic'"});
+  CHECK(subjects(p, "Other") ==
+        std::vector<std::string>{"fixup! fix: handle empty input", "update the readme", "Merge branch 'topic'"});
   CHECK(subjects(p, "Removed") == std::vector<std::string>{"feat: temporary flag"});
   CHECK(subjects(p, "Documentation") == std::vector<std::string>{"fix a typo"});
   CHECK(p.grouping.sections.back().title == "Other");
@@ -261,8 +262,9 @@ TEST_CASE("changelog history: the whole history, one section per reachable relea
 TEST_CASE("changelog history: repository overrides of the templates", "[changelog][history]")
 {
   const Fixture fixture;
-  fixture.dir().write(".tollgate/templates/changelog/section.mustache",
-                      "## {{tag}} ({{date}})\n{{#sections}}{{title}}:{{#entries}} {{subject}}/{{author}};{{/entries}}\n{{/sections}}");
+  fixture.dir().write(
+      ".tollgate/templates/changelog/section.mustache",
+      "## {{tag}} ({{date}})\n{{#sections}}{{title}}:{{#entries}} {{subject}}/{{author}};{{/entries}}\n{{/sections}}");
   PlanOptions opts = options();
   opts.templates_root = fixture.dir().path();
   const ReleasePlan p = plan(fixture, opts);

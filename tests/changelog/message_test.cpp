@@ -84,10 +84,10 @@ TEST_CASE("commit message: BREAKING CHANGE only in upper case, only as a footer"
 
 TEST_CASE("commit message: what is not conventional", "[commit]")
 {
-  const std::string header = GENERATE(as<std::string>{}, "feat:missing space", "feat : spaced colon", "feat():empty",
-                                      "feat(): empty scope", "feat(a: unclosed", "feat:", "(scope): no type",
-                                      "1feat: digit first", "feat(a)(b): two scopes", "feat!!: twice",
-                                      "just words", "");
+  const std::string header =
+      GENERATE(as<std::string>{}, "feat:missing space", "feat : spaced colon", "feat():empty", "feat(): empty scope",
+               "feat(a: unclosed", "feat:", "(scope): no type", "1feat: digit first", "feat(a)(b): two scopes",
+               "feat!!: twice", "just words", "");
   INFO('"' << header << '"');
   const Message m = parse_message(header);
   CHECK(m.kind == MessageKind::other);

@@ -48,7 +48,8 @@ TEST_CASE("config: changelog mistakes name file, line and column", "[changelog][
   CHECK_THAT(error("changelog:\n  zero_major_breaking: patch\n"),
              Catch::StartsWith("tollgate.yaml:2:24: `zero_major_breaking` must be `minor` or `major`"));
   CHECK_THAT(error("changelog:\n  initial_version: v1\n"), Catch::StartsWith("tollgate.yaml:2:20: `initial_version`"));
-  CHECK_THAT(error("changelog:\n  types: [feat]\n"), Catch::StartsWith("tollgate.yaml:2:10: `types` must be a mapping"));
+  CHECK_THAT(error("changelog:\n  types: [feat]\n"),
+             Catch::StartsWith("tollgate.yaml:2:10: `types` must be a mapping"));
   CHECK_THAT(error("changelog:\n  types: {feat: [a]}\n"), Catch::StartsWith("tollgate.yaml:2:17: `types.feat`"));
   CHECK_THAT(error("checks:\n  - changelog: {require_releases: true}\n"),
              Catch::Contains("did you mean `require_release`?"));

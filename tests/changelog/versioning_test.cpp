@@ -107,9 +107,9 @@ TEST_CASE("changelog versioning: an existing tag is never reused", "[semver][ver
 
 TEST_CASE("changelog links: GitHub and GitLab remotes in every form, nothing for others", "[changelog][links]")
 {
-  const std::string url = GENERATE(as<std::string>{}, "https://github.com/o/r.git", "https://github.com/o/r",
-                                   "git@github.com:o/r.git", "ssh://git@github.com/o/r.git",
-                                   "https://user@github.com/o/r/");
+  const std::string url =
+      GENERATE(as<std::string>{}, "https://github.com/o/r.git", "https://github.com/o/r", "git@github.com:o/r.git",
+               "ssh://git@github.com/o/r.git", "https://user@github.com/o/r/");
   INFO(url);
   const auto forge = forge_from_remote(url);
   REQUIRE(forge.has_value());
