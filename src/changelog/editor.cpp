@@ -227,6 +227,17 @@ Result<Edit> insert_release(std::string_view existing, const Insertion& insertio
       !lines.empty() && content_of(lines.front()).size() + 2 == lines.front().size() ? "\r\n" : "\n";
   const auto headings = release_headings(existing);
 
+  // Text inserted inside an unclosed code block would be invisible to the next run.
+  std::optional<std::size_t> open_fence;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (is_fence(lines[i])) {
+      open_fence = open_fence ? std::nullopt : std::optional<std::size_t>(i);
+    }
+  }
+  if (open_fence) {
+    return fail(fmt::format("{}:{}:1: this code block (```) is never closed", file, *open_fence + 1));
+  }
+
   std::optional<std::size_t> unreleased;
   for (const Heading& heading : headings) {
     const std::string key = lower(heading.key);
