@@ -7,14 +7,17 @@
 #   3. `git log` over the same ranges, as the floor.
 # The repository comes from /work/shared/bench/gen-history.py through `git fast-import`; git-cliff
 # 2.14.2 from the npm registry into a scratch folder (its native binary is timed, not the node
-# launcher). Usage: bench/changelog.sh [RUNS] [GEN]   (RUNS for the fast commands, default 10)
+# launcher). Usage: bench/changelog.sh [RUNS] [GEN]   (RUNS for the fast commands, default 10;
+# TOLLGATE=path times that binary instead of building the ci preset)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 runs=${1:-10}
 gen=${2:-/work/shared/bench/gen-history.py}
 bash "$here/scripts/install-deps.sh" --with-bench
-bash "$here/scripts/build.sh" ci >/dev/null
-tollgate="$here/build/ci/tollgate"
+if [ -z "${TOLLGATE:-}" ]; then
+  bash "$here/scripts/build.sh" ci >/dev/null
+fi
+tollgate=${TOLLGATE:-$here/build/ci/tollgate}
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/tollgate-bench-changelog-XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -43,7 +46,12 @@ fast=(-n "tollgate changelog" "$tollgate changelog"
   -n "git log $last_tag..HEAD" "git log $format $last_tag..HEAD"
   -n "tollgate changelog --all" "$tollgate changelog --all"
   -n "git log (all)" "git log $format")
-[ -n "$cliff" ] && fast+=(-n "git-cliff --unreleased" "$cliff --unreleased")
+if [ -n "$cliff" ]; then
+  fast+=(-n "git-cliff --unreleased" "$cliff --unreleased")
+  # What `npm install git-cliff` users run: the node launcher that starts the native binary.
+  [ -x "$work/cliff/node_modules/.bin/git-cliff" ] &&
+    fast+=(-n "git-cliff --unreleased (npm launcher)" "$work/cliff/node_modules/.bin/git-cliff --unreleased")
+fi
 hyperfine -N --style none --warmup 2 --runs "$runs" --export-json "$work/fast.json" "${fast[@]}" >/dev/null
 if [ -n "$cliff" ]; then
   hyperfine -N --style none --warmup 0 --runs 3 --export-json "$work/slow.json" -n "git-cliff" "$cliff" >/dev/null
@@ -85,6 +93,7 @@ def ratio(label, slow, fast, target):
         print(f"{label:52} {r:8.1f}x  {'' if target is None else f'(target >= {target}x)'} {verdict}")
 floor_unreleased = next(k for k in median if k.startswith("git log v"))
 ratio("next section: git-cliff --unreleased / tollgate", "git-cliff --unreleased", "tollgate changelog", 10)
+ratio("next section: git-cliff via npm launcher / tollgate", "git-cliff --unreleased (npm launcher)", "tollgate changelog", 10)
 ratio("whole history: git-cliff / tollgate --all", "git-cliff", "tollgate changelog --all", 10)
 ratio("next section: tollgate / git log (floor)", "tollgate changelog", floor_unreleased, None)
 ratio("whole history: tollgate --all / git log (floor)", "tollgate changelog --all", "git log (all)", None)
