@@ -37,10 +37,12 @@ std::string release_date(const PlanOptions& options)
   return iso_date(std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count());
 }
 
+// `remote.origin.url` read as a plain config value: git_remote_lookup leaks pcre2 match data in
+// libgit2 1.5 (fixed upstream by libgit2 PR #6382, in 1.6), which fails the ASan runs.
 std::optional<Forge> origin_forge(const git::Repository& repo)
 {
-  const auto url = git::remote_url(repo, "origin");
-  return url ? forge_from_remote(*url) : std::nullopt;
+  const auto url = git::config_string(repo, "remote.origin.url");
+  return url && *url ? forge_from_remote(**url) : std::nullopt;
 }
 
 Result<std::optional<Version>> requested_version(const PlanOptions& options)
