@@ -157,8 +157,8 @@ TEST_CASE("changelog editor: headings inside code fences are not headings", "[ch
 TEST_CASE("changelog editor: an unclosed code block is an error, not a place to write into", "[changelog][editor]")
 {
   // Found by changelog_fuzzer: the section went inside the block, and the next run added it again.
-  auto result = insert_release("# C\r\n```\r\n## [Unreleased]\r\n=``#\r\n# 1.0.0\r\n  [x]: y", insertion_140(),
-                               "CHANGELOG.md");
+  auto result =
+      insert_release("# C\r\n```\r\n## [Unreleased]\r\n=``#\r\n# 1.0.0\r\n  [x]: y", insertion_140(), "CHANGELOG.md");
   REQUIRE_FALSE(result.has_value());
   CHECK(result.error().message == "CHANGELOG.md:2:1: this code block (```) is never closed");
 }
