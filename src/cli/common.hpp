@@ -51,5 +51,6 @@ std::function<int()> setup_doctor(CLI::App& app, const Globals& globals);
 std::function<int()> setup_approve(CLI::App& app, const Globals& globals);
 std::function<int()> setup_approvals(CLI::App& app, const Globals& globals);
 std::function<int()> setup_gate(CLI::App& app, const Globals& globals);
+std::function<int()> setup_changelog(CLI::App& app, const Globals& globals);
 
 } // namespace tollgate::cli

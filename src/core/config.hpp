@@ -3,6 +3,7 @@
 // wrong types, out-of-range values, unknown check kinds and duplicate ids are errors naming
 // `file:line:col`, with a suggestion for misspelt keys.
 
+#include "changelog/settings.hpp"
 #include "proc/sandbox.hpp"
 #include "util/expected.hpp"
 
@@ -72,7 +73,8 @@ struct Config {
   SandboxConfig sandbox;
   std::vector<CheckSpec> checks;
   RollbackConfig rollback;
-  std::filesystem::path path; // the file it was read from (empty for defaults)
+  changelog::Settings changelog; // the `changelog:` section (docs/changelog.md)
+  std::filesystem::path path;    // the file it was read from (empty for defaults)
 };
 
 // Parses `text` as the content of `file_label` (used in messages).

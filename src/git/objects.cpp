@@ -291,16 +291,13 @@ Result<std::optional<std::string>> config_string(const Repository& repo, const s
 
 std::optional<std::string> remote_url(const Repository& repo, const std::string& name)
 {
-  git_remote* remote_raw = nullptr;
-  if (git_remote_lookup(&remote_raw, repo.get(), name.c_str()) != 0) {
+  // Read as a plain config value: git_remote_lookup leaks pcre2 match data in libgit2 1.5 (fixed
+  // upstream by libgit2 PR #6382, in 1.6). `insteadOf` rewriting is therefore not applied.
+  auto url = config_string(repo, "remote." + name + ".url");
+  if (!url || !*url) {
     return std::nullopt;
   }
-  const RemotePtr remote(remote_raw);
-  const char* url = git_remote_url(remote_raw);
-  if (url == nullptr) {
-    return std::nullopt;
-  }
-  return std::string(url);
+  return **url;
 }
 
 } // namespace tollgate::git

@@ -76,7 +76,8 @@ Result<std::vector<std::string>> changed_paths(const Repository& repo, const std
 // A string value of the repository's configuration (with global and system levels); nullopt when
 // unset.
 Result<std::optional<std::string>> config_string(const Repository& repo, const std::string& key);
-// The URL of remote `name`; nullopt when there is no such remote.
+// The URL of remote `name` (`remote.<name>.url`, without `insteadOf` rewriting); nullopt when
+// there is no such remote.
 std::optional<std::string> remote_url(const Repository& repo, const std::string& name);
 
 } // namespace tollgate::git

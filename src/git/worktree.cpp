@@ -1,6 +1,7 @@
 #include "git/worktree.hpp"
 
 #include "git/handles.hpp"
+#include "git/objects.hpp"
 
 #include <fmt/format.h>
 
@@ -96,9 +97,10 @@ int collect_rejection(const char* refname, const char* status, void* payload)
 
 Result<void> push(const Repository& repo, const std::string& remote, const std::vector<std::string>& refspecs)
 {
+  // A named remote's URL from the config (git_remote_lookup leaks in libgit2 1.5), else a URL.
+  const std::string url = remote_url(repo, remote).value_or(remote);
   git_remote* raw = nullptr;
-  if (git_remote_lookup(&raw, repo.get(), remote.c_str()) != 0 &&
-      git_remote_create_anonymous(&raw, repo.get(), remote.c_str()) != 0) {
+  if (git_remote_create_anonymous(&raw, repo.get(), url.c_str()) != 0) {
     return fail(last_error(fmt::format("no remote `{}`", remote)));
   }
   const RemotePtr owned(raw);

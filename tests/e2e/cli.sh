@@ -19,7 +19,7 @@ expect_err 'unknown command `chek`, did you mean `check`\?' "suggests check"
 
 tg frobnicate
 expect_code 2 "unknown command without a near match"
-expect_err 'commands: init, check, sandbox, approve, approvals, gate, doctor' "lists the commands"
+expect_err 'commands: init, check, sandbox, approve, approvals, gate, changelog, doctor' "lists the commands"
 
 tg check --kep-going
 expect_code 2 "unknown option"

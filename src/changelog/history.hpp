@@ -1,0 +1,59 @@
+#pragma once
+// The history a changelog is made of: release tags (prefix + SemVer) and the commits between
+// them, read in one revwalk with messages straight from the object database.
+
+#include "changelog/message.hpp"
+#include "changelog/semver.hpp"
+#include "git/oid.hpp"
+#include "git/repository.hpp"
+#include "util/expected.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tollgate::changelog {
+
+struct ReleaseTag {
+  std::string name; // `v1.4.0`
+  Version version;
+  git::Oid commit;
+  std::optional<std::int64_t> tagger_time; // annotated tags
+};
+
+// One commit as the changelog sees it.
+struct Change {
+  git::Oid id;
+  std::string author;
+  std::int64_t time = 0; // committer time
+  bool merge = false;    // more than one parent
+  Message message;
+};
+
+// Tags named `prefix` + a SemVer version (others are ignored), highest precedence first.
+Result<std::vector<ReleaseTag>> release_tags(const git::Repository& repo, std::string_view prefix);
+
+// The highest tag of `tags` (sorted as release_tags returns them) that `candidate` descends from,
+// prereleases included only when `prereleases`; nullopt when none.
+Result<std::optional<ReleaseTag>> last_release(const git::Repository& repo, const std::vector<ReleaseTag>& tags,
+                                               const git::Oid& candidate, bool prereleases);
+
+// The commits reachable from `tip` and not from `exclude`, newest first (git log order).
+Result<std::vector<Change>> changes_between(const git::Repository& repo, const git::Oid& tip,
+                                            const std::optional<git::Oid>& exclude);
+
+// The whole history from `tip`, split by release (`tags` sorted highest first).
+struct HistorySplit {
+  // `groups[i]`: the commits whose oldest containing release is `tags[i]`; `groups[tags.size()]`:
+  // those no release contains (unreleased). Each newest first. Of several tags on one commit,
+  // the highest takes its commits.
+  std::vector<std::vector<Change>> groups;
+  std::vector<bool> reached;              // tags[i]'s commit is an ancestor of `tip` (or is it)
+  std::vector<std::int64_t> commit_times; // tags[i]'s commit's committer time, when reached
+};
+Result<HistorySplit> changes_by_release(const git::Repository& repo, const git::Oid& tip,
+                                        const std::vector<ReleaseTag>& tags);
+
+} // namespace tollgate::changelog

@@ -1,0 +1,301 @@
+#include "changelog/message.hpp"
+
+#include "util/strings.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace tollgate::changelog {
+
+namespace {
+
+bool is_alpha(char c)
+{
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+bool is_alnum(char c)
+{
+  return is_alpha(c) || (c >= '0' && c <= '9');
+}
+
+bool is_hex(char c)
+{
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+bool is_space(char c)
+{
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+}
+
+using util::trim;
+
+std::string lower(std::string_view text)
+{
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+std::string collapse_whitespace(std::string_view text)
+{
+  std::string out;
+  out.reserve(text.size());
+  bool pending_space = false;
+  for (const char c : trim(text)) {
+    if (is_space(c)) {
+      pending_space = true;
+      continue;
+    }
+    if (pending_space) {
+      out += ' ';
+      pending_space = false;
+    }
+    out += c;
+  }
+  return out;
+}
+
+// The lines of `text` without their '\n' (and a trailing '\r').
+// Views, not util::split_lines's strings: this runs for every commit of a whole-history walk.
+std::vector<std::string_view> lines_of(std::string_view text)
+{
+  std::vector<std::string_view> lines;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) {
+      end = text.size();
+    }
+    std::string_view line = text.substr(start, end - start);
+    if (!line.empty() && line.back() == '\r') {
+      line.remove_suffix(1);
+    }
+    lines.push_back(line);
+    start = end + 1;
+  }
+  return lines;
+}
+
+bool blank(std::string_view line)
+{
+  return trim(line).empty();
+}
+
+// A footer's first line: `Token: value` or `Token #value` (git trailer), where Token is a word of
+// letters, digits and '-' or exactly `BREAKING CHANGE`. Sets `token` and `value`.
+bool footer_start(std::string_view line, std::string_view& token, std::string_view& value)
+{
+  std::size_t length = 0;
+  if (line.starts_with("BREAKING CHANGE")) {
+    length = 15;
+  } else {
+    while (length < line.size() && (is_alnum(line[length]) || line[length] == '-')) {
+      ++length;
+    }
+    if (length == 0) {
+      return false;
+    }
+  }
+  const std::string_view rest = line.substr(length);
+  if (rest.starts_with(": ") || rest.starts_with(" #")) {
+    token = line.substr(0, length);
+    value = rest.substr(2);
+    return true;
+  }
+  if (rest == ":") { // `Token:` with its value on the following lines
+    token = line.substr(0, length);
+    value = {};
+    return true;
+  }
+  return false;
+}
+
+bool is_breaking_token(std::string_view token)
+{
+  return token == "BREAKING CHANGE" || token == "BREAKING-CHANGE";
+}
+
+// The first hex word (7 to 40 digits) of `text`.
+std::string first_hex_word(std::string_view text)
+{
+  std::size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && !is_hex(text[i])) {
+      ++i;
+    }
+    std::size_t end = i;
+    while (end < text.size() && is_hex(text[end])) {
+      ++end;
+    }
+    const bool bounded = (i == 0 || !is_alnum(text[i - 1])) && (end == text.size() || !is_alnum(text[end]));
+    if (bounded && end - i >= 7 && end - i <= 40) {
+      return lower(text.substr(i, end - i));
+    }
+    i = end;
+  }
+  return {};
+}
+
+void classify_header(std::string_view header, Message& out)
+{
+  if (parse_header(header, out)) {
+    return;
+  }
+  out.description = std::string(header);
+  if (header.starts_with("Merge ")) {
+    out.kind = MessageKind::merge;
+  } else if (header.starts_with("fixup! ") || header.starts_with("squash! ") || header.starts_with("amend! ")) {
+    out.kind = MessageKind::fixup;
+  } else if (header.starts_with("Revert \"") && header.size() > 9 && header.back() == '"') {
+    out.kind = MessageKind::revert;
+    out.type = "revert";
+    out.description = std::string(header.substr(8, header.size() - 9));
+  } else {
+    out.kind = MessageKind::other;
+  }
+}
+
+} // namespace
+
+std::string_view to_string(MessageKind kind)
+{
+  switch (kind) {
+  case MessageKind::conventional:
+    return "conventional";
+  case MessageKind::merge:
+    return "merge";
+  case MessageKind::revert:
+    return "revert";
+  case MessageKind::fixup:
+    return "fixup";
+  case MessageKind::other:
+    return "other";
+  }
+  return "other";
+}
+
+bool parse_header(std::string_view header, Message& out)
+{
+  std::size_t i = 0;
+  if (header.empty() || !is_alpha(header[0])) {
+    return false;
+  }
+  while (i < header.size() && (is_alnum(header[i]) || header[i] == '-' || header[i] == '_')) {
+    ++i;
+  }
+  const std::string_view type = header.substr(0, i);
+  std::string_view scope;
+  if (i < header.size() && header[i] == '(') {
+    const std::size_t close = header.find(')', i + 1);
+    if (close == std::string_view::npos) {
+      return false;
+    }
+    scope = header.substr(i + 1, close - i - 1);
+    if (trim(scope).empty() || scope.find('(') != std::string_view::npos) {
+      return false;
+    }
+    i = close + 1;
+  }
+  bool bang = false;
+  if (i < header.size() && header[i] == '!') {
+    bang = true;
+    ++i;
+  }
+  if (header.substr(i, 2) != ": ") {
+    return false;
+  }
+  const std::string_view description = trim(header.substr(i + 2));
+  if (description.empty()) {
+    return false;
+  }
+  out.kind = MessageKind::conventional;
+  out.type = lower(type);
+  out.scope = std::string(trim(scope));
+  out.description = std::string(description);
+  out.breaking = bang;
+  if (bang) {
+    out.breaking_note = out.description;
+  }
+  return true;
+}
+
+Message parse_message(std::string_view message)
+{
+  Message out;
+  const auto lines = lines_of(message);
+  std::size_t index = 0;
+  while (index < lines.size() && blank(lines[index])) {
+    ++index; // git strips leading blank lines; a raw object may still have them
+  }
+  classify_header(index < lines.size() ? trim(lines[index]) : std::string_view(), out);
+  ++index;
+
+  // Body paragraphs until the first paragraph that opens with a footer; footers to the end.
+  std::size_t footers_from = lines.size();
+  bool paragraph_start = true;
+  std::string_view token;
+  std::string_view value;
+  for (std::size_t i = index; i < lines.size(); ++i) {
+    if (blank(lines[i])) {
+      paragraph_start = true;
+      continue;
+    }
+    if (paragraph_start && footer_start(lines[i], token, value)) {
+      footers_from = i;
+      break;
+    }
+    paragraph_start = false;
+  }
+
+  std::size_t body_begin = index;
+  std::size_t body_end = footers_from;
+  while (body_begin < body_end && blank(lines[body_begin])) {
+    ++body_begin;
+  }
+  while (body_end > body_begin && blank(lines[body_end - 1])) {
+    --body_end;
+  }
+  for (std::size_t i = body_begin; i < body_end; ++i) {
+    if (i > body_begin) {
+      out.body += '\n';
+    }
+    out.body += lines[i];
+  }
+
+  for (std::size_t i = footers_from; i < lines.size(); ++i) {
+    if (footer_start(lines[i], token, value)) {
+      out.footers.push_back(Footer{std::string(token), std::string(value)});
+      continue;
+    }
+    Footer& last = out.footers.back();
+    last.value += '\n';
+    last.value += lines[i];
+  }
+  for (Footer& footer : out.footers) {
+    footer.value = std::string(trim(footer.value));
+    if (is_breaking_token(footer.token) && out.kind == MessageKind::conventional) {
+      if (!out.breaking || out.breaking_note == out.description) {
+        out.breaking_note = collapse_whitespace(footer.value);
+      }
+      out.breaking = true;
+    }
+  }
+
+  if (out.type == "revert") {
+    const std::size_t at = out.body.find("This reverts commit ");
+    if (at != std::string::npos) {
+      out.reverts = first_hex_word(std::string_view(out.body).substr(at + 20));
+    }
+    for (const Footer& footer : out.footers) {
+      if (out.reverts.empty() && lower(footer.token) == "refs") {
+        out.reverts = first_hex_word(footer.value);
+      }
+    }
+  }
+  return out;
+}
+
+} // namespace tollgate::changelog

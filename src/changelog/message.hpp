@@ -1,0 +1,43 @@
+#pragma once
+// Conventional Commits 1.0.0 messages: `type(scope)!: description`, body, git-trailer footers,
+// `BREAKING CHANGE:` / `BREAKING-CHANGE:`; and the other shapes a history holds (merges,
+// `Revert "..."`, fixup!/squash!/amend!, free text). Pure text in, facts out; never fails.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tollgate::changelog {
+
+enum class MessageKind {
+  conventional, // `type(scope)!: description`
+  merge,        // `Merge branch ...`, `Merge pull request ...` (the history also knows by parents)
+  revert,       // git's `Revert "<header>"`
+  fixup,        // `fixup! ...`, `squash! ...`, `amend! ...`
+  other,        // anything else
+};
+std::string_view to_string(MessageKind kind);
+
+struct Footer {
+  std::string token; // as written (`BREAKING CHANGE`, `Refs`, `Signed-off-by`)
+  std::string value; // continuation lines joined with '\n'
+};
+
+struct Message {
+  MessageKind kind = MessageKind::other;
+  std::string type;        // lower case; "revert" for git's reverts; "" otherwise
+  std::string scope;       // as written, "" when absent
+  std::string description; // the conventional description, or the whole header line
+  std::string body;        // the paragraphs between the header and the footers
+  std::vector<Footer> footers;
+  bool breaking = false;
+  std::string breaking_note; // the BREAKING CHANGE footer (whitespace collapsed), or the description for `!` alone
+  std::string reverts;       // the commit a revert names (hex, possibly abbreviated), "" when none
+};
+
+Message parse_message(std::string_view message);
+
+// The conventional header alone; false when `header` is not `type(scope)!: description`.
+bool parse_header(std::string_view header, Message& out);
+
+} // namespace tollgate::changelog
