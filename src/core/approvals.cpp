@@ -1,6 +1,7 @@
 #include "core/approvals.hpp"
 
 #include "core/approval_message.hpp"
+#include "core/audit_log.hpp"
 #include "core/verify_cache.hpp"
 #include "git/refs.hpp"
 #include "git/signed_tag.hpp"
@@ -427,19 +428,7 @@ Result<CreatedApproval> create_approval(const git::Repository& repo, const gpg::
     return std::unexpected(info.error());
   }
   const ApprovalMessage message{repository, commit, info->tree, comment};
-  git::Signature tagger;
-  const std::size_t open = key.user_id.rfind('<');
-  const std::size_t close = key.user_id.rfind('>');
-  if (open != std::string::npos && close != std::string::npos && open < close) {
-    tagger.name = std::string(util::trim(std::string_view(key.user_id).substr(0, open)));
-    tagger.email = key.user_id.substr(open + 1, close - open - 1);
-  } else {
-    tagger.name = key.user_id;
-  }
-  tagger.time = std::time(nullptr);
-  std::tm local{};
-  localtime_r(&tagger.time, &local);
-  tagger.offset = static_cast<int>(local.tm_gmtoff / 60);
+  const git::Signature tagger = identity_of(key);
   const std::string payload = git::tag_payload(commit, "commit", fmt::format("approval-{}", commit.hex()), tagger,
                                                format_approval_message(message));
   auto signature = gpg.sign_detached(payload, key.fingerprint);

@@ -1,0 +1,230 @@
+#include "core/promotion_record.hpp"
+
+#include "util/strings.hpp"
+
+#include <fmt/format.h>
+
+namespace tollgate::core {
+
+namespace {
+
+std::string one_line(std::string_view text)
+{
+  std::string line(util::trim(text));
+  for (char& c : line) {
+    if (c == '\n' || c == '\r') {
+      c = ' ';
+    }
+  }
+  return line;
+}
+
+std::string format_previous(const std::optional<StableRef>& previous)
+{
+  return previous ? fmt::format("{} {}", previous->tag, previous->commit.hex()) : std::string("none");
+}
+
+Result<std::optional<StableRef>> parse_previous(std::string_view value)
+{
+  if (value == "none") {
+    return std::optional<StableRef>();
+  }
+  const std::size_t space = value.rfind(' ');
+  if (space == std::string_view::npos) {
+    return fail("`Previous-stable:` must be `<tag> <commit>` or `none`");
+  }
+  auto commit = git::Oid::parse(value.substr(space + 1));
+  if (!commit) {
+    return fail("`Previous-stable:` names no commit id");
+  }
+  return std::optional<StableRef>(StableRef{std::string(value.substr(0, space)), *commit});
+}
+
+// The trailers block: the `Key: value` lines after the last blank line, from the line `first`.
+struct Trailers {
+  std::vector<std::pair<std::string, std::string>> lines;
+  std::string before; // everything above the block
+};
+
+Result<Trailers> split_trailers(std::string_view message, std::string_view first)
+{
+  const std::string marker = "\n" + std::string(first) + ": ";
+  const std::size_t at = message.rfind(marker);
+  if (at == std::string_view::npos) {
+    return fail(fmt::format("no `{}:` record in the message", first));
+  }
+  Trailers trailers;
+  trailers.before = std::string(message.substr(0, at));
+  for (const auto& line : util::split_lines(message.substr(at + 1))) {
+    if (line.empty()) {
+      continue;
+    }
+    const std::size_t colon = line.find(": ");
+    if (colon == std::string::npos) {
+      return fail(fmt::format("malformed record line `{}`", line));
+    }
+    trailers.lines.emplace_back(line.substr(0, colon), line.substr(colon + 2));
+  }
+  return trailers;
+}
+
+Result<RecordedResult> parse_result(const std::string& value, const std::string& key)
+{
+  const std::size_t space = value.rfind(' ');
+  if (space == std::string::npos) {
+    return fail(fmt::format("`{}:` must be `<id> <status>`", key));
+  }
+  return RecordedResult{value.substr(0, space), value.substr(space + 1)};
+}
+
+} // namespace
+
+std::string format_release_message(const PromotionRecord& record)
+{
+  std::string text = fmt::format("Release {}\n\n", record.tag);
+  if (const std::string notes(util::trim(record.notes)); !notes.empty()) {
+    text += notes + "\n\n";
+  }
+  text += fmt::format("Tollgate-Promotion: v1\nCandidate: {}\n", record.candidate.hex());
+  for (const auto& approval : record.approvals) {
+    text += fmt::format("Approved-by: {} <{}> {} {}\n", one_line(approval.name), one_line(approval.email),
+                        approval.fingerprint, approval.approval.hex());
+  }
+  for (const auto& check : record.checks) {
+    text += fmt::format("Check: {} {}\n", check.id, check.status);
+  }
+  for (const auto& policy : record.policies) {
+    text += fmt::format("Policy: {} {}\n", policy.id, policy.status);
+  }
+  text += fmt::format("Previous-stable: {}\n", format_previous(record.previous_stable));
+  return text;
+}
+
+Result<PromotionRecord> parse_release_message(std::string_view message)
+{
+  PromotionRecord record;
+  if (!message.starts_with("Release ")) {
+    return fail("not a tollgate release (its message does not start with `Release <tag>`)");
+  }
+  const std::size_t end = message.find('\n');
+  record.tag = std::string(message.substr(8, end == std::string_view::npos ? std::string_view::npos : end - 8));
+  auto trailers = split_trailers(message, "Tollgate-Promotion");
+  if (!trailers) {
+    return std::unexpected(trailers.error());
+  }
+  record.notes = std::string(util::trim(std::string_view(trailers->before).substr(std::min(end, trailers->before.size()))));
+  bool versioned = false;
+  bool candidate = false;
+  bool previous = false;
+  for (const auto& [key, value] : trailers->lines) {
+    if (key == "Tollgate-Promotion") {
+      if (value != "v1") {
+        return fail(fmt::format("unknown promotion record version `{}`", value));
+      }
+      versioned = true;
+    } else if (key == "Candidate") {
+      auto id = git::Oid::parse(value);
+      if (!id) {
+        return fail("`Candidate:` is not a commit id");
+      }
+      record.candidate = *id;
+      candidate = true;
+    } else if (key == "Approved-by") {
+      // Name <email> FINGERPRINT OBJECT
+      const std::size_t close = value.rfind('>');
+      const std::size_t open = value.rfind('<', close);
+      if (open == std::string::npos || close == std::string::npos) {
+        return fail("`Approved-by:` must be `Name <email> <fingerprint> <approval>`");
+      }
+      const std::string rest(util::trim(std::string_view(value).substr(close + 1)));
+      const std::size_t space = rest.find(' ');
+      auto object = git::Oid::parse(space == std::string::npos ? "" : rest.substr(space + 1));
+      if (!object) {
+        return fail("`Approved-by:` names no approval object");
+      }
+      record.approvals.push_back(RecordedApproval{std::string(util::trim(std::string_view(value).substr(0, open))),
+                                                  value.substr(open + 1, close - open - 1), rest.substr(0, space),
+                                                  *object});
+    } else if (key == "Check" || key == "Policy") {
+      auto result = parse_result(value, key);
+      if (!result) {
+        return std::unexpected(result.error());
+      }
+      (key == "Check" ? record.checks : record.policies).push_back(std::move(*result));
+    } else if (key == "Previous-stable") {
+      auto parsed = parse_previous(value);
+      if (!parsed) {
+        return std::unexpected(parsed.error());
+      }
+      record.previous_stable = std::move(*parsed);
+      previous = true;
+    } else {
+      return fail(fmt::format("unknown record field `{}`", key));
+    }
+  }
+  if (!versioned || !candidate || !previous) {
+    return fail("the promotion record lacks `Candidate:` or `Previous-stable:`");
+  }
+  const std::size_t digit = record.tag.find_first_of("0123456789");
+  record.version = digit == std::string::npos ? record.tag : record.tag.substr(digit);
+  return record;
+}
+
+std::string format_stable_message(const StableRecord& record)
+{
+  std::string text = fmt::format("stable -> {}\n\nTollgate-Stable: v1\nRelease: {} {}\nPrevious-stable: {}\n",
+                                 record.release, record.release, record.release_tag.hex(),
+                                 format_previous(record.previous_stable));
+  if (!record.demoted_by.empty()) {
+    text += fmt::format("Demoted-by: {}\nReason: {}\n", one_line(record.demoted_by), one_line(record.reason));
+  }
+  return text;
+}
+
+Result<StableRecord> parse_stable_message(std::string_view message)
+{
+  auto trailers = split_trailers(message, "Tollgate-Stable");
+  if (!trailers) {
+    return std::unexpected(trailers.error());
+  }
+  StableRecord record;
+  bool versioned = false;
+  bool release = false;
+  bool previous = false;
+  for (const auto& [key, value] : trailers->lines) {
+    if (key == "Tollgate-Stable") {
+      if (value != "v1") {
+        return fail(fmt::format("unknown stable record version `{}`", value));
+      }
+      versioned = true;
+    } else if (key == "Release") {
+      const std::size_t space = value.rfind(' ');
+      auto id = git::Oid::parse(space == std::string::npos ? "" : value.substr(space + 1));
+      if (!id) {
+        return fail("`Release:` must be `<tag> <tag object>`");
+      }
+      record.release = value.substr(0, space);
+      record.release_tag = *id;
+      release = true;
+    } else if (key == "Previous-stable") {
+      auto parsed = parse_previous(value);
+      if (!parsed) {
+        return std::unexpected(parsed.error());
+      }
+      record.previous_stable = std::move(*parsed);
+      previous = true;
+    } else if (key == "Demoted-by") {
+      record.demoted_by = value;
+    } else if (key == "Reason") {
+      record.reason = value;
+    } else {
+      return fail(fmt::format("unknown stable record field `{}`", key));
+    }
+  }
+  if (!versioned || !release || !previous) {
+    return fail("the stable record lacks `Release:` or `Previous-stable:`");
+  }
+  return record;
+}
+
+} // namespace tollgate::core

@@ -1,0 +1,77 @@
+#pragma once
+// What a promotion records, and where (DESIGN.md §5): the release tag's message carries the release
+// notes and the promotion record as trailers; the `stable` tag's message names the release it
+// points at and the stable release before it. Both formats are contracts (`Tollgate-Promotion: v1`,
+// `Tollgate-Stable: v1`): `tollgate verify` and `rollback --demote` read them back.
+
+#include "git/oid.hpp"
+#include "util/expected.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tollgate::core {
+
+struct RecordedApproval {
+  std::string name;
+  std::string email;
+  std::string fingerprint;
+  git::Oid approval; // the approval's tag object
+};
+
+struct RecordedResult {
+  std::string id;
+  std::string status; // pass | fail | skipped | error
+};
+
+struct StableRef {
+  std::string tag; // "v1.3.2"
+  git::Oid commit;
+};
+
+//   Release v1.4.0
+//
+//   <release notes>
+//
+//   Tollgate-Promotion: v1
+//   Candidate: <40 hex>
+//   Approved-by: Ada Lovelace <ada@example.com> <fingerprint> <approval object>
+//   Check: pytest pass
+//   Policy: policies pass
+//   Previous-stable: v1.3.2 <40 hex>          (or `none`)
+struct PromotionRecord {
+  std::string tag;     // "v1.4.0"
+  std::string version; // "1.4.0"
+  git::Oid candidate;
+  std::vector<RecordedApproval> approvals;
+  std::vector<RecordedResult> checks;
+  std::vector<RecordedResult> policies;
+  std::optional<StableRef> previous_stable;
+  std::string notes; // the release notes (the CHANGELOG section), without the trailers
+};
+
+std::string format_release_message(const PromotionRecord& record);
+// Fails unless the message carries a v1 promotion record.
+Result<PromotionRecord> parse_release_message(std::string_view message);
+
+//   stable -> v1.4.0
+//
+//   Tollgate-Stable: v1
+//   Release: v1.4.0 <release tag object>
+//   Previous-stable: v1.3.2 <40 hex>          (or `none`)
+//   Demoted-by: Name <email> <fingerprint>    (rollback --demote only)
+//   Reason: <one line>                        (rollback --demote only)
+struct StableRecord {
+  std::string release; // "v1.4.0"
+  git::Oid release_tag;
+  std::optional<StableRef> previous_stable;
+  std::string demoted_by; // empty for a promotion
+  std::string reason;
+};
+
+std::string format_stable_message(const StableRecord& record);
+Result<StableRecord> parse_stable_message(std::string_view message);
+
+} // namespace tollgate::core
