@@ -37,9 +37,8 @@ int run_check(const CheckOptions& options, const Globals& globals)
 
 } // namespace
 
-int run_and_report(std::vector<std::unique_ptr<core::Check>>& checks, const core::Workspace& workspace,
-                   const core::Config& config, const std::string& revision, const core::RunOptions& run,
-                   const std::string& junit, const Globals& globals)
+core::Context make_context(const core::Workspace& workspace, const core::Config& config, const std::string& revision,
+                           std::string& run_id)
 {
   core::Context context;
   context.root = workspace.root;
@@ -47,25 +46,35 @@ int run_and_report(std::vector<std::unique_ptr<core::Check>>& checks, const core
   context.config = &config;
   context.limits = core::effective_limits(config.sandbox);
   context.revision = revision;
-
-  core::RunReport report;
-  std::string run_id;
   context.log_dir = core::create_run_dir(workspace, run_id);
+  return context;
+}
 
+core::RunReport run_with_reporter(std::vector<std::unique_ptr<core::Check>>& checks, const core::Context& context,
+                                  const core::RunOptions& run, const Globals& globals)
+{
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);
   const bool annotations = util::github_actions();
   if (globals.json) {
     core::QuietReporter reporter(annotations);
-    report = core::run_checklist(checks, context, run, reporter);
-  } else {
-    core::TextOptions text;
-    text.live = util::color_allowed(STDOUT_FILENO, globals.no_color);
-    text.style.color = text.live;
-    text.annotations = annotations;
-    core::TextReporter reporter(stdout, text);
-    report = core::run_checklist(checks, context, run, reporter);
+    return core::run_checklist(checks, context, run, reporter);
   }
+  core::TextOptions text;
+  text.live = util::color_allowed(STDOUT_FILENO, globals.no_color);
+  text.style.color = text.live;
+  text.annotations = annotations;
+  core::TextReporter reporter(stdout, text);
+  return core::run_checklist(checks, context, run, reporter);
+}
+
+int run_and_report(std::vector<std::unique_ptr<core::Check>>& checks, const core::Workspace& workspace,
+                   const core::Config& config, const std::string& revision, const core::RunOptions& run,
+                   const std::string& junit, const Globals& globals)
+{
+  std::string run_id;
+  const core::Context context = make_context(workspace, config, revision, run_id);
+  core::RunReport report = run_with_reporter(checks, context, run, globals);
   report.run_id = run_id;
   if (!junit.empty()) {
     core::write_file_atomically(junit, core::to_junit(report));

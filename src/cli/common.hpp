@@ -34,6 +34,15 @@ struct Command {
 // Prints `document` as the single JSON document on stdout (invalid UTF-8 replaced, never thrown).
 void print_json(const nlohmann::json& document);
 
+// The context checks run in: the repository, the config, effective limits, a new run directory.
+core::Context make_context(const core::Workspace& workspace, const core::Config& config, const std::string& revision,
+                           std::string& run_id);
+
+// Runs `checks` with live or plain text reporting (quiet under --json: the caller prints); Ctrl-C
+// cancels them.
+core::RunReport run_with_reporter(std::vector<std::unique_ptr<core::Check>>& checks, const core::Context& context,
+                                  const core::RunOptions& run, const Globals& globals);
+
 // Runs `checks` on `revision` with the live/plain/JSON/JUnit reporting of `tollgate check`; returns
 // the exit code (130 after Ctrl-C).
 int run_and_report(std::vector<std::unique_ptr<core::Check>>& checks, const core::Workspace& workspace,
@@ -51,6 +60,7 @@ std::function<int()> setup_doctor(CLI::App& app, const Globals& globals);
 std::function<int()> setup_approve(CLI::App& app, const Globals& globals);
 std::function<int()> setup_approvals(CLI::App& app, const Globals& globals);
 std::function<int()> setup_gate(CLI::App& app, const Globals& globals);
+std::function<int()> setup_promote(CLI::App& app, const Globals& globals);
 std::function<int()> setup_changelog(CLI::App& app, const Globals& globals);
 
 } // namespace tollgate::cli

@@ -1,5 +1,6 @@
 #include "core/promotion_record.hpp"
 
+#include "git/signed_tag.hpp"
 #include "util/strings.hpp"
 
 #include <fmt/format.h>
@@ -48,6 +49,7 @@ struct Trailers {
 
 Result<Trailers> split_trailers(std::string_view message, std::string_view first)
 {
+  message = git::split_signature(message).payload; // a tag's message as libgit2 gives it ends with the signature
   const std::string marker = "\n" + std::string(first) + ": ";
   const std::size_t at = message.rfind(marker);
   if (at == std::string_view::npos) {
@@ -112,7 +114,8 @@ Result<PromotionRecord> parse_release_message(std::string_view message)
   if (!trailers) {
     return std::unexpected(trailers.error());
   }
-  record.notes = std::string(util::trim(std::string_view(trailers->before).substr(std::min(end, trailers->before.size()))));
+  record.notes =
+      std::string(util::trim(std::string_view(trailers->before).substr(std::min(end, trailers->before.size()))));
   bool versioned = false;
   bool candidate = false;
   bool previous = false;
@@ -172,9 +175,9 @@ Result<PromotionRecord> parse_release_message(std::string_view message)
 
 std::string format_stable_message(const StableRecord& record)
 {
-  std::string text = fmt::format("stable -> {}\n\nTollgate-Stable: v1\nRelease: {} {}\nPrevious-stable: {}\n",
-                                 record.release, record.release, record.release_tag.hex(),
-                                 format_previous(record.previous_stable));
+  std::string text =
+      fmt::format("stable -> {}\n\nTollgate-Stable: v1\nRelease: {} {}\nPrevious-stable: {}\n", record.release,
+                  record.release, record.release_tag.hex(), format_previous(record.previous_stable));
   if (!record.demoted_by.empty()) {
     text += fmt::format("Demoted-by: {}\nReason: {}\n", one_line(record.demoted_by), one_line(record.reason));
   }

@@ -54,10 +54,21 @@ Result<std::optional<std::string>> current_branch(const Repository& repo)
   return std::optional<std::string>(std::move(name));
 }
 
-Result<void> checkout_head(const Repository& repo)
+Result<void> checkout_head(const Repository& repo, const Oid& previous)
 {
+  git_commit* commit_raw = nullptr;
+  if (git_commit_lookup(&commit_raw, repo.get(), previous.ptr()) != 0) {
+    return fail(last_error(fmt::format("cannot read commit {}", previous.short_hex())));
+  }
+  const CommitPtr commit(commit_raw);
+  git_tree* tree_raw = nullptr;
+  if (git_commit_tree(&tree_raw, commit_raw) != 0) {
+    return fail(last_error(fmt::format("cannot read the tree of {}", previous.short_hex())));
+  }
+  const TreePtr tree(tree_raw);
   git_checkout_options options = GIT_CHECKOUT_OPTIONS_INIT;
   options.checkout_strategy = GIT_CHECKOUT_SAFE;
+  options.baseline = tree_raw; // what the work tree held: HEAD has already moved
   if (git_checkout_head(repo.get(), &options) != 0) {
     return fail(last_error("cannot update the work tree"));
   }

@@ -19,9 +19,9 @@ Result<std::vector<std::string>> uncommitted_changes(const Repository& repo);
 // The short name of the branch HEAD is on ("main"); nullopt when HEAD is detached.
 Result<std::optional<std::string>> current_branch(const Repository& repo);
 
-// Makes the index and the work tree match HEAD's commit, changing only files that still match the
-// old HEAD (a safe checkout: local edits are never overwritten; a conflict is an error).
-Result<void> checkout_head(const Repository& repo);
+// After HEAD's branch moved from `previous`: makes the index and the work tree match HEAD's commit,
+// changing only files that still match `previous` (local edits are never overwritten).
+Result<void> checkout_head(const Repository& repo, const Oid& previous);
 
 // Detaches HEAD at `commit` and checks it out (safe, as above).
 Result<void> checkout_detached(const Repository& repo, const Oid& commit);

@@ -67,6 +67,11 @@ std::string_view to_string(SignatureState state)
   return "bad signature";
 }
 
+void Context::never_prompt()
+{
+  gpgme_set_pinentry_mode(m_ctx.get(), GPGME_PINENTRY_MODE_ERROR);
+}
+
 Result<std::string> Context::sign_detached(std::string_view data, const std::string& fingerprint) const
 {
   gpgme_key_t key_raw = nullptr;
@@ -87,7 +92,18 @@ Result<std::string> Context::sign_detached(std::string_view data, const std::str
   const gpgme_error_t error = gpgme_op_sign(m_ctx.get(), plain->get(), signature->get(), GPGME_SIG_MODE_DETACH);
   gpgme_signers_clear(m_ctx.get());
   if (error != 0) {
-    return fail(error_message(fmt::format("signing with {} failed", fingerprint), error));
+    switch (gpg_err_code(error)) {
+    case GPG_ERR_NO_PIN_ENTRY:
+    case GPG_ERR_NO_PASSPHRASE:
+    case GPG_ERR_BAD_PASSPHRASE:
+    case GPG_ERR_CANCELED:
+    case GPG_ERR_FULLY_CANCELED:
+      return fail(fmt::format("key {} needs its passphrase and nothing may ask for it here: unlock it in gpg-agent "
+                              "first (e.g. gpg-preset-passphrase) or use a signing key without one",
+                              fingerprint));
+    default:
+      return fail(error_message(fmt::format("signing with {} failed", fingerprint), error));
+    }
   }
   return release_to_string(std::move(*signature));
 }

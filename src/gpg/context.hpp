@@ -67,6 +67,10 @@ public:
   // part here.
   Result<std::vector<KeyInfo>> list_keys(bool secret_only, const std::string& pattern = "") const;
 
+  // Never ask for a passphrase: a key that needs one fails at once (for CI and other
+  // non-interactive runs) instead of waiting for a prompt nobody can answer.
+  void never_prompt();
+
   // A detached, ASCII-armored signature of `data` by the secret key `fingerprint`.
   Result<std::string> sign_detached(std::string_view data, const std::string& fingerprint) const;
   // Checks the detached `signature` over `data`; only an unusable signature is an error value.

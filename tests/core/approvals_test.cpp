@@ -152,7 +152,7 @@ public:
     return std::move(*report);
   }
 
-  static const core::ApprovalRecord& find(const core::ApprovalsReport& report, const std::string& ref)
+  static core::ApprovalRecord find(const core::ApprovalsReport& report, const std::string& ref)
   {
     for (const auto& approval : report.approvals) {
       if (approval.ref == ref) {

@@ -44,7 +44,8 @@ TEST_CASE("the signature is split at the last armored block that starts a line",
 
 TEST_CASE("tag headers parse strictly", "[git]")
 {
-  auto header = git::parse_tag_payload("object " + k_commit + "\ntype commit\ntag v1\ntagger A <a@b> 1 +0000\n\nmsg\n");
+  const std::string payload = "object " + k_commit + "\ntype commit\ntag v1\ntagger A <a@b> 1 +0000\n\nmsg\n";
+  auto header = git::parse_tag_payload(payload);
   REQUIRE(header);
   CHECK(header->object.hex() == k_commit);
   CHECK(header->type == "commit");

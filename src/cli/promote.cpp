@@ -1,0 +1,278 @@
+// `tollgate promote [REV]`: the promotion checklist, then the release, all or nothing (DESIGN.md
+// §5): checks -> CHANGELOG commit -> signed vX.Y.Z -> signed stable -> audit log, refs last.
+
+#include "changelog/plan.hpp"
+#include "checks/registry.hpp"
+#include "cli/common.hpp"
+#include "cli/repository_support.hpp"
+#include "core/lock.hpp"
+#include "core/promotion.hpp"
+#include "core/report.hpp"
+#include "core/signing.hpp"
+#include "git/worktree.hpp"
+#include "util/fatal.hpp"
+#include "util/strings.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <unistd.h>
+
+namespace tollgate::cli {
+
+namespace {
+
+struct PromoteOptions {
+  std::string revision = "HEAD";
+  std::string version;
+  std::string prerelease;
+  bool dry_run = false;
+  core::RunOptions run;
+  std::string push;
+  std::string key;
+};
+
+std::vector<std::string> push_refspecs(const core::Journal& journal)
+{
+  std::vector<std::string> specs;
+  for (const auto& update : journal.updates) {
+    // `stable` moves: it needs a forced update on the remote; every other ref only advances.
+    specs.push_back(fmt::format("{}{}:{}", update.kind == "stable" ? "+" : "", update.name, update.name));
+  }
+  return specs;
+}
+
+std::string push_command(const core::Journal& journal)
+{
+  std::vector<std::string> specs;
+  for (const auto& spec : push_refspecs(journal)) {
+    specs.push_back("'" + spec + "'");
+  }
+  return fmt::format("git push origin {}", fmt::join(specs, " "));
+}
+
+nlohmann::json updates_json(const core::Journal& journal)
+{
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& update : journal.updates) {
+    list.push_back({{"ref", update.name},
+                    {"old", update.old_value ? nlohmann::json(update.old_value->hex()) : nlohmann::json(nullptr)},
+                    {"new", update.new_value.hex()}});
+  }
+  return list;
+}
+
+int finish_interrupted(const git::Repository& repo, const core::Workspace& workspace, const core::Journal& journal,
+                       const PromoteOptions& options, const Globals& globals)
+{
+  if (options.dry_run) {
+    fmt::print("would finish the interrupted promotion of {} first ({} ref updates)\n", journal.release,
+               journal.updates.size());
+    return exit_code::k_ok;
+  }
+  if (auto applied = core::apply_journal(repo, workspace.git_dir, journal); !applied) {
+    environment_error(fmt::format("cannot finish the interrupted promotion of {}: {}", journal.release,
+                                  applied.error().message));
+  }
+  if (globals.json) {
+    print_json({{"finished", journal.release}, {"refs", updates_json(journal)}, {"push", push_command(journal)}});
+  } else {
+    fmt::print("finished the interrupted promotion of {}\npush it: {}\n", journal.release, push_command(journal));
+  }
+  return exit_code::k_ok;
+}
+
+int run_promote(const PromoteOptions& options, const Globals& globals)
+{
+  const core::Workspace workspace = core::find_workspace();
+  const core::Config config = core::load_workspace_config(workspace);
+  const git::Repository repo = open_repository(workspace);
+
+  // 1. The lock, then any promotion a crash interrupted.
+  std::optional<core::PromotionLock> lock;
+  if (!options.dry_run) {
+    auto acquired = core::PromotionLock::acquire(workspace.git_dir);
+    if (!acquired) {
+      environment_error(acquired.error().message);
+    }
+    lock.emplace(std::move(*acquired));
+    core::fault_point("after-lock");
+  }
+  auto journal = core::read_journal(workspace.git_dir);
+  if (!journal) {
+    environment_error(journal.error().message);
+  }
+  if (*journal) {
+    return finish_interrupted(repo, workspace, **journal, options, globals);
+  }
+
+  // 2. What the repository is now; refuse a dirty tree, the wrong branch, a candidate off stable.
+  auto baseline = core::read_baseline(repo, config, options.revision);
+  if (!baseline) {
+    throw Fatal(baseline.error().exit_code, "promotion refused: " + baseline.error().message);
+  }
+
+  // 3. The version and the CHANGELOG section, before anything runs.
+  changelog::PlanOptions plan_options;
+  plan_options.tag_prefix = config.release.tag_prefix;
+  plan_options.candidate = baseline->candidate.hex();
+  if (!options.version.empty()) {
+    plan_options.version = options.version;
+  }
+  plan_options.prerelease = options.prerelease;
+  plan_options.templates_root = workspace.root;
+  auto plan = changelog::plan_release(repo, config.changelog, plan_options);
+  if (!plan) {
+    usage_error("promotion refused: " + plan.error().message);
+  }
+  if (plan->nothing_to_release) {
+    throw Fatal(exit_code::k_failed,
+                fmt::format("promotion refused: nothing to release since {}", plan->previous_tag.empty() ? "the start" : plan->previous_tag));
+  }
+  if (baseline->stable) {
+    const std::string& stable_tag = baseline->stable->tag;
+    const std::string bare = stable_tag.starts_with(config.release.tag_prefix)
+                                 ? stable_tag.substr(config.release.tag_prefix.size())
+                                 : stable_tag;
+    if (auto stable_version = changelog::parse_version(bare);
+        stable_version && !changelog::precedes(*stable_version, plan->next)) {
+      usage_error(fmt::format("promotion refused: {} is not higher than the stable release {}", plan->tag, stable_tag));
+    }
+  }
+
+  // 4. The signing key: present, able to sign, and without a prompt nobody could answer.
+  auto gpg = gpg::Context::create();
+  if (!gpg) {
+    environment_error(gpg.error().message);
+  }
+  if (isatty(STDIN_FILENO) == 0) {
+    gpg->never_prompt();
+  }
+  auto key = core::choose_signing_key(*gpg, repo, options.key, config.release.signing_key);
+  if (!key) {
+    environment_error("promotion refused: " + key.error().message);
+  }
+  if (auto probe = gpg->sign_detached("tollgate signing probe", key->fingerprint); !probe) {
+    environment_error("promotion refused: " + probe.error().message);
+  }
+
+  // 5. The checklist, approvals included (added with defaults when tollgate.yaml lists none).
+  auto checks = core::build_checklist(config);
+  if (std::none_of(checks.begin(), checks.end(), [](const auto& check) { return check->spec().kind == "approvals"; })) {
+    checks.push_back(approvals_check(config));
+  }
+  core::validate_selection(checks, options.run);
+  std::string run_id;
+  core::Context context = make_context(workspace, config, baseline->candidate.hex(), run_id);
+  core::RunReport report = run_with_reporter(checks, context, options.run, globals);
+  report.run_id = run_id;
+  if (const int code = report.exit_code(); code != 0) {
+    if (globals.json) {
+      print_json({{"promoted", false}, {"checks", core::to_json(report)}});
+    } else {
+      std::fprintf(stderr, "tollgate: promotion refused: the checklist did not pass\n");
+    }
+    return code;
+  }
+
+  // 6. A dry run stops here and says what would happen.
+  const std::string changelog_file = config.release.changelog;
+  if (options.dry_run) {
+    nlohmann::json document = {{"dry_run", true},
+                               {"candidate", baseline->candidate.hex()},
+                               {"version", plan->next.str()},
+                               {"tag", plan->tag},
+                               {"previous", plan->previous_tag},
+                               {"bump", changelog::to_string(plan->bump)},
+                               {"changelog", changelog_file},
+                               {"section", plan->section},
+                               {"stable", config.release.stable_tag},
+                               {"signing_key", key->fingerprint},
+                               {"checks", core::to_json(report)}};
+    if (globals.json) {
+      print_json(document);
+      return exit_code::k_ok;
+    }
+    fmt::print("\ndry run: nothing was changed. A promotion would:\n");
+    fmt::print("  1. commit {} on top of {} (the only change), with this section:\n", changelog_file,
+               baseline->candidate.short_hex());
+    for (const auto& line : util::split_lines(plan->section)) {
+      fmt::print("       | {}\n", line);
+    }
+    fmt::print("  2. tag it {} (signed by {}, with the promotion record)\n", plan->tag, key->user_id);
+    fmt::print("  3. move {} to {} (signed){}\n", config.release.stable_tag, plan->tag,
+               baseline->stable ? fmt::format(", from {}", baseline->stable->tag) : std::string());
+    fmt::print("  4. append the event to refs/tollgate/log (signed)\n");
+    fmt::print("  5. update refs/heads/{}, refs/tags/{}, refs/tags/{}, refs/tollgate/log\n", baseline->branch,
+               plan->tag, config.release.stable_tag);
+    return exit_code::k_ok;
+  }
+
+  // 7. Objects first (CHANGELOG commit, signed tags, signed log entry), then every ref, compare-and-swap.
+  auto release = core::write_release(repo, config, *baseline, *plan, report, *gpg, *key);
+  if (!release) {
+    environment_error("promotion failed before any ref moved: " + release.error().message);
+  }
+  if (auto committed = core::commit_release(repo, workspace.git_dir, release->journal); !committed) {
+    environment_error("promotion stopped: " + committed.error().message);
+  }
+  lock.reset();
+
+  // 8. Push, when asked.
+  std::string pushed;
+  if (!options.push.empty()) {
+    if (auto done = git::push(repo, options.push, push_refspecs(release->journal)); !done) {
+      environment_error(fmt::format("released {} here, but the push failed: {}", plan->tag, done.error().message));
+    }
+    pushed = options.push;
+  }
+  if (globals.json) {
+    print_json({{"promoted", true},
+                {"version", plan->next.str()},
+                {"tag", plan->tag},
+                {"commit", release->changelog_commit.hex()},
+                {"candidate", baseline->candidate.hex()},
+                {"release_tag", release->release_tag.hex()},
+                {"stable_tag", release->stable_tag.hex()},
+                {"log", release->log_commit.hex()},
+                {"refs", updates_json(release->journal)},
+                {"pushed", pushed},
+                {"push", push_command(release->journal)},
+                {"checks", core::to_json(report)}});
+    return exit_code::k_ok;
+  }
+  fmt::print("\npromoted {}: {} -> {} (CHANGELOG commit {}), signed by {}\n", plan->tag, config.release.stable_tag,
+             plan->tag, release->changelog_commit.short_hex(), key->user_id);
+  if (pushed.empty()) {
+    fmt::print("push it: {}\n", push_command(release->journal));
+  } else {
+    fmt::print("pushed to {}\n", pushed);
+  }
+  return exit_code::k_ok;
+}
+
+} // namespace
+
+std::function<int()> setup_promote(CLI::App& app, const Globals& globals)
+{
+  auto options = std::make_shared<PromoteOptions>();
+  app.add_option("revision", options->revision, "The candidate: the tip of release.branch (default: HEAD)")
+      ->type_name("REV");
+  auto* version = app.add_option("--version", options->version, "Release this version (must be higher)")
+                      ->type_name("X.Y.Z");
+  app.add_option("--prerelease", options->prerelease, "Release a prerelease: X.Y.Z-ID.N")
+      ->type_name("ID")
+      ->excludes(version);
+  app.add_flag("--dry-run,-n", options->dry_run, "Say everything that would happen; change nothing");
+  app.add_flag("--keep-going,-k", options->run.keep_going, "Run every check even after one fails");
+  app.add_option("--jobs,-j", options->run.jobs, "Run up to N independent read-only checks at once")
+      ->type_name("N")
+      ->check(CLI::Range(1u, 256u));
+  app.add_option("--push", options->push, "Push the branch, the tags and refs/tollgate/* to REMOTE")
+      ->type_name("REMOTE");
+  app.add_option("--key", options->key, "Sign with this secret key (fingerprint, key id or email)")->type_name("FPR");
+  return [options, &globals] { return run_promote(*options, globals); };
+}
+
+} // namespace tollgate::cli

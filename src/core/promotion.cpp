@@ -1,0 +1,327 @@
+#include "core/promotion.hpp"
+
+#include "core/audit_log.hpp"
+#include "core/lock.hpp"
+#include "core/report.hpp"
+#include "git/objects.hpp"
+#include "git/refs.hpp"
+#include "git/signed_tag.hpp"
+#include "git/worktree.hpp"
+#include "git/write.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <fstream>
+
+namespace tollgate::core {
+
+namespace {
+
+std::filesystem::path journal_path(const std::filesystem::path& git_dir)
+{
+  return git_dir / "tollgate" / "promotion.json";
+}
+
+std::unexpected<BaselineError> refuse(int exit_code, std::string message)
+{
+  return std::unexpected(BaselineError{exit_code, std::move(message)});
+}
+
+// A signed annotated tag object `name` on `target` with `message`, by `key`.
+Result<git::Oid> write_signed_tag(const git::Repository& repo, const gpg::Context& gpg, const gpg::KeyInfo& key,
+                                  const git::Oid& target, const std::string& name, const std::string& message)
+{
+  const std::string payload = git::tag_payload(target, "commit", name, identity_of(key), message);
+  auto signature = gpg.sign_detached(payload, key.fingerprint);
+  if (!signature) {
+    return std::unexpected(signature.error());
+  }
+  return git::write_raw(repo, payload + *signature, GIT_OBJECT_TAG);
+}
+
+nlohmann::json json_of(const std::optional<StableRef>& stable)
+{
+  if (!stable) {
+    return nullptr;
+  }
+  return {{"tag", stable->tag}, {"commit", stable->commit.hex()}};
+}
+
+} // namespace
+
+Result<std::optional<Journal>> read_journal(const std::filesystem::path& git_dir)
+{
+  std::ifstream in(journal_path(git_dir));
+  if (!in) {
+    return std::optional<Journal>();
+  }
+  const nlohmann::json document = nlohmann::json::parse(in, nullptr, false);
+  const auto bad = [&] { return fail(fmt::format("{}: not a promotion journal", journal_path(git_dir).string())); };
+  if (document.is_discarded() || !document.contains("release") || !document.contains("updates")) {
+    return bad();
+  }
+  Journal journal;
+  journal.release = document["release"].get<std::string>();
+  for (const auto& item : document["updates"]) {
+    RefUpdate update;
+    update.kind = item.value("kind", "");
+    update.name = item.value("ref", "");
+    auto next = git::Oid::parse(item.value("new", ""));
+    if (!next || update.name.empty()) {
+      return bad();
+    }
+    update.new_value = *next;
+    if (!item["old"].is_null()) {
+      auto old = git::Oid::parse(item["old"].get<std::string>());
+      if (!old) {
+        return bad();
+      }
+      update.old_value = *old;
+    }
+    journal.updates.push_back(std::move(update));
+  }
+  return std::optional<Journal>(std::move(journal));
+}
+
+Result<void> apply_journal(const git::Repository& repo, const std::filesystem::path& git_dir, const Journal& journal)
+{
+  for (const auto& update : journal.updates) {
+    auto current = git::read_ref(repo, update.name);
+    if (!current) {
+      return std::unexpected(current.error());
+    }
+    if (*current == update.new_value) {
+      continue; // applied before an interruption
+    }
+    if (*current != update.old_value) {
+      return fail(fmt::format("{} moved since the promotion of {} began (now {}); it was not changed", update.name,
+                              journal.release, *current ? (*current)->short_hex() : std::string("deleted")));
+    }
+    if (auto moved = git::update_ref(repo, update.name, update.new_value, update.old_value,
+                                     fmt::format("tollgate promote {}", journal.release));
+        !moved) {
+      return moved;
+    }
+    fault_point(("after-ref-" + update.kind).c_str());
+  }
+  std::error_code ec;
+  std::filesystem::remove(journal_path(git_dir), ec);
+  // The branch moved to the CHANGELOG commit: bring the index and the work tree along.
+  const auto branch = std::find_if(journal.updates.begin(), journal.updates.end(),
+                                   [](const RefUpdate& update) { return update.kind == "branch"; });
+  if (!repo.work_dir().empty() && branch != journal.updates.end() && branch->old_value) {
+    if (auto checked_out = git::checkout_head(repo, *branch->old_value); !checked_out) {
+      return checked_out;
+    }
+  }
+  return {};
+}
+
+std::expected<Baseline, BaselineError> read_baseline(const git::Repository& repo, const Config& config,
+                                                     const std::string& revision)
+{
+  Baseline baseline;
+  baseline.branch = config.release.branch;
+  auto branch = git::current_branch(repo);
+  if (!branch) {
+    return refuse(3, branch.error().message);
+  }
+  if (!*branch || **branch != baseline.branch) {
+    return refuse(3, fmt::format("HEAD is {}, not on `{}` (release.branch): check it out first",
+                                 *branch ? "on `" + **branch + "`" : std::string("detached"), baseline.branch));
+  }
+  auto candidate = git::resolve_commit(repo, revision);
+  if (!candidate) {
+    return refuse(2, candidate.error().message);
+  }
+  baseline.candidate = *candidate;
+  auto tip = git::read_ref(repo, "refs/heads/" + baseline.branch);
+  if (!tip || !*tip) {
+    return refuse(3, fmt::format("cannot read the branch `{}`", baseline.branch));
+  }
+  baseline.branch_tip = **tip;
+  if (baseline.branch_tip != baseline.candidate) {
+    return refuse(3, fmt::format("the candidate {} is not the tip of `{}` ({}): the CHANGELOG commit goes on top of "
+                                 "the branch",
+                                 candidate->short_hex(), baseline.branch, baseline.branch_tip.short_hex()));
+  }
+  auto dirty = git::uncommitted_changes(repo);
+  if (!dirty) {
+    return refuse(3, dirty.error().message);
+  }
+  if (!dirty->empty()) {
+    return refuse(3, fmt::format("the work tree has uncommitted changes ({}{}): commit or stash them first",
+                                 dirty->front(), dirty->size() > 1 ? fmt::format(" and {} more", dirty->size() - 1) : ""));
+  }
+  auto stable = git::read_ref(repo, "refs/tags/" + config.release.stable_tag);
+  if (!stable) {
+    return refuse(3, stable.error().message);
+  }
+  if (*stable) {
+    baseline.stable_tag = **stable;
+    auto commit = git::peel_to_commit(repo, **stable);
+    if (!commit) {
+      return refuse(3, commit.error().message);
+    }
+    StableRef ref{config.release.stable_tag, *commit};
+    if (auto tag = git::read_tag(repo, **stable)) {
+      if (auto record = parse_stable_message(tag->message)) {
+        ref.tag = record->release;
+      }
+    }
+    baseline.stable = ref;
+    auto descends = git::descends_from(repo, baseline.candidate, *commit);
+    if (!descends) {
+      return refuse(3, descends.error().message);
+    }
+    if (!*descends) {
+      return refuse(3, fmt::format("the candidate {} does not descend from stable ({}, {}): stable never moves "
+                                   "backwards or sideways in a promotion",
+                                   candidate->short_hex(), ref.tag, commit->short_hex()));
+    }
+  }
+  auto log = git::read_ref(repo, k_audit_log_ref);
+  if (!log) {
+    return refuse(3, log.error().message);
+  }
+  baseline.log_head = *log;
+  return baseline;
+}
+
+Result<ReleaseObjects> write_release(const git::Repository& repo, const Config& config, const Baseline& baseline,
+                                     const changelog::ReleasePlan& plan, const RunReport& report,
+                                     const gpg::Context& gpg, const gpg::KeyInfo& key)
+{
+  ReleaseObjects release;
+
+  // 1. The CHANGELOG commit on top of the candidate, touching only the changelog.
+  auto existing = git::read_file_at(repo, baseline.candidate, config.release.changelog);
+  if (!existing) {
+    return std::unexpected(existing.error());
+  }
+  auto edit = plan.apply_to_file(existing->value_or(""), config.release.changelog);
+  if (!edit) {
+    return std::unexpected(edit.error());
+  }
+  if (!edit->changed) {
+    return fail(fmt::format("{} already has a section for {}", config.release.changelog, plan.next.str()));
+  }
+  release.changelog_text = edit->text;
+  auto tree = git::tree_with_file(repo, baseline.candidate, config.release.changelog, edit->text);
+  if (!tree) {
+    return std::unexpected(tree.error());
+  }
+  const git::Signature who = identity_of(key);
+  auto buffer = git::commit_buffer(repo, *tree, {baseline.candidate}, who, who,
+                                   fmt::format("chore(release): {}\n", plan.tag));
+  if (!buffer) {
+    return std::unexpected(buffer.error());
+  }
+  auto commit = git::write_commit(repo, *buffer, "");
+  if (!commit) {
+    return std::unexpected(commit.error());
+  }
+  release.changelog_commit = *commit;
+  fault_point("after-changelog-commit");
+
+  // 2. The signed release tag: the notes and the promotion record.
+  PromotionRecord& record = release.record;
+  record.tag = plan.tag;
+  record.version = plan.next.str();
+  record.candidate = baseline.candidate;
+  record.previous_stable = baseline.stable;
+  record.notes = plan.section;
+  for (const auto& check : report.checks) {
+    const std::string status(to_string(check.result.status));
+    if (check.kind == "policies") {
+      record.policies.push_back({check.id, status});
+    } else {
+      record.checks.push_back({check.id, status});
+    }
+    if (check.kind != "approvals" || !check.result.details.contains("approvals")) {
+      continue;
+    }
+    for (const auto& approval : check.result.details["approvals"]) {
+      if (approval.value("counts", false)) {
+        auto object = git::Oid::parse(approval.value("object", ""));
+        if (object) {
+          record.approvals.push_back({approval.value("name", ""), approval.value("email", ""),
+                                      approval.value("fingerprint", ""), *object});
+        }
+      }
+    }
+  }
+  auto release_tag = write_signed_tag(repo, gpg, key, *commit, plan.tag, format_release_message(record));
+  if (!release_tag) {
+    return std::unexpected(release_tag.error());
+  }
+  release.release_tag = *release_tag;
+  fault_point("after-release-tag");
+
+  // 3. The signed stable tag: `stable -> vX.Y.Z`, naming the stable release before it.
+  StableRecord stable{plan.tag, *release_tag, baseline.stable, "", ""};
+  auto stable_tag = write_signed_tag(repo, gpg, key, *commit, config.release.stable_tag, format_stable_message(stable));
+  if (!stable_tag) {
+    return std::unexpected(stable_tag.error());
+  }
+  release.stable_tag = *stable_tag;
+  fault_point("after-stable-tag");
+
+  // 4. The signed audit-log entry.
+  nlohmann::json approvals = nlohmann::json::array();
+  for (const auto& approval : record.approvals) {
+    approvals.push_back({{"name", approval.name},
+                         {"email", approval.email},
+                         {"fingerprint", approval.fingerprint},
+                         {"approval", approval.approval.hex()}});
+  }
+  release.event = {{"format", 1},
+                   {"event", "promote"},
+                   {"time", who.time},
+                   {"actor", {{"name", who.name}, {"email", who.email}, {"fingerprint", key.fingerprint}}},
+                   {"release", plan.tag},
+                   {"version", plan.next.str()},
+                   {"commit", commit->hex()},
+                   {"candidate", baseline.candidate.hex()},
+                   {"release_tag", release_tag->hex()},
+                   {"stable_tag", stable_tag->hex()},
+                   {"previous_stable", json_of(baseline.stable)},
+                   {"approvals", approvals}};
+  auto log_commit = write_audit_entry(repo, gpg, key, baseline.log_head, release.event,
+                                      fmt::format("promote {} ({})", plan.tag, commit->short_hex()));
+  if (!log_commit) {
+    return std::unexpected(log_commit.error());
+  }
+  release.log_commit = *log_commit;
+  fault_point("after-log-commit");
+
+  // 5. The ref updates, each against the value read at the start.
+  release.journal.release = plan.tag;
+  release.journal.updates = {
+      {"branch", "refs/heads/" + baseline.branch, baseline.branch_tip, *commit},
+      {"release-tag", "refs/tags/" + plan.tag, std::nullopt, *release_tag},
+      {"stable", "refs/tags/" + config.release.stable_tag, baseline.stable_tag, *stable_tag},
+      {"log", k_audit_log_ref, baseline.log_head, *log_commit},
+  };
+  return release;
+}
+
+Result<void> commit_release(const git::Repository& repo, const std::filesystem::path& git_dir, const Journal& journal)
+{
+  nlohmann::json updates = nlohmann::json::array();
+  for (const auto& update : journal.updates) {
+    updates.push_back({{"kind", update.kind},
+                       {"ref", update.name},
+                       {"old", update.old_value ? nlohmann::json(update.old_value->hex()) : nlohmann::json(nullptr)},
+                       {"new", update.new_value.hex()}});
+  }
+  const nlohmann::json document = {{"release", journal.release}, {"updates", updates}};
+  std::error_code ec;
+  std::filesystem::create_directories(journal_path(git_dir).parent_path(), ec);
+  write_file_atomically(journal_path(git_dir), document.dump(2) + "\n");
+  fault_point("after-journal");
+  return apply_journal(repo, git_dir, journal);
+}
+
+} // namespace tollgate::core
