@@ -28,6 +28,8 @@ const std::array k_commands = {
     Command{"gate", "The CI gate: approvals and policies; exit 0 open, 1 closed", tollgate::cli::setup_gate},
     Command{"promote", "Run the checklist, then release: CHANGELOG commit, signed vX.Y.Z and stable tags",
             tollgate::cli::setup_promote},
+    Command{"verify", "Re-verify a release: signatures, the changelog-only commit, approvals, the audit log",
+            tollgate::cli::setup_verify},
     Command{"changelog", "Preview the next version and its CHANGELOG section; --write edits the file",
             tollgate::cli::setup_changelog},
     Command{"doctor", "Show what is installed, which sandbox backend works, and whether the config is valid",

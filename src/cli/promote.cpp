@@ -72,8 +72,8 @@ int finish_interrupted(const git::Repository& repo, const core::Workspace& works
     return exit_code::k_ok;
   }
   if (auto applied = core::apply_journal(repo, workspace.git_dir, journal); !applied) {
-    environment_error(fmt::format("cannot finish the interrupted promotion of {}: {}", journal.release,
-                                  applied.error().message));
+    environment_error(
+        fmt::format("cannot finish the interrupted promotion of {}: {}", journal.release, applied.error().message));
   }
   if (globals.json) {
     print_json({{"finished", journal.release}, {"refs", updates_json(journal)}, {"push", push_command(journal)}});
@@ -127,8 +127,8 @@ int run_promote(const PromoteOptions& options, const Globals& globals)
     usage_error("promotion refused: " + plan.error().message);
   }
   if (plan->nothing_to_release) {
-    throw Fatal(exit_code::k_failed,
-                fmt::format("promotion refused: nothing to release since {}", plan->previous_tag.empty() ? "the start" : plan->previous_tag));
+    throw Fatal(exit_code::k_failed, fmt::format("promotion refused: nothing to release since {}",
+                                                 plan->previous_tag.empty() ? "the start" : plan->previous_tag));
   }
   if (baseline->stable) {
     const std::string& stable_tag = baseline->stable->tag;
@@ -259,8 +259,8 @@ std::function<int()> setup_promote(CLI::App& app, const Globals& globals)
   auto options = std::make_shared<PromoteOptions>();
   app.add_option("revision", options->revision, "The candidate: the tip of release.branch (default: HEAD)")
       ->type_name("REV");
-  auto* version = app.add_option("--version", options->version, "Release this version (must be higher)")
-                      ->type_name("X.Y.Z");
+  auto* version =
+      app.add_option("--version", options->version, "Release this version (must be higher)")->type_name("X.Y.Z");
   app.add_option("--prerelease", options->prerelease, "Release a prerelease: X.Y.Z-ID.N")
       ->type_name("ID")
       ->excludes(version);

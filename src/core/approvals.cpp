@@ -381,7 +381,7 @@ ApprovalPolicy tighten(const ApprovalsConfig& trusted, const std::optional<int>&
 
 Result<ApprovalsReport> evaluate_approvals(const git::Repository& repo, const std::filesystem::path& git_dir,
                                            const TrustRoot& root, const git::Oid& candidate,
-                                           const ApprovalPolicy& policy)
+                                           const ApprovalPolicy& policy, const std::vector<git::Ref>* only)
 {
   ApprovalsReport report;
   report.candidate = candidate;
@@ -395,7 +395,7 @@ Result<ApprovalsReport> evaluate_approvals(const git::Repository& repo, const st
   report.tree = commit->tree;
   report.author = commit->author;
 
-  auto refs = approval_refs(repo, report);
+  auto refs = only != nullptr ? Result<std::vector<git::Ref>>(*only) : approval_refs(repo, report);
   if (!refs) {
     return std::unexpected(refs.error());
   }

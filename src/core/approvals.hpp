@@ -5,6 +5,7 @@
 
 #include "core/trust_root.hpp"
 #include "git/objects.hpp"
+#include "git/refs.hpp"
 #include "git/repository.hpp"
 #include "gpg/context.hpp"
 
@@ -76,11 +77,11 @@ ApprovalPolicy tighten(const ApprovalsConfig& trusted, const std::optional<int>&
                        const std::optional<std::string>& bind, const std::optional<bool>& exclude_author);
 
 // Judges every approval of `candidate` (with bind: tree, also those of other commits with the
-// same tree). Signatures are verified in a keyring built from the trust root's keys, in parallel,
-// and their verdicts cached under `git_dir`.
+// same tree), or only the refs in `only` when given. Signatures are verified in a keyring built
+// from the trust root's keys, in parallel, and their verdicts cached under `git_dir`.
 Result<ApprovalsReport> evaluate_approvals(const git::Repository& repo, const std::filesystem::path& git_dir,
                                            const TrustRoot& root, const git::Oid& candidate,
-                                           const ApprovalPolicy& policy);
+                                           const ApprovalPolicy& policy, const std::vector<git::Ref>* only = nullptr);
 
 struct CreatedApproval {
   std::string ref;

@@ -151,8 +151,9 @@ std::expected<Baseline, BaselineError> read_baseline(const git::Repository& repo
     return refuse(3, dirty.error().message);
   }
   if (!dirty->empty()) {
-    return refuse(3, fmt::format("the work tree has uncommitted changes ({}{}): commit or stash them first",
-                                 dirty->front(), dirty->size() > 1 ? fmt::format(" and {} more", dirty->size() - 1) : ""));
+    return refuse(3,
+                  fmt::format("the work tree has uncommitted changes ({}{}): commit or stash them first",
+                              dirty->front(), dirty->size() > 1 ? fmt::format(" and {} more", dirty->size() - 1) : ""));
   }
   auto stable = git::read_ref(repo, "refs/tags/" + config.release.stable_tag);
   if (!stable) {
@@ -213,8 +214,8 @@ Result<ReleaseObjects> write_release(const git::Repository& repo, const Config& 
     return std::unexpected(tree.error());
   }
   const git::Signature who = identity_of(key);
-  auto buffer = git::commit_buffer(repo, *tree, {baseline.candidate}, who, who,
-                                   fmt::format("chore(release): {}\n", plan.tag));
+  auto buffer =
+      git::commit_buffer(repo, *tree, {baseline.candidate}, who, who, fmt::format("chore(release): {}\n", plan.tag));
   if (!buffer) {
     return std::unexpected(buffer.error());
   }
@@ -246,8 +247,8 @@ Result<ReleaseObjects> write_release(const git::Repository& repo, const Config& 
       if (approval.value("counts", false)) {
         auto object = git::Oid::parse(approval.value("object", ""));
         if (object) {
-          record.approvals.push_back({approval.value("name", ""), approval.value("email", ""),
-                                      approval.value("fingerprint", ""), *object});
+          record.approvals.push_back(
+              {approval.value("name", ""), approval.value("email", ""), approval.value("fingerprint", ""), *object});
         }
       }
     }

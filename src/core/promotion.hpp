@@ -80,7 +80,6 @@ Result<ReleaseObjects> write_release(const git::Repository& repo, const Config& 
                                      const gpg::Context& gpg, const gpg::KeyInfo& key);
 
 // Writes the journal, then applies it.
-Result<void> commit_release(const git::Repository& repo, const std::filesystem::path& git_dir,
-                            const Journal& journal);
+Result<void> commit_release(const git::Repository& repo, const std::filesystem::path& git_dir, const Journal& journal);
 
 } // namespace tollgate::core

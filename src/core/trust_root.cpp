@@ -49,6 +49,17 @@ std::expected<TrustRoot, TrustRootError> load_trust_root(const git::Repository& 
     root.source =
         fmt::format("candidate {} (bootstrap: no `{}` tag yet)", candidate.short_hex(), local.release.stable_tag);
   }
+  return load_trust_root_at(repo, local, root.commit, root.bootstrap, root.source);
+}
+
+std::expected<TrustRoot, TrustRootError> load_trust_root_at(const git::Repository& repo, const Config& local,
+                                                            const git::Oid& commit, bool bootstrap,
+                                                            const std::string& source)
+{
+  TrustRoot root;
+  root.commit = commit;
+  root.bootstrap = bootstrap;
+  root.source = source;
   const std::string at = fmt::format(" (at {})", root.bootstrap ? root.commit.short_hex() : root.source);
 
   // The approvals policy and the repository identity come from tollgate.yaml at the trust root.

@@ -40,4 +40,10 @@ inline constexpr const char* k_keys_dir = ".tollgate/keys";
 std::expected<TrustRoot, TrustRootError> load_trust_root(const git::Repository& repo, const Config& local,
                                                          const git::Oid& candidate);
 
+// The trust root as it was at `commit` (for re-verifying a past release against the stable release
+// before it); `source` names it in messages.
+std::expected<TrustRoot, TrustRootError> load_trust_root_at(const git::Repository& repo, const Config& local,
+                                                            const git::Oid& commit, bool bootstrap,
+                                                            const std::string& source);
+
 } // namespace tollgate::core

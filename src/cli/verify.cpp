@@ -1,0 +1,68 @@
+// `tollgate verify [TAG]` (default: stable): re-verifies a release from the repository alone. Exit 0
+// only if every check holds; 1 names each that does not; 2 when TAG is no tag.
+
+#include "cli/common.hpp"
+#include "cli/repository_support.hpp"
+#include "core/verify.hpp"
+#include "util/fatal.hpp"
+#include "util/term.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <unistd.h>
+
+namespace tollgate::cli {
+
+namespace {
+
+struct VerifyOptions {
+  std::string tag;
+};
+
+int run_verify(const VerifyOptions& options, const Globals& globals)
+{
+  const core::Workspace workspace = core::find_workspace();
+  const core::Config config = core::load_workspace_config(workspace);
+  const git::Repository repo = open_repository(workspace);
+  const std::string tag = options.tag.empty() ? config.release.stable_tag : options.tag;
+  auto report = core::verify_release(repo, workspace.git_dir, config, tag);
+  if (!report) {
+    usage_error(report.error().message);
+  }
+  if (globals.json) {
+    print_json(report->to_json());
+    return report->ok() ? exit_code::k_ok : exit_code::k_failed;
+  }
+  util::Style style;
+  style.color = util::color_allowed(STDOUT_FILENO, globals.no_color);
+  std::size_t width = 0;
+  for (const auto& finding : report->findings) {
+    width = std::max(width, finding.name.size());
+  }
+  fmt::print("verify {}{}\n", tag, report->release != tag ? " -> " + report->release : "");
+  for (const auto& finding : report->findings) {
+    fmt::print("  {} {:<{}}  {}\n", finding.ok ? style.green("✔") : style.red("✘"), finding.name, width,
+               finding.detail);
+  }
+  const auto problems = std::count_if(report->findings.begin(), report->findings.end(), [](const auto& f) { return !f.ok; });
+  if (report->ok()) {
+    fmt::print("{}\n", style.green(fmt::format("{} verified", report->release)));
+    return exit_code::k_ok;
+  }
+  fmt::print("{}\n", style.red(fmt::format("{} NOT verified: {} problem{}", report->release, problems, problems == 1 ? "" : "s")));
+  return exit_code::k_failed;
+}
+
+} // namespace
+
+std::function<int()> setup_verify(CLI::App& app, const Globals& globals)
+{
+  auto options = std::make_shared<VerifyOptions>();
+  app.add_option("tag", options->tag, "The release or stable tag to verify (default: release.stable_tag)")
+      ->type_name("TAG");
+  return [options, &globals] { return run_verify(*options, globals); };
+}
+
+} // namespace tollgate::cli

@@ -1,0 +1,286 @@
+#include "core/verify.hpp"
+
+#include "core/approval_message.hpp"
+#include "core/approvals.hpp"
+#include "core/audit_log.hpp"
+#include "core/promotion_record.hpp"
+#include "core/trust_root.hpp"
+#include "git/objects.hpp"
+#include "git/refs.hpp"
+#include "git/signed_tag.hpp"
+#include "gpg/keyring.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace tollgate::core {
+
+namespace {
+
+class Verifier {
+public:
+  Verifier(const git::Repository& repo, std::filesystem::path git_dir, const Config& local, VerifyReport& report)
+      : m_repo(repo), m_git_dir(std::move(git_dir)), m_local(local), m_report(report)
+  {
+  }
+
+  void add(std::string name, bool ok, std::string detail)
+  {
+    m_report.findings.push_back(VerifyFinding{std::move(name), ok, std::move(detail)});
+  }
+
+  // The signer of `raw` (a signed object's bytes split by `split`) if it is a maintainer of `root`.
+  Result<std::string> signed_by_maintainer(std::string_view payload, std::string_view signature, const TrustRoot& root)
+  {
+    if (signature.empty()) {
+      return fail("it is not signed");
+    }
+    auto keyring = gpg::Keyring::open(m_git_dir / "tollgate" / "keyrings", root.keys);
+    if (!keyring) {
+      return std::unexpected(keyring.error());
+    }
+    auto context = keyring->context();
+    if (!context) {
+      return std::unexpected(context.error());
+    }
+    auto verification = context->verify_detached(signature, payload);
+    if (!verification) {
+      return std::unexpected(verification.error());
+    }
+    if (verification->state != gpg::SignatureState::good) {
+      return fail(std::string(gpg::to_string(verification->state)));
+    }
+    const gpg::KeyInfo* owner = keyring->owner_of(verification->fingerprint);
+    const Maintainer* maintainer = owner != nullptr ? root.maintainers.by_fingerprint(owner->fingerprint) : nullptr;
+    if (maintainer == nullptr) {
+      return fail(fmt::format("signed by {}, who is no maintainer at {}", verification->fingerprint, root.source));
+    }
+    return fmt::format("{} <{}>", maintainer->name, maintainer->email);
+  }
+
+  Result<std::string> tag_signer(const git::Oid& tag, const TrustRoot& root)
+  {
+    auto raw = git::read_raw(m_repo, tag);
+    if (!raw) {
+      return std::unexpected(raw.error());
+    }
+    const auto parts = git::split_signature(raw->data);
+    return signed_by_maintainer(parts.payload, parts.signature, root);
+  }
+
+  // The trust root a release was approved against: the stable release before it, or its candidate
+  // for the first one.
+  std::optional<TrustRoot> root_before(const PromotionRecord& record)
+  {
+    auto root = record.previous_stable
+                    ? load_trust_root_at(m_repo, m_local, record.previous_stable->commit, false,
+                                         fmt::format("{} ({})", record.previous_stable->tag,
+                                                     record.previous_stable->commit.short_hex()))
+                    : load_trust_root_at(m_repo, m_local, record.candidate, true,
+                                         fmt::format("candidate {} (the first release)", record.candidate.short_hex()));
+    if (!root) {
+      add("trust root", false, root.error().message);
+      return std::nullopt;
+    }
+    return std::move(*root);
+  }
+
+  void verify_release_tag(const std::string& name, const git::Oid& tag_id)
+  {
+    auto tag = git::read_tag(m_repo, tag_id);
+    if (!tag) {
+      add("release tag", false, tag.error().message);
+      return;
+    }
+    auto record = parse_release_message(tag->message);
+    if (!record) {
+      add("promotion record", false, fmt::format("{}: {}", name, record.error().message));
+      return;
+    }
+    add("promotion record", true, fmt::format("{}: candidate {}, {} approval(s)", name, record->candidate.short_hex(),
+                                              record->approvals.size()));
+    auto root = root_before(*record);
+    if (!root) {
+      return;
+    }
+    auto signer = tag_signer(tag_id, *root);
+    add("release signature", signer.has_value(),
+        signer ? fmt::format("{} signed by {}", name, *signer) : fmt::format("{}: {}", name, signer.error().message));
+
+    // The release commit: the candidate plus the CHANGELOG, nothing else.
+    auto commit = git::read_commit(m_repo, tag->target);
+    if (!commit) {
+      add("changelog-only commit", false, commit.error().message);
+    } else if (commit->parents.size() != 1 || commit->parents.front() != record->candidate) {
+      add("changelog-only commit", false,
+          fmt::format("{} is not a commit on top of the approved candidate {}", tag->target.short_hex(),
+                      record->candidate.short_hex()));
+    } else if (auto paths = git::changed_paths(m_repo, record->candidate, tag->target); !paths) {
+      add("changelog-only commit", false, paths.error().message);
+    } else if (*paths != std::vector<std::string>{m_local.release.changelog}) {
+      add("changelog-only commit", false,
+          fmt::format("{} changes {} besides {}", tag->target.short_hex(), fmt::join(*paths, ", "),
+                      m_local.release.changelog));
+    } else {
+      add("changelog-only commit", true,
+          fmt::format("{} = candidate {} + {}", tag->target.short_hex(), record->candidate.short_hex(),
+                      m_local.release.changelog));
+    }
+
+    // The recorded approvals, judged again against that trust root.
+    std::vector<git::Ref> refs;
+    for (const auto& approval : record->approvals) {
+      refs.push_back(git::Ref{approval_ref(record->candidate, approval.fingerprint), approval.approval});
+    }
+    const ApprovalPolicy policy{root->approvals.required, root->approvals.bind, root->approvals.exclude_author};
+    auto approvals = evaluate_approvals(m_repo, m_git_dir, *root, record->candidate, policy, &refs);
+    if (!approvals) {
+      add("approvals", false, approvals.error().message);
+      return;
+    }
+    std::vector<std::string> refused;
+    for (const auto& approval : approvals->approvals) {
+      if (!approval.counts()) {
+        refused.push_back(fmt::format("{}: {}", approval.maintainer.empty() ? approval.ref : approval.maintainer,
+                                      approval.reason));
+      }
+    }
+    add("approvals", approvals->satisfied() && refused.empty(),
+        fmt::format("{} against {}{}", approvals->summary(), root->source,
+                    refused.empty() ? "" : fmt::format("; refused: {}", fmt::join(refused, "; "))));
+    m_release_commit = tag->target;
+  }
+
+  void verify_audit_log(const git::Oid& release_tag)
+  {
+    auto head = git::read_ref(m_repo, k_audit_log_ref);
+    if (!head || !*head) {
+      add("audit log", false, "refs/tollgate/log does not exist");
+      return;
+    }
+    auto entries = read_audit_log(m_repo, **head);
+    if (!entries) {
+      add("audit log", false, entries.error().message);
+      return;
+    }
+    bool found = false;
+    for (std::size_t i = 0; i < entries->size(); ++i) {
+      const AuditEntry& entry = (*entries)[i];
+      if (entry.parents.size() > 1 || (i + 1 < entries->size() && entry.parents.empty())) {
+        add("audit log", false, fmt::format("entry {} breaks the chain", entry.commit.short_hex()));
+        return;
+      }
+      if (entry.event.is_null() || !entry.event.contains("commit")) {
+        add("audit log", false, fmt::format("entry {} holds no readable event.json", entry.commit.short_hex()));
+        return;
+      }
+      auto event_commit = git::Oid::parse(entry.event.value("commit", ""));
+      std::optional<TrustRoot> root;
+      if (event_commit) {
+        if (auto loaded = load_trust_root_at(m_repo, m_local, *event_commit, false, event_commit->short_hex())) {
+          root = std::move(*loaded);
+        }
+      }
+      if (!root) {
+        add("audit log", false, fmt::format("entry {}: cannot read the keys of the release it names", entry.commit.short_hex()));
+        return;
+      }
+      if (auto signer = signed_by_maintainer(entry.payload, entry.signature, *root); !signer) {
+        add("audit log", false, fmt::format("entry {} ({}): {}", entry.commit.short_hex(), entry.summary,
+                                            signer.error().message));
+        return;
+      }
+      found = found || entry.event.value("release_tag", "") == release_tag.hex();
+    }
+    add("audit log", found,
+        found ? fmt::format("{} signed entries, unbroken, one records this release", entries->size())
+              : "no audit-log entry records this release");
+  }
+
+  std::optional<git::Oid> m_release_commit;
+
+private:
+  const git::Repository& m_repo;
+  std::filesystem::path m_git_dir;
+  const Config& m_local;
+  VerifyReport& m_report;
+};
+
+} // namespace
+
+bool VerifyReport::ok() const
+{
+  return !findings.empty() && std::all_of(findings.begin(), findings.end(), [](const auto& f) { return f.ok; });
+}
+
+nlohmann::json VerifyReport::to_json() const
+{
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& finding : findings) {
+    list.push_back({{"check", finding.name}, {"ok", finding.ok}, {"detail", finding.detail}});
+  }
+  return {{"tag", tag}, {"release", release}, {"ok", ok()}, {"findings", list}};
+}
+
+Result<VerifyReport> verify_release(const git::Repository& repo, const std::filesystem::path& git_dir,
+                                    const Config& local, const std::string& tag)
+{
+  VerifyReport report;
+  report.tag = tag;
+  auto id = git::read_ref(repo, "refs/tags/" + tag);
+  if (!id) {
+    return std::unexpected(id.error());
+  }
+  if (!*id) {
+    return fail(fmt::format("there is no tag `{}`", tag));
+  }
+  Verifier verifier(repo, git_dir, local, report);
+  auto object = git::read_tag(repo, **id);
+  if (!object) {
+    verifier.add("signed tag", false, fmt::format("`{}` is a lightweight tag, not a signed tag object", tag));
+    return report;
+  }
+  report.release = tag;
+  git::Oid release_tag = **id;
+  if (auto stable = parse_stable_message(object->message)) {
+    // `stable`: its own signature, then the release it names.
+    report.release = stable->release;
+    auto named = git::read_ref(repo, "refs/tags/" + stable->release);
+    if (!named || !*named || **named != stable->release_tag) {
+      verifier.add("stable record", false,
+                   fmt::format("{} names {} {}, but that tag is {}", tag, stable->release, stable->release_tag.short_hex(),
+                               named && *named ? (*named)->short_hex() : std::string("missing")));
+      return report;
+    }
+    auto release = git::read_tag(repo, stable->release_tag);
+    if (!release || release->target != object->target) {
+      verifier.add("stable record", false, fmt::format("{} does not point at the commit {} tags", tag, stable->release));
+      return report;
+    }
+    verifier.add("stable record", true,
+                 fmt::format("{} -> {}{}", tag, stable->release,
+                             stable->demoted_by.empty() ? "" : fmt::format(" (demoted by {}: {})", stable->demoted_by, stable->reason)));
+    release_tag = stable->release_tag;
+    auto record = parse_release_message(release->message);
+    if (record) {
+      if (auto root = verifier.root_before(*record)) {
+        // A demotion is signed by whoever demoted; either way, by a maintainer of that trust root
+        // or, after a demotion, of the release it demoted to.
+        auto signer = verifier.tag_signer(**id, *root);
+        if (!signer && !stable->demoted_by.empty()) {
+          if (auto now = load_trust_root_at(repo, local, object->target, false, object->target.short_hex())) {
+            signer = verifier.tag_signer(**id, *now);
+          }
+        }
+        verifier.add("stable signature", signer.has_value(),
+                     signer ? fmt::format("{} signed by {}", tag, *signer) : fmt::format("{}: {}", tag, signer.error().message));
+      }
+    }
+  }
+  verifier.verify_release_tag(report.release, release_tag);
+  verifier.verify_audit_log(release_tag);
+  return report;
+}
+
+} // namespace tollgate::core
