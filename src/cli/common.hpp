@@ -62,6 +62,8 @@ std::function<int()> setup_approvals(CLI::App& app, const Globals& globals);
 std::function<int()> setup_gate(CLI::App& app, const Globals& globals);
 std::function<int()> setup_promote(CLI::App& app, const Globals& globals);
 std::function<int()> setup_verify(CLI::App& app, const Globals& globals);
+std::function<int()> setup_rollback(CLI::App& app, const Globals& globals);
+std::function<int()> setup_history(CLI::App& app, const Globals& globals);
 std::function<int()> setup_changelog(CLI::App& app, const Globals& globals);
 
 } // namespace tollgate::cli

@@ -1,9 +1,9 @@
 // `tollgate verify [TAG]` (default: stable): re-verifies a release from the repository alone. Exit 0
 // only if every check holds; 1 names each that does not; 2 when TAG is no tag.
 
+#include "core/verify.hpp"
 #include "cli/common.hpp"
 #include "cli/repository_support.hpp"
-#include "core/verify.hpp"
 #include "util/fatal.hpp"
 #include "util/term.hpp"
 
@@ -46,12 +46,14 @@ int run_verify(const VerifyOptions& options, const Globals& globals)
     fmt::print("  {} {:<{}}  {}\n", finding.ok ? style.green("✔") : style.red("✘"), finding.name, width,
                finding.detail);
   }
-  const auto problems = std::count_if(report->findings.begin(), report->findings.end(), [](const auto& f) { return !f.ok; });
+  const auto problems =
+      std::count_if(report->findings.begin(), report->findings.end(), [](const auto& f) { return !f.ok; });
   if (report->ok()) {
     fmt::print("{}\n", style.green(fmt::format("{} verified", report->release)));
     return exit_code::k_ok;
   }
-  fmt::print("{}\n", style.red(fmt::format("{} NOT verified: {} problem{}", report->release, problems, problems == 1 ? "" : "s")));
+  fmt::print("{}\n", style.red(fmt::format("{} NOT verified: {} problem{}", report->release, problems,
+                                           problems == 1 ? "" : "s")));
   return exit_code::k_failed;
 }
 

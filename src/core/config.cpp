@@ -107,6 +107,16 @@ void read_rollback(const YAML::Node& node, const std::string& file, RollbackConf
 {
   YamlMap map(node, file, "`rollback`");
   rollback.deploy = map.string("deploy").value_or(rollback.deploy);
+  if (auto network = map.string("network")) {
+    if (*network == "none") {
+      rollback.network = proc::Network::none;
+    } else if (*network == "allow") {
+      rollback.network = proc::Network::allow;
+    } else {
+      config_error(node["network"], file, fmt::format("`network` must be `none` or `allow`, not `{}`", *network));
+    }
+  }
+  rollback.timeout = map.number("timeout", 0.001, k_max_timeout).value_or(rollback.timeout);
   map.finish();
 }
 

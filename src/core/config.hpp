@@ -63,7 +63,10 @@ struct CheckSpec {
 };
 
 struct RollbackConfig {
-  std::string deploy;
+  std::string deploy; // mustache: {{tag}}, {{version}}, {{commit}}
+  // A deployment usually needs the network; its CPU and memory limits are the sandbox's.
+  proc::Network network = proc::Network::allow;
+  double timeout = 3600; // seconds
 };
 
 struct Config {

@@ -98,8 +98,8 @@ public:
       add("promotion record", false, fmt::format("{}: {}", name, record.error().message));
       return;
     }
-    add("promotion record", true, fmt::format("{}: candidate {}, {} approval(s)", name, record->candidate.short_hex(),
-                                              record->approvals.size()));
+    add("promotion record", true,
+        fmt::format("{}: candidate {}, {} approval(s)", name, record->candidate.short_hex(), record->approvals.size()));
     auto root = root_before(*record);
     if (!root) {
       return;
@@ -142,8 +142,8 @@ public:
     std::vector<std::string> refused;
     for (const auto& approval : approvals->approvals) {
       if (!approval.counts()) {
-        refused.push_back(fmt::format("{}: {}", approval.maintainer.empty() ? approval.ref : approval.maintainer,
-                                      approval.reason));
+        refused.push_back(
+            fmt::format("{}: {}", approval.maintainer.empty() ? approval.ref : approval.maintainer, approval.reason));
       }
     }
     add("approvals", approvals->satisfied() && refused.empty(),
@@ -183,12 +183,13 @@ public:
         }
       }
       if (!root) {
-        add("audit log", false, fmt::format("entry {}: cannot read the keys of the release it names", entry.commit.short_hex()));
+        add("audit log", false,
+            fmt::format("entry {}: cannot read the keys of the release it names", entry.commit.short_hex()));
         return;
       }
       if (auto signer = signed_by_maintainer(entry.payload, entry.signature, *root); !signer) {
-        add("audit log", false, fmt::format("entry {} ({}): {}", entry.commit.short_hex(), entry.summary,
-                                            signer.error().message));
+        add("audit log", false,
+            fmt::format("entry {} ({}): {}", entry.commit.short_hex(), entry.summary, signer.error().message));
         return;
       }
       found = found || entry.event.value("release_tag", "") == release_tag.hex();
@@ -249,18 +250,22 @@ Result<VerifyReport> verify_release(const git::Repository& repo, const std::file
     auto named = git::read_ref(repo, "refs/tags/" + stable->release);
     if (!named || !*named || **named != stable->release_tag) {
       verifier.add("stable record", false,
-                   fmt::format("{} names {} {}, but that tag is {}", tag, stable->release, stable->release_tag.short_hex(),
+                   fmt::format("{} names {} {}, but that tag is {}", tag, stable->release,
+                               stable->release_tag.short_hex(),
                                named && *named ? (*named)->short_hex() : std::string("missing")));
       return report;
     }
     auto release = git::read_tag(repo, stable->release_tag);
     if (!release || release->target != object->target) {
-      verifier.add("stable record", false, fmt::format("{} does not point at the commit {} tags", tag, stable->release));
+      verifier.add("stable record", false,
+                   fmt::format("{} does not point at the commit {} tags", tag, stable->release));
       return report;
     }
     verifier.add("stable record", true,
                  fmt::format("{} -> {}{}", tag, stable->release,
-                             stable->demoted_by.empty() ? "" : fmt::format(" (demoted by {}: {})", stable->demoted_by, stable->reason)));
+                             stable->demoted_by.empty()
+                                 ? ""
+                                 : fmt::format(" (demoted by {}: {})", stable->demoted_by, stable->reason)));
     release_tag = stable->release_tag;
     auto record = parse_release_message(release->message);
     if (record) {
@@ -274,7 +279,8 @@ Result<VerifyReport> verify_release(const git::Repository& repo, const std::file
           }
         }
         verifier.add("stable signature", signer.has_value(),
-                     signer ? fmt::format("{} signed by {}", tag, *signer) : fmt::format("{}: {}", tag, signer.error().message));
+                     signer ? fmt::format("{} signed by {}", tag, *signer)
+                            : fmt::format("{}: {}", tag, signer.error().message));
       }
     }
   }

@@ -93,6 +93,31 @@ Result<void> checkout_detached(const Repository& repo, const Oid& commit)
   return {};
 }
 
+Result<void> export_tree(const Repository& repo, const Oid& commit, const std::filesystem::path& directory)
+{
+  std::error_code ec;
+  if (std::filesystem::exists(directory, ec) && !std::filesystem::is_empty(directory, ec)) {
+    return fail(fmt::format("{} exists and is not empty", directory.string()));
+  }
+  std::filesystem::create_directories(directory, ec);
+  if (ec) {
+    return fail(fmt::format("cannot create {}: {}", directory.string(), ec.message()));
+  }
+  git_object* raw = nullptr;
+  if (git_object_lookup(&raw, repo.get(), commit.ptr(), GIT_OBJECT_COMMIT) != 0) {
+    return fail(last_error(fmt::format("cannot read commit {}", commit.short_hex())));
+  }
+  const ObjectPtr object(raw);
+  const std::string target = directory.string();
+  git_checkout_options options = GIT_CHECKOUT_OPTIONS_INIT;
+  options.checkout_strategy = GIT_CHECKOUT_FORCE | GIT_CHECKOUT_DONT_UPDATE_INDEX;
+  options.target_directory = target.c_str();
+  if (git_checkout_tree(repo.get(), raw, &options) != 0) {
+    return fail(last_error(fmt::format("cannot write {} into {}", commit.short_hex(), target)));
+  }
+  return {};
+}
+
 namespace {
 
 // libgit2 reports refs the remote refused through this callback, not through the return value.

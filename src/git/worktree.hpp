@@ -6,6 +6,7 @@
 #include "git/repository.hpp"
 #include "util/expected.hpp"
 
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,6 +26,10 @@ Result<void> checkout_head(const Repository& repo, const Oid& previous);
 
 // Detaches HEAD at `commit` and checks it out (safe, as above).
 Result<void> checkout_detached(const Repository& repo, const Oid& commit);
+
+// Writes the files of `commit` into `directory` (created when missing; must be empty otherwise),
+// without touching the repository's own work tree, index or HEAD.
+Result<void> export_tree(const Repository& repo, const Oid& commit, const std::filesystem::path& directory);
 
 // Pushes `refspecs` to `remote` (a remote name or a URL), with the credentials libgit2 finds
 // (ssh-agent, or none for local and anonymous remotes).

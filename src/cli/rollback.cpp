@@ -1,0 +1,233 @@
+// `tollgate rollback`: redeploy `stable` — verify it, check it out (detached, here or in
+// --worktree DIR), run `rollback.deploy` in the sandbox. With --demote, first move `stable` back to
+// the stable release before it (or --to TAG), signed and recorded in the audit log with --reason.
+
+#include "cli/common.hpp"
+#include "cli/repository_support.hpp"
+#include "core/demotion.hpp"
+#include "core/lock.hpp"
+#include "core/signing.hpp"
+#include "core/verify.hpp"
+#include "git/objects.hpp"
+#include "git/worktree.hpp"
+#include "proc/sandbox.hpp"
+#include "util/fatal.hpp"
+#include "util/strings.hpp"
+
+#include <fmt/format.h>
+#include <kainjow/mustache.hpp>
+
+#include <cstdio>
+#include <unistd.h>
+
+namespace tollgate::cli {
+
+namespace {
+
+struct RollbackOptions {
+  bool demote = false;
+  std::string to;
+  std::string reason;
+  std::string worktree;
+  std::string key;
+  bool dry_run = false;
+};
+
+void require_verified(const git::Repository& repo, const core::Workspace& workspace, const core::Config& config,
+                      const std::string& tag, const std::string& what)
+{
+  auto report = core::verify_release(repo, workspace.git_dir, config, tag);
+  if (!report) {
+    environment_error(report.error().message);
+  }
+  if (!report->ok()) {
+    std::vector<std::string> problems;
+    for (const auto& finding : report->findings) {
+      if (!finding.ok) {
+        problems.push_back(fmt::format("{}: {}", finding.name, finding.detail));
+      }
+    }
+    throw Fatal(exit_code::k_failed,
+                fmt::format("{} {} does not verify ({}); `tollgate verify {}` shows everything", what, tag,
+                            fmt::join(problems, "; "), tag));
+  }
+}
+
+core::Journal demote(const git::Repository& repo, const core::Workspace& workspace, const core::Config& config,
+                     const RollbackOptions& options, const Globals& globals)
+{
+  if (util::trim(options.reason).empty()) {
+    usage_error("--demote needs --reason TEXT: the audit log records why stable moved back");
+  }
+  auto current = core::read_current_stable(repo, config);
+  if (!current) {
+    environment_error(current.error().message);
+  }
+  auto target = core::demotion_target(repo, *current, options.to);
+  if (!target) {
+    usage_error(target.error().message);
+  }
+  require_verified(repo, workspace, config, target->tag, "the release to demote to,");
+  if (options.dry_run) {
+    if (!globals.json) {
+      fmt::print("would move {} from {} back to {} ({}), signed and recorded with the reason \"{}\"\n",
+                 config.release.stable_tag, current->record.release, target->tag, target->commit.short_hex(),
+                 options.reason);
+    }
+    return {};
+  }
+  auto gpg = gpg::Context::create();
+  if (!gpg) {
+    environment_error(gpg.error().message);
+  }
+  if (isatty(STDIN_FILENO) == 0) {
+    gpg->never_prompt();
+  }
+  auto key = core::choose_signing_key(*gpg, repo, options.key, config.release.signing_key);
+  if (!key) {
+    environment_error("demotion refused: " + key.error().message);
+  }
+  auto journal = core::write_demotion(repo, config, *current, *target, options.reason, *gpg, *key);
+  if (!journal) {
+    environment_error("demotion failed before any ref moved: " + journal.error().message);
+  }
+  if (auto committed = core::commit_release(repo, workspace.git_dir, *journal); !committed) {
+    environment_error("demotion stopped: " + committed.error().message);
+  }
+  if (!globals.json) {
+    fmt::print("demoted {}: {} -> {} ({}), signed by {}\n", current->record.release, config.release.stable_tag,
+               target->tag, target->commit.short_hex(), key->user_id);
+  }
+  return std::move(*journal);
+}
+
+int run_rollback(const RollbackOptions& options, const Globals& globals)
+{
+  const core::Workspace workspace = core::find_workspace();
+  const core::Config config = core::load_workspace_config(workspace);
+  const git::Repository repo = open_repository(workspace);
+  if (!options.dry_run && options.worktree.empty()) {
+    // An in-place checkout needs a clean tree: check before anything moves.
+    auto dirty = git::uncommitted_changes(repo);
+    if (!dirty || !dirty->empty()) {
+      environment_error(dirty ? fmt::format("the work tree has uncommitted changes ({}): commit or stash them, or "
+                                            "use --worktree DIR",
+                                            dirty->front())
+                              : dirty.error().message);
+    }
+  }
+  std::optional<core::PromotionLock> lock;
+  core::Journal journal;
+  if (options.demote) {
+    if (!options.dry_run) {
+      auto acquired = core::PromotionLock::acquire(workspace.git_dir);
+      if (!acquired) {
+        environment_error(acquired.error().message);
+      }
+      lock.emplace(std::move(*acquired));
+      if (auto pending = core::read_journal(workspace.git_dir); !pending || *pending) {
+        environment_error("an interrupted promotion is pending: run `tollgate promote` to finish it first");
+      }
+    }
+    journal = demote(repo, workspace, config, options, globals);
+    lock.reset();
+  }
+
+  // Redeploy stable: verified, checked out, deployed.
+  auto current = core::read_current_stable(repo, config);
+  if (!current) {
+    environment_error(current.error().message);
+  }
+  const std::string release = options.demote && options.dry_run
+                                  ? core::demotion_target(repo, *current, options.to).value_or(core::DemotionTarget{}).tag
+                                  : current->record.release;
+  if (!options.dry_run) {
+    require_verified(repo, workspace, config, config.release.stable_tag, "the stable release");
+  }
+  const std::string bare_version = release.starts_with(config.release.tag_prefix)
+                                       ? release.substr(config.release.tag_prefix.size())
+                                       : release;
+  auto commit_id = git::resolve_commit(repo, release);
+  const std::string commit = commit_id ? commit_id->hex() : current->commit.hex();
+  const std::filesystem::path where = options.worktree.empty() ? workspace.root : std::filesystem::absolute(options.worktree);
+  std::string deploy;
+  if (!config.rollback.deploy.empty()) {
+    kainjow::mustache::mustache tmpl{config.rollback.deploy};
+    kainjow::mustache::data data;
+    data.set("tag", release);
+    data.set("version", bare_version);
+    data.set("commit", commit);
+    deploy = tmpl.render(data);
+    if (!tmpl.is_valid()) {
+      usage_error("rollback.deploy: " + tmpl.error_message());
+    }
+  }
+  if (options.dry_run) {
+    fmt::print("would check out {} ({}) {}\n", release, commit.substr(0, 7),
+               options.worktree.empty() ? "here, detached" : "into " + where.string());
+    fmt::print("{}\n", deploy.empty() ? std::string("no rollback.deploy configured: nothing would be deployed")
+                                      : "would run, in the sandbox: " + deploy);
+    return exit_code::k_ok;
+  }
+  const auto target = *git::Oid::parse(commit);
+  if (options.worktree.empty()) {
+    if (auto done = git::checkout_detached(repo, target); !done) {
+      environment_error(done.error().message);
+    }
+  } else if (auto done = git::export_tree(repo, target, where); !done) {
+    environment_error(done.error().message);
+  }
+  if (!globals.json) {
+    fmt::print("checked out {} ({}) {}\n", release, commit.substr(0, 7),
+               options.worktree.empty() ? "here, detached" : "into " + where.string());
+  }
+  if (deploy.empty()) {
+    if (!globals.json) {
+      fmt::print("no rollback.deploy configured: nothing deployed\n");
+    } else {
+      print_json({{"stable", release}, {"commit", commit}, {"deployed", false}});
+    }
+    return exit_code::k_ok;
+  }
+  proc::Command command;
+  if (auto words = util::split_simple_command(deploy)) {
+    command.argv = *words;
+  } else {
+    command.argv = {"/bin/sh", "-c", deploy};
+  }
+  command.cwd = where.string();
+  command.stdout_to_stderr = globals.json;
+  proc::Limits limits = core::effective_limits(config.sandbox);
+  limits.network = config.rollback.network;
+  limits.timeout = std::chrono::milliseconds(static_cast<long long>(config.rollback.timeout * 1000.0));
+  auto outcome = proc::run(command, limits, nullptr);
+  if (!outcome) {
+    environment_error("deploy: " + outcome.error().message);
+  }
+  const bool ok = outcome->ended == proc::Ended::exited && outcome->exit_code == 0;
+  if (globals.json) {
+    print_json({{"stable", release}, {"commit", commit}, {"deployed", ok}, {"deploy", deploy},
+                {"outcome", outcome->describe()}});
+  } else {
+    fmt::print("deploy {}: {}\n", ok ? "done" : "FAILED", outcome->describe());
+  }
+  return ok ? exit_code::k_ok : exit_code::k_failed;
+}
+
+} // namespace
+
+std::function<int()> setup_rollback(CLI::App& app, const Globals& globals)
+{
+  auto options = std::make_shared<RollbackOptions>();
+  auto* demote = app.add_flag("--demote", options->demote, "First move stable back to the previous stable release");
+  app.add_option("--to", options->to, "With --demote: the release to move stable to")->type_name("TAG")->needs(demote);
+  app.add_option("--reason", options->reason, "With --demote: why (recorded in the audit log)")
+      ->type_name("TEXT")
+      ->needs(demote);
+  app.add_option("--worktree", options->worktree, "Check the release out into DIR instead of here")->type_name("DIR");
+  app.add_option("--key", options->key, "Sign the demotion with this secret key")->type_name("FPR");
+  app.add_flag("--dry-run,-n", options->dry_run, "Say what would happen; change nothing");
+  return [options, &globals] { return run_rollback(*options, globals); };
+}
+
+} // namespace tollgate::cli

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# tollgate rollback (redeploy stable, here or in --worktree), rollback --demote (stable moves back,
+# signed, with the reason in the audit log), history, and a promotion going forward again.
+source "$(dirname "$0")/lib.bash"
+source "$(dirname "$0")/promote_lib.bash"
+
+repo="$E2E_TMP/repo"
+promote_repo "$repo"
+cat >>"$repo/tollgate.yaml" <<YAML
+rollback:
+  deploy: "sh -c 'echo {{tag}} {{version}} {{commit}} > $E2E_TMP/deployed'"
+YAML
+git -C "$repo" commit -q -am "feat: deploy on rollback"
+approve_head "$repo"
+"$TOLLGATE" -C "$repo" promote >/dev/null 2>&1 || fail "first promotion"
+echo "print('two')" >"$repo/app.py"
+git -C "$repo" commit -q -am "feat: two"
+approve_head "$repo"
+"$TOLLGATE" -C "$repo" promote >/dev/null 2>&1 || fail "second promotion"
+v1=$(git -C "$repo" rev-parse 'v0.1.0^{commit}')
+v2=$(git -C "$repo" rev-parse 'v0.2.0^{commit}')
+
+before=$(snapshot "$repo")
+tg -C "$repo" rollback --dry-run
+expect_code 0 "rollback --dry-run"
+expect_out "would check out v0.2.0" "names the release"
+expect_out "would run, in the sandbox: sh -c 'echo v0.2.0 0.2.0 $v2" "fills in the deploy command"
+[ "$(snapshot "$repo")" = "$before" ] || fail "--dry-run changed something"
+[ ! -e "$E2E_TMP/deployed" ] || fail "--dry-run deployed"
+
+tg -C "$repo" rollback
+expect_code 0 "rollback redeploys stable"
+[ "$(git -C "$repo" rev-parse HEAD)" = "$v2" ] || fail "HEAD is stable's commit"
+git -C "$repo" symbolic-ref -q HEAD >/dev/null && fail "HEAD is detached"
+[ "$(cat "$E2E_TMP/deployed")" = "v0.2.0 0.2.0 $v2" ] || fail "deploy ran with the placeholders: $(cat "$E2E_TMP/deployed")"
+git -C "$repo" checkout -q main
+
+tg -C "$repo" rollback --demote
+expect_code 2 "--demote needs a reason"
+expect_err "reason" "says so"
+tg -C "$repo" rollback --demote --to v9.9.9 --reason "typo"
+expect_code 2 "--demote to a release that does not exist"
+
+tg -C "$repo" rollback --demote --reason "v0.2.0 corrupts data" --worktree "$E2E_TMP/wt"
+expect_code 0 "demote to the previous stable release"
+expect_out "demoted v0.2.0: stable -> v0.1.0" "says what moved"
+[ "$(git -C "$repo" rev-parse 'stable^{commit}')" = "$v1" ] || fail "stable is back on v0.1.0"
+[ "$(git -C "$repo" rev-parse HEAD)" = "$v2" ] || fail "the branch did not move"
+[ "$(cat "$E2E_TMP/wt/app.py")" = "print('hello')" ] || fail "--worktree holds v0.1.0's files"
+[ "$(cat "$E2E_TMP/deployed")" = "v0.1.0 0.1.0 $v1" ] || fail "v0.1.0 was deployed"
+git -C "$repo" tag -v stable >/dev/null 2>&1 || fail "the demoted stable tag is signed"
+git -C "$repo" cat-file tag stable | grep -q "^Reason: v0.2.0 corrupts data$" || fail "the reason is in the stable tag"
+tg -C "$repo" verify
+expect_code 0 "the demoted stable verifies"
+
+tg -C "$repo" history
+expect_code 0 "history"
+first=$(sed -n 1p <<<"$OUT")
+grep -q "demote .*v0.1.0 .*from v0.2.0, reason: v0.2.0 corrupts data" <<<"$first" || fail "newest first: the demotion: $first"
+[ "$(grep -c ' promote ' <<<"$OUT")" = 2 ] || fail "two promotions in the history"
+tg -C "$repo" --json history -n 2
+[ "$(json_get 'len(d["events"])')" = 2 ] || fail "-n 2 limits the events"
+
+# Forward again from the demoted-to release.
+echo "print('three')" >"$repo/app.py"
+git -C "$repo" commit -q -am "fix: three"
+approve_head "$repo"
+tg -C "$repo" promote
+expect_code 0 "a later promotion goes forward"
+expect_out "promoted v0.2.1" "above every release so far"
+git -C "$repo" cat-file tag stable | grep -q "^Previous-stable: v0.1.0 $v1$" || fail "from the demoted-to release"
+
+finish
