@@ -1,0 +1,77 @@
+// The promotion record (release tag trailers) and the stable record: format, then parse back.
+
+#include "core/promotion_record.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace tollgate;
+
+namespace {
+
+const git::Oid k_a = *git::Oid::parse("0123456789abcdef0123456789abcdef01234567");
+const git::Oid k_b = *git::Oid::parse("89abcdef0123456789abcdef0123456789abcdef");
+
+} // namespace
+
+TEST_CASE("a promotion record survives format then parse", "[promotion]")
+{
+  core::PromotionRecord record;
+  record.tag = "v1.4.0";
+  record.version = "1.4.0";
+  record.candidate = k_a;
+  record.approvals = {{"Ada Lovelace", "ada@example.com", "3AA5C34371567BD2A1B2C3D4E5F60718293A4B5C", k_b}};
+  record.checks = {{"pytest", "pass"}, {"approvals", "pass"}};
+  record.policies = {{"policies", "pass"}};
+  record.previous_stable = core::StableRef{"v1.3.2", k_b};
+  record.notes = "## [1.4.0] - 2026-11-25\n\n### Added\n\n- a feature (0123456)\n";
+  const std::string text = core::format_release_message(record);
+  CHECK_THAT(text, Catch::StartsWith("Release v1.4.0\n\n## [1.4.0] - 2026-11-25\n"));
+  CHECK_THAT(text, Catch::Contains("\nTollgate-Promotion: v1\nCandidate: " + k_a.hex() + "\n"));
+  CHECK_THAT(text, Catch::EndsWith("Previous-stable: v1.3.2 " + k_b.hex() + "\n"));
+  // As libgit2 hands a tag's message back: with the signature appended.
+  auto parsed = core::parse_release_message(text + "-----BEGIN PGP SIGNATURE-----\n\nxyz\n-----END PGP SIGNATURE-----\n");
+  REQUIRE(parsed);
+  CHECK(parsed->tag == "v1.4.0");
+  CHECK(parsed->version == "1.4.0");
+  CHECK(parsed->candidate == k_a);
+  REQUIRE(parsed->approvals.size() == 1);
+  CHECK(parsed->approvals[0].name == "Ada Lovelace");
+  CHECK(parsed->approvals[0].email == "ada@example.com");
+  CHECK(parsed->approvals[0].approval == k_b);
+  CHECK(parsed->checks.size() == 2);
+  CHECK(parsed->policies.size() == 1);
+  REQUIRE(parsed->previous_stable);
+  CHECK(parsed->previous_stable->tag == "v1.3.2");
+  CHECK_THAT(parsed->notes, Catch::StartsWith("## [1.4.0]") && Catch::Contains("- a feature"));
+  record.previous_stable.reset();
+  auto first = core::parse_release_message(core::format_release_message(record));
+  REQUIRE(first);
+  CHECK_FALSE(first->previous_stable);
+}
+
+TEST_CASE("release messages without a valid record are refused", "[promotion]")
+{
+  CHECK_FALSE(core::parse_release_message("v1.0.0\n\nhand-made tag\n"));
+  CHECK_FALSE(core::parse_release_message("Release v1.0.0\n\nno record here\n"));
+  CHECK_FALSE(core::parse_release_message("Release v1\n\nTollgate-Promotion: v2\nCandidate: " + k_a.hex() +
+                                          "\nPrevious-stable: none\n"));
+  CHECK_FALSE(core::parse_release_message("Release v1\n\nTollgate-Promotion: v1\nPrevious-stable: none\n"));
+  CHECK_FALSE(core::parse_release_message("Release v1\n\nTollgate-Promotion: v1\nCandidate: " + k_a.hex() +
+                                          "\nPrevious-stable: none\nSigned-off-by: me\n"));
+}
+
+TEST_CASE("a stable record survives format then parse, demotions included", "[promotion]")
+{
+  core::StableRecord record{"v1.3.2", k_a, core::StableRef{"v1.4.0", k_b}, "Ada <ada@example.com> 3AA5", "bad\nrelease"};
+  const std::string text = core::format_stable_message(record);
+  CHECK_THAT(text, Catch::StartsWith("stable -> v1.3.2\n\nTollgate-Stable: v1\n"));
+  CHECK_THAT(text, Catch::Contains("Reason: bad release\n"));
+  auto parsed = core::parse_stable_message(text);
+  REQUIRE(parsed);
+  CHECK(parsed->release == "v1.3.2");
+  CHECK(parsed->release_tag == k_a);
+  CHECK(parsed->previous_stable->tag == "v1.4.0");
+  CHECK(parsed->demoted_by == "Ada <ada@example.com> 3AA5");
+  CHECK(parsed->reason == "bad release");
+  CHECK_FALSE(core::parse_stable_message("stable -> v1\n\nRelease: v1 " + k_a.hex() + "\n"));
+}
