@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The demo: builds tollgate if needed, makes a throwaway repository holding a small Python project
 # (a local pre-commit hook, a pytest suite, a .env with sandbox limits, check_env.py), throwaway
-# GPG keys of two maintainers, then runs `tollgate init`, `doctor`, `gate`, `approve`, `approvals`
-# and `check` on it for real.
+# GPG keys of two maintainers, then tells the whole story for real: `init`, `doctor`, `gate` (closed),
+# `approve` x2, `approvals`, `check`, `promote` (signed v0.1.0 and stable, checked with `git tag -v`),
+# an agent's bad change stopped by the checklist, a second release, `verify`, `rollback --demote`,
+# `history`.
 # Usage: scripts/demo.sh [--keep]   (--keep leaves the demo repository in place)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -131,6 +133,8 @@ sed 's/^/  | /' "$repo/MAINTAINERS.yaml"
 
 step "tollgate init"
 "$tollgate" -C "$repo" init
+# What `tollgate rollback` runs after checking out stable (a real project would deploy here).
+sed -i 's|^  deploy: ""|  deploy: "echo deploying {{tag}} at {{commit}}"|' "$repo/tollgate.yaml"
 sed 's/^/  | /' "$repo/tollgate.yaml"
 git -C "$repo" "${agent[@]}" add -A
 git -C "$repo" "${agent[@]}" commit -qm "chore: add tollgate.yaml and the maintainers"
@@ -158,17 +162,45 @@ step "tollgate approvals"
 step "tollgate check (the checklist, each command sandboxed, approvals included)"
 "$tollgate" -C "$repo" check
 
+step "tollgate promote: the checklist again, then CHANGELOG commit, signed v0.1.0 and stable, audit log"
+"$tollgate" -C "$repo" promote --key "$ada"
+git -C "$repo" log --oneline --decorate -3 | sed 's/^/  | /'
+echo "plain git verifies the release and stable tags:"
+git -C "$repo" tag -v v0.1.0 2>&1 | grep -E '^(Tollgate-Promotion|Candidate|Approved-by|gpg: Good)' | sed 's/^/  | /'
+git -C "$repo" tag -v stable 2>&1 | grep -E '^(stable ->|gpg: Good)' | sed 's/^/  | /'
+
 step "an agent's bad change: a stray breakpoint() and a broken mean()"
 sed -i 's|return sum(values) / len(values)|return sum(values) / (len(values) + 1)|' "$repo/calc/__init__.py"
 printf '\n\ndef debug():\n    breakpoint()\n' >>"$repo/calc/__init__.py"
 set +e
-"$tollgate" -C "$repo" check --keep-going
+"$tollgate" -C "$repo" check --keep-going --skip approvals
 code=$?
 set -e
 echo "exit code $code: the gate stays closed"
 git -C "$repo" checkout -q -- calc
 
-step "fixed again"
-"$tollgate" -C "$repo" check
+step "a good change by the agent, approved by both maintainers, promoted as v0.2.0"
+cat >>"$repo/calc/__init__.py" <<'PY'
+
+
+def median(values):
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+PY
+git -C "$repo" "${agent[@]}" commit -qam "feat: median"
+"$tollgate" -C "$repo" approve --key "$ada" >/dev/null
+"$tollgate" -C "$repo" approve --key "$bob" >/dev/null
+"$tollgate" -C "$repo" promote --key "$ada"
+
+step "tollgate verify: the release, re-verified from the repository alone"
+"$tollgate" -C "$repo" verify
+
+step "v0.2.0 turns out bad: tollgate rollback --demote moves stable back to v0.1.0 and redeploys it"
+"$tollgate" -C "$repo" rollback --demote --key "$bob" --reason "median() broke the nightly report" \
+  --worktree "$work/deployed"
+
+step "tollgate history"
+"$tollgate" -C "$repo" history
 echo
-echo "demo: the checklist passes; 'tollgate check --json' and '--junit FILE' give machine-readable reports."
+echo "demo: two signed releases, a signed demotion, every step in the audit log (refs/tollgate/log)."

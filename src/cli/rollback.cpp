@@ -47,9 +47,8 @@ void require_verified(const git::Repository& repo, const core::Workspace& worksp
         problems.push_back(fmt::format("{}: {}", finding.name, finding.detail));
       }
     }
-    throw Fatal(exit_code::k_failed,
-                fmt::format("{} {} does not verify ({}); `tollgate verify {}` shows everything", what, tag,
-                            fmt::join(problems, "; "), tag));
+    throw Fatal(exit_code::k_failed, fmt::format("{} {} does not verify ({}); `tollgate verify {}` shows everything",
+                                                 what, tag, fmt::join(problems, "; "), tag));
   }
 }
 
@@ -138,18 +137,19 @@ int run_rollback(const RollbackOptions& options, const Globals& globals)
   if (!current) {
     environment_error(current.error().message);
   }
-  const std::string release = options.demote && options.dry_run
-                                  ? core::demotion_target(repo, *current, options.to).value_or(core::DemotionTarget{}).tag
-                                  : current->record.release;
+  const std::string release =
+      options.demote && options.dry_run
+          ? core::demotion_target(repo, *current, options.to).value_or(core::DemotionTarget{}).tag
+          : current->record.release;
   if (!options.dry_run) {
     require_verified(repo, workspace, config, config.release.stable_tag, "the stable release");
   }
-  const std::string bare_version = release.starts_with(config.release.tag_prefix)
-                                       ? release.substr(config.release.tag_prefix.size())
-                                       : release;
+  const std::string bare_version =
+      release.starts_with(config.release.tag_prefix) ? release.substr(config.release.tag_prefix.size()) : release;
   auto commit_id = git::resolve_commit(repo, release);
   const std::string commit = commit_id ? commit_id->hex() : current->commit.hex();
-  const std::filesystem::path where = options.worktree.empty() ? workspace.root : std::filesystem::absolute(options.worktree);
+  const std::filesystem::path where =
+      options.worktree.empty() ? workspace.root : std::filesystem::absolute(options.worktree);
   std::string deploy;
   if (!config.rollback.deploy.empty()) {
     kainjow::mustache::mustache tmpl{config.rollback.deploy};
@@ -200,13 +200,17 @@ int run_rollback(const RollbackOptions& options, const Globals& globals)
   proc::Limits limits = core::effective_limits(config.sandbox);
   limits.network = config.rollback.network;
   limits.timeout = std::chrono::milliseconds(static_cast<long long>(config.rollback.timeout * 1000.0));
+  std::fflush(stdout); // our lines first, then the deploy command's own output
   auto outcome = proc::run(command, limits, nullptr);
   if (!outcome) {
     environment_error("deploy: " + outcome.error().message);
   }
   const bool ok = outcome->ended == proc::Ended::exited && outcome->exit_code == 0;
   if (globals.json) {
-    print_json({{"stable", release}, {"commit", commit}, {"deployed", ok}, {"deploy", deploy},
+    print_json({{"stable", release},
+                {"commit", commit},
+                {"deployed", ok},
+                {"deploy", deploy},
                 {"outcome", outcome->describe()}});
   } else {
     fmt::print("deploy {}: {}\n", ok ? "done" : "FAILED", outcome->describe());
