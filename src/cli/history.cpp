@@ -75,10 +75,12 @@ int run_history(const HistoryOptions& options, const Globals& globals)
       for (const auto& approval : event.value("approvals", nlohmann::json::array())) {
         names.push_back(approval.value("name", "?"));
       }
-      detail = fmt::format("approved by {}", names.empty() ? std::string("nobody") : fmt::format("{}", fmt::join(names, ", ")));
+      detail = fmt::format("approved by {}",
+                           names.empty() ? std::string("nobody") : fmt::format("{}", fmt::join(names, ", ")));
     }
-    fmt::print("{}  {:<7}  {:<10}  {}  by {}  {}\n", when(event.value("time", std::int64_t{0})), event.value("event", "?"),
-               event.value("release", "?"), event.value("commit", "").substr(0, 7), actor, detail);
+    fmt::print("{}  {:<7}  {:<10}  {}  by {}  {}\n", when(event.value("time", std::int64_t{0})),
+               event.value("event", "?"), event.value("release", "?"), event.value("commit", "").substr(0, 7), actor,
+               detail);
   }
   return exit_code::k_ok;
 }

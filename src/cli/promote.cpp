@@ -9,6 +9,7 @@
 #include "core/promotion.hpp"
 #include "core/report.hpp"
 #include "core/signing.hpp"
+#include "git/refs.hpp"
 #include "git/worktree.hpp"
 #include "util/fatal.hpp"
 #include "util/strings.hpp"
@@ -31,26 +32,8 @@ struct PromoteOptions {
   core::RunOptions run;
   std::string push;
   std::string key;
+  bool abort = false;
 };
-
-std::vector<std::string> push_refspecs(const core::Journal& journal)
-{
-  std::vector<std::string> specs;
-  for (const auto& update : journal.updates) {
-    // `stable` moves: it needs a forced update on the remote; every other ref only advances.
-    specs.push_back(fmt::format("{}{}:{}", update.kind == "stable" ? "+" : "", update.name, update.name));
-  }
-  return specs;
-}
-
-std::string push_command(const core::Journal& journal)
-{
-  std::vector<std::string> specs;
-  for (const auto& spec : push_refspecs(journal)) {
-    specs.push_back("'" + spec + "'");
-  }
-  return fmt::format("git push origin {}", fmt::join(specs, " "));
-}
 
 nlohmann::json updates_json(const core::Journal& journal)
 {
@@ -73,12 +56,16 @@ int finish_interrupted(const git::Repository& repo, const core::Workspace& works
   }
   if (auto applied = core::apply_journal(repo, workspace.git_dir, journal); !applied) {
     environment_error(
-        fmt::format("cannot finish the interrupted promotion of {}: {}", journal.release, applied.error().message));
+        fmt::format("cannot finish the interrupted promotion of {}: {}; `tollgate promote --abort` puts back what it "
+                    "had applied",
+                    journal.release, applied.error().message));
   }
   if (globals.json) {
-    print_json({{"finished", journal.release}, {"refs", updates_json(journal)}, {"push", push_command(journal)}});
+    print_json(
+        {{"finished", journal.release}, {"refs", updates_json(journal)}, {"push", core::publish_command(journal)}});
   } else {
-    fmt::print("finished the interrupted promotion of {}\npush it: {}\n", journal.release, push_command(journal));
+    fmt::print("finished the interrupted promotion of {}\npush it: {}\n", journal.release,
+               core::publish_command(journal));
   }
   return exit_code::k_ok;
 }
@@ -102,6 +89,26 @@ int run_promote(const PromoteOptions& options, const Globals& globals)
   auto journal = core::read_journal(workspace.git_dir);
   if (!journal) {
     environment_error(journal.error().message);
+  }
+  if (options.abort) {
+    if (!*journal) {
+      fmt::print("no interrupted promotion to abort\n");
+      return exit_code::k_ok;
+    }
+    auto notes = core::abort_journal(repo, workspace.git_dir, **journal);
+    if (!notes) {
+      environment_error(
+          fmt::format("cannot abort the promotion of {}: {}", (*journal)->release, notes.error().message));
+    }
+    if (globals.json) {
+      print_json({{"aborted", (*journal)->release}, {"notes", *notes}});
+    } else {
+      fmt::print("aborted the interrupted promotion of {}\n", (*journal)->release);
+      for (const auto& note : *notes) {
+        fmt::print("  {}\n", note);
+      }
+    }
+    return exit_code::k_ok;
   }
   if (*journal) {
     return finish_interrupted(repo, workspace, **journal, options, globals);
@@ -156,6 +163,7 @@ int run_promote(const PromoteOptions& options, const Globals& globals)
   if (auto probe = gpg->sign_detached("tollgate signing probe", key->fingerprint); !probe) {
     environment_error("promotion refused: " + probe.error().message);
   }
+  require_maintainer_key(repo, config, baseline->candidate, *key, "promotion");
 
   // 5. The checklist, approvals included (added with defaults when tollgate.yaml lists none).
   auto checks = core::build_checklist(config);
@@ -222,7 +230,14 @@ int run_promote(const PromoteOptions& options, const Globals& globals)
   // 8. Push, when asked.
   std::string pushed;
   if (!options.push.empty()) {
-    if (auto done = git::push(repo, options.push, push_refspecs(release->journal)); !done) {
+    // The approvals go along: a clone must be able to `tollgate verify` the release.
+    std::vector<std::string> approvals;
+    if (auto refs = git::list_refs(repo, fmt::format("refs/tollgate/approvals/{}/*", baseline->candidate.hex()))) {
+      for (const auto& ref : *refs) {
+        approvals.push_back(ref.name);
+      }
+    }
+    if (auto done = git::push(repo, options.push, core::publish_refspecs(release->journal, approvals)); !done) {
       environment_error(fmt::format("released {} here, but the push failed: {}", plan->tag, done.error().message));
     }
     pushed = options.push;
@@ -238,14 +253,14 @@ int run_promote(const PromoteOptions& options, const Globals& globals)
                 {"log", release->log_commit.hex()},
                 {"refs", updates_json(release->journal)},
                 {"pushed", pushed},
-                {"push", push_command(release->journal)},
+                {"push", core::publish_command(release->journal)},
                 {"checks", core::to_json(report)}});
     return exit_code::k_ok;
   }
   fmt::print("\npromoted {}: {} -> {} (CHANGELOG commit {}), signed by {}\n", plan->tag, config.release.stable_tag,
              plan->tag, release->changelog_commit.short_hex(), key->user_id);
   if (pushed.empty()) {
-    fmt::print("push it: {}\n", push_command(release->journal));
+    fmt::print("push it: {}\n", core::publish_command(release->journal));
   } else {
     fmt::print("pushed to {}\n", pushed);
   }
@@ -272,6 +287,8 @@ std::function<int()> setup_promote(CLI::App& app, const Globals& globals)
   app.add_option("--push", options->push, "Push the branch, the tags and refs/tollgate/* to REMOTE")
       ->type_name("REMOTE");
   app.add_option("--key", options->key, "Sign with this secret key (fingerprint, key id or email)")->type_name("FPR");
+  app.add_flag("--abort", options->abort,
+               "Undo an interrupted promotion that cannot be finished (refs back to where they were)");
   return [options, &globals] { return run_promote(*options, globals); };
 }
 

@@ -3,6 +3,8 @@
 #include "git/objects.hpp"
 #include "util/fatal.hpp"
 
+#include <fmt/format.h>
+
 namespace tollgate::cli {
 
 git::Repository open_repository(const core::Workspace& workspace)
@@ -30,6 +32,17 @@ core::TrustRoot trust_root_or_fatal(const git::Repository& repo, const core::Con
     throw Fatal(root.error().exit_code, root.error().message);
   }
   return std::move(*root);
+}
+
+void require_maintainer_key(const git::Repository& repo, const core::Config& config, const git::Oid& candidate,
+                            const gpg::KeyInfo& key, const std::string& what)
+{
+  const core::TrustRoot root = trust_root_or_fatal(repo, config, candidate);
+  if (root.maintainers.by_fingerprint(key.fingerprint) == nullptr) {
+    environment_error(fmt::format("{} refused: signing key {} ({}) belongs to no maintainer in {} at {}; a release "
+                                  "signed by it would not verify",
+                                  what, key.fingerprint, key.user_id, root.maintainers_path, root.source));
+  }
 }
 
 } // namespace tollgate::cli

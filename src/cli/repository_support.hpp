@@ -6,6 +6,7 @@
 #include "core/workspace.hpp"
 #include "git/oid.hpp"
 #include "git/repository.hpp"
+#include "gpg/context.hpp"
 
 #include <string>
 
@@ -17,5 +18,10 @@ git::Repository open_repository(const core::Workspace& workspace);
 git::Oid resolve_revision(const git::Repository& repo, const std::string& rev);
 // Fatal(2) for a malformed MAINTAINERS.yaml or tollgate.yaml at the trust root, Fatal(3) otherwise.
 core::TrustRoot trust_root_or_fatal(const git::Repository& repo, const core::Config& config, const git::Oid& candidate);
+
+// Fatal(3) unless `key` belongs to a maintainer of the trust root for `candidate`: releases and
+// demotions must verify later, and `tollgate verify` accepts only maintainers' signatures.
+void require_maintainer_key(const git::Repository& repo, const core::Config& config, const git::Oid& candidate,
+                            const gpg::KeyInfo& key, const std::string& what);
 
 } // namespace tollgate::cli

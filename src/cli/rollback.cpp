@@ -6,6 +6,7 @@
 #include "cli/repository_support.hpp"
 #include "core/demotion.hpp"
 #include "core/lock.hpp"
+#include "core/promotion.hpp"
 #include "core/signing.hpp"
 #include "core/verify.hpp"
 #include "git/objects.hpp"
@@ -30,6 +31,7 @@ struct RollbackOptions {
   std::string reason;
   std::string worktree;
   std::string key;
+  std::string push;
   bool dry_run = false;
 };
 
@@ -68,6 +70,10 @@ core::Journal demote(const git::Repository& repo, const core::Workspace& workspa
   }
   require_verified(repo, workspace, config, target->tag, "the release to demote to,");
   if (options.dry_run) {
+    if (auto pending = core::read_journal(workspace.git_dir); pending && *pending) {
+      fmt::print("note: an interrupted promotion is pending; the real run would refuse until `tollgate promote` "
+                 "finishes it\n");
+    }
     if (!globals.json) {
       fmt::print("would move {} from {} back to {} ({}), signed and recorded with the reason \"{}\"\n",
                  config.release.stable_tag, current->record.release, target->tag, target->commit.short_hex(),
@@ -86,6 +92,7 @@ core::Journal demote(const git::Repository& repo, const core::Workspace& workspa
   if (!key) {
     environment_error("demotion refused: " + key.error().message);
   }
+  require_maintainer_key(repo, config, current->commit, *key, "demotion");
   auto journal = core::write_demotion(repo, config, *current, *target, options.reason, *gpg, *key);
   if (!journal) {
     environment_error("demotion failed before any ref moved: " + journal.error().message);
@@ -93,9 +100,19 @@ core::Journal demote(const git::Repository& repo, const core::Workspace& workspa
   if (auto committed = core::commit_release(repo, workspace.git_dir, *journal); !committed) {
     environment_error("demotion stopped: " + committed.error().message);
   }
+  if (!options.push.empty()) {
+    if (auto done = git::push(repo, options.push, core::publish_refspecs(*journal)); !done) {
+      environment_error(fmt::format("demoted here, but the push failed: {}", done.error().message));
+    }
+  }
   if (!globals.json) {
     fmt::print("demoted {}: {} -> {} ({}), signed by {}\n", current->record.release, config.release.stable_tag,
                target->tag, target->commit.short_hex(), key->user_id);
+    if (options.push.empty()) {
+      fmt::print("push it: {}\n", core::publish_command(*journal));
+    } else {
+      fmt::print("pushed to {}\n", options.push);
+    }
   }
   return std::move(*journal);
 }
@@ -163,6 +180,16 @@ int run_rollback(const RollbackOptions& options, const Globals& globals)
     }
   }
   if (options.dry_run) {
+    if (globals.json) {
+      print_json({{"dry_run", true},
+                  {"demote", options.demote},
+                  {"from", current->record.release},
+                  {"stable", release},
+                  {"commit", commit},
+                  {"checkout", options.worktree.empty() ? std::string("here") : where.string()},
+                  {"deploy", deploy}});
+      return exit_code::k_ok;
+    }
     fmt::print("would check out {} ({}) {}\n", release, commit.substr(0, 7),
                options.worktree.empty() ? "here, detached" : "into " + where.string());
     fmt::print("{}\n", deploy.empty() ? std::string("no rollback.deploy configured: nothing would be deployed")
@@ -230,6 +257,9 @@ std::function<int()> setup_rollback(CLI::App& app, const Globals& globals)
       ->needs(demote);
   app.add_option("--worktree", options->worktree, "Check the release out into DIR instead of here")->type_name("DIR");
   app.add_option("--key", options->key, "Sign the demotion with this secret key")->type_name("FPR");
+  app.add_option("--push", options->push, "With --demote: push stable and the audit log to REMOTE")
+      ->type_name("REMOTE")
+      ->needs(demote);
   app.add_flag("--dry-run,-n", options->dry_run, "Say what would happen; change nothing");
   return [options, &globals] { return run_rollback(*options, globals); };
 }

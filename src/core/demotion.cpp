@@ -39,11 +39,19 @@ Result<DemotionTarget> demotion_target(const git::Repository& repo, const Curren
 {
   std::string tag = to;
   if (tag.empty()) {
-    if (!current.record.previous_stable) {
+    // The stable release before the current one is what its own promotion record names (the
+    // stable tag's `Previous-stable:` after a demotion names the release just demoted).
+    auto release = git::read_tag(repo, current.record.release_tag);
+    auto record = release ? parse_release_message(release->message) : Result<PromotionRecord>(fail("unreadable"));
+    if (!record) {
+      return fail(fmt::format("cannot read the promotion record of {}: name the release with --to TAG",
+                              current.record.release));
+    }
+    if (!record->previous_stable) {
       return fail(fmt::format("{} is the first stable release: there is none before it (name one with --to TAG)",
                               current.record.release));
     }
-    tag = current.record.previous_stable->tag;
+    tag = record->previous_stable->tag;
   }
   if (tag == current.record.release) {
     return fail(fmt::format("{} is the current stable release already", tag));
@@ -55,6 +63,15 @@ Result<DemotionTarget> demotion_target(const git::Repository& repo, const Curren
   auto info = git::read_tag(repo, **object);
   if (!info) {
     return fail(fmt::format("`{}` is not a signed release tag", tag));
+  }
+  auto older = git::descends_from(repo, current.commit, info->target);
+  if (!older) {
+    return std::unexpected(older.error());
+  }
+  if (!*older || info->target == current.commit) {
+    return fail(fmt::format("{} is not an earlier release than the current stable {}: a demotion only moves stable "
+                            "back (promote to go forward)",
+                            tag, current.record.release));
   }
   return DemotionTarget{tag, **object, info->target};
 }
@@ -81,17 +98,16 @@ Result<Journal> write_demotion(const git::Repository& repo, const Config& config
     return std::unexpected(stable_tag.error());
   }
   fault_point("after-stable-tag");
-  const nlohmann::json event = {
-      {"format", 1},
-      {"event", "demote"},
-      {"time", who.time},
-      {"actor", {{"name", who.name}, {"email", who.email}, {"fingerprint", key.fingerprint}}},
-      {"release", target.tag},
-      {"commit", target.commit.hex()},
-      {"release_tag", target.tag_object.hex()},
-      {"stable_tag", stable_tag->hex()},
-      {"demoted_from", {{"tag", current.record.release}, {"commit", current.commit.hex()}}},
-      {"reason", reason}};
+  const nlohmann::json event = {{"format", 1},
+                                {"event", "demote"},
+                                {"time", who.time},
+                                {"actor", {{"name", who.name}, {"email", who.email}, {"fingerprint", key.fingerprint}}},
+                                {"release", target.tag},
+                                {"commit", target.commit.hex()},
+                                {"release_tag", target.tag_object.hex()},
+                                {"stable_tag", stable_tag->hex()},
+                                {"demoted_from", {{"tag", current.record.release}, {"commit", current.commit.hex()}}},
+                                {"reason", reason}};
   auto log_commit = write_audit_entry(repo, gpg, key, current.log_head, event,
                                       fmt::format("demote {} -> {}: {}", current.record.release, target.tag, reason));
   if (!log_commit) {

@@ -15,9 +15,9 @@
 namespace tollgate::core {
 
 struct CurrentStable {
-  git::Oid tag;         // the stable tag object
-  StableRecord record;  // what it says
-  git::Oid commit;      // where it points
+  git::Oid tag;        // the stable tag object
+  StableRecord record; // what it says
+  git::Oid commit;     // where it points
   std::optional<git::Oid> log_head;
 };
 

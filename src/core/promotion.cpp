@@ -118,6 +118,49 @@ Result<void> apply_journal(const git::Repository& repo, const std::filesystem::p
   return {};
 }
 
+Result<std::vector<std::string>> abort_journal(const git::Repository& repo, const std::filesystem::path& git_dir,
+                                               const Journal& journal)
+{
+  std::vector<std::string> notes;
+  bool branch_restored = false;
+  std::optional<git::Oid> branch_new;
+  for (auto update = journal.updates.rbegin(); update != journal.updates.rend(); ++update) {
+    auto current = git::read_ref(repo, update->name);
+    if (!current) {
+      return std::unexpected(current.error());
+    }
+    if (*current == update->old_value) {
+      continue; // never applied
+    }
+    if (*current != update->new_value) {
+      notes.push_back(fmt::format("{} moved on since (now {}): left as it is", update->name,
+                                  *current ? (*current)->short_hex() : std::string("deleted")));
+      continue;
+    }
+    const Result<void> undone = update->old_value
+                                    ? git::update_ref(repo, update->name, *update->old_value, update->new_value,
+                                                      fmt::format("tollgate promote --abort {}", journal.release))
+                                    : git::delete_ref(repo, update->name, update->new_value);
+    if (!undone) {
+      return std::unexpected(undone.error());
+    }
+    notes.push_back(fmt::format("{} restored to {}", update->name,
+                                update->old_value ? update->old_value->short_hex() : std::string("nothing (deleted)")));
+    if (update->kind == "branch") {
+      branch_restored = true;
+      branch_new = update->new_value;
+    }
+  }
+  std::error_code ec;
+  std::filesystem::remove(journal_path(git_dir), ec);
+  if (branch_restored && !repo.work_dir().empty()) {
+    if (auto checked_out = git::checkout_head(repo, *branch_new); !checked_out) {
+      return std::unexpected(checked_out.error());
+    }
+  }
+  return notes;
+}
+
 std::expected<Baseline, BaselineError> read_baseline(const git::Repository& repo, const Config& config,
                                                      const std::string& revision)
 {
@@ -306,6 +349,29 @@ Result<ReleaseObjects> write_release(const git::Repository& repo, const Config& 
       {"log", k_audit_log_ref, baseline.log_head, *log_commit},
   };
   return release;
+}
+
+std::vector<std::string> publish_refspecs(const Journal& journal, const std::vector<std::string>& extra)
+{
+  std::vector<std::string> specs;
+  for (const auto& update : journal.updates) {
+    specs.push_back(fmt::format("{}{}:{}", update.kind == "stable" ? "+" : "", update.name, update.name));
+  }
+  for (const auto& name : extra) {
+    specs.push_back(fmt::format("{}:{}", name, name));
+  }
+  return specs;
+}
+
+std::string publish_command(const Journal& journal)
+{
+  std::string command = "git push origin";
+  for (const auto& update : journal.updates) {
+    if (!update.name.starts_with("refs/tollgate/")) {
+      command += fmt::format(" '{}{}:{}'", update.kind == "stable" ? "+" : "", update.name, update.name);
+    }
+  }
+  return command + " 'refs/tollgate/*:refs/tollgate/*'";
 }
 
 Result<void> commit_release(const git::Repository& repo, const std::filesystem::path& git_dir, const Journal& journal)

@@ -42,6 +42,12 @@ Result<std::optional<Journal>> read_journal(const std::filesystem::path& git_dir
 // it, and nothing further is changed.
 Result<void> apply_journal(const git::Repository& repo, const std::filesystem::path& git_dir, const Journal& journal);
 
+// Undoes what an interrupted promotion applied: every ref that holds its new value goes back to
+// its old one (compare-and-swap), then the journal is removed. A ref someone else moved since is
+// left alone and named in the returned notes.
+Result<std::vector<std::string>> abort_journal(const git::Repository& repo, const std::filesystem::path& git_dir,
+                                               const Journal& journal);
+
 // What the repository looks like before a promotion, read once (the compare-and-swap values).
 struct Baseline {
   git::Oid candidate;
@@ -78,6 +84,11 @@ struct ReleaseObjects {
 Result<ReleaseObjects> write_release(const git::Repository& repo, const Config& config, const Baseline& baseline,
                                      const changelog::ReleasePlan& plan, const RunReport& report,
                                      const gpg::Context& gpg, const gpg::KeyInfo& key);
+
+// The refspecs that publish `journal` (`stable` forced: it moves) and the refs in `extra`.
+std::vector<std::string> publish_refspecs(const Journal& journal, const std::vector<std::string>& extra = {});
+// The `git push` command that publishes `journal`, with every refs/tollgate/* ref (approvals, log).
+std::string publish_command(const Journal& journal);
 
 // Writes the journal, then applies it.
 Result<void> commit_release(const git::Repository& repo, const std::filesystem::path& git_dir, const Journal& journal);

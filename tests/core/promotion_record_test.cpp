@@ -29,7 +29,8 @@ TEST_CASE("a promotion record survives format then parse", "[promotion]")
   CHECK_THAT(text, Catch::Contains("\nTollgate-Promotion: v1\nCandidate: " + k_a.hex() + "\n"));
   CHECK_THAT(text, Catch::EndsWith("Previous-stable: v1.3.2 " + k_b.hex() + "\n"));
   // As libgit2 hands a tag's message back: with the signature appended.
-  auto parsed = core::parse_release_message(text + "-----BEGIN PGP SIGNATURE-----\n\nxyz\n-----END PGP SIGNATURE-----\n");
+  auto parsed =
+      core::parse_release_message(text + "-----BEGIN PGP SIGNATURE-----\n\nxyz\n-----END PGP SIGNATURE-----\n");
   REQUIRE(parsed);
   CHECK(parsed->tag == "v1.4.0");
   CHECK(parsed->version == "1.4.0");
@@ -62,7 +63,8 @@ TEST_CASE("release messages without a valid record are refused", "[promotion]")
 
 TEST_CASE("a stable record survives format then parse, demotions included", "[promotion]")
 {
-  core::StableRecord record{"v1.3.2", k_a, core::StableRef{"v1.4.0", k_b}, "Ada <ada@example.com> 3AA5", "bad\nrelease"};
+  core::StableRecord record{"v1.3.2", k_a, core::StableRef{"v1.4.0", k_b}, "Ada <ada@example.com> 3AA5",
+                            "bad\nrelease"};
   const std::string text = core::format_stable_message(record);
   CHECK_THAT(text, Catch::StartsWith("stable -> v1.3.2\n\nTollgate-Stable: v1\n"));
   CHECK_THAT(text, Catch::Contains("Reason: bad release\n"));

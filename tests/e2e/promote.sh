@@ -80,11 +80,26 @@ tg -C "$repo" --json promote --push "$E2E_TMP/remote.git"
 expect_code 0 "the second promotion, pushed"
 [ "$(json_get 'd["tag"]')" = v0.1.1 ] || fail "a fix is a patch release: $OUT"
 git -C "$repo" cat-file tag stable | grep -q "^Previous-stable: v0.1.0 " || fail "stable names the previous release"
-for ref in refs/heads/main refs/tags/v0.1.1 refs/tags/stable refs/tollgate/log; do
+approval_ref=$(git -C "$repo" for-each-ref --format='%(refname)' "refs/tollgate/approvals/$(git -C "$repo" rev-parse HEAD~1)/" | head -1)
+[ -n "$approval_ref" ] || fail "the candidate has approvals"
+for ref in refs/heads/main refs/tags/v0.1.1 refs/tags/stable refs/tollgate/log "$approval_ref"; do
   [ "$(git -C "$E2E_TMP/remote.git" rev-parse "$ref")" = "$(git -C "$repo" rev-parse "$ref")" ] ||
     fail "--push did not push $ref"
 done
 [ "$(git -C "$repo" rev-list --count refs/tollgate/log)" = 2 ] || fail "two audit-log entries"
+
+# A signing key that belongs to no maintainer is refused before anything is written.
+gpg --batch --quiet --passphrase '' --quick-gen-key "Carol Contractor <carol@example.com>" ed25519 sign never 2>/dev/null
+echo "print('three')" >"$repo/app.py"
+git -C "$repo" commit -q -am "fix: three"
+approve_head "$repo"
+before=$(snapshot "$repo")
+tg -C "$repo" promote --key carol@example.com
+expect_code 3 "a non-maintainer's signing key"
+expect_err "belongs to no maintainer" "says why"
+[ "$(snapshot "$repo")" = "$before" ] || fail "the refused promotion changed something"
+tg -C "$repo" promote
+expect_code 0 "the third promotion"
 
 tg -C "$repo" promote
 expect_code 1 "nothing to release after the release"

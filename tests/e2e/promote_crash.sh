@@ -20,7 +20,28 @@ for point in "${points[@]}"; do
     state="unchanged"
   else
     state="partly applied"
-    [ -f "$repo/.git/tollgate/promotion.json" ] || fail "$point: changed without a journal to finish it"$'\n'"$after"
+    [ -f "$repo/.git/tollgate/promotion.json" ] || fail "$point: changed without a journal to # A journal that cannot be finished (someone moved stable meanwhile): the next promote says so and
+# `promote --abort` puts back what the interrupted one had applied.
+repo="$E2E_TMP/abort"
+promote_repo "$repo"
+approve_head "$repo"
+candidate=$(git -C "$repo" rev-parse HEAD)
+TOLLGATE_FAULT=after-ref-release-tag tg -C "$repo" promote
+expect_code 137 "killed after the release tag moved"
+git -C "$repo" tag stable "$candidate"
+tg -C "$repo" promote
+expect_code 3 "the interrupted promotion cannot be finished"
+expect_err "refs/tags/stable moved.*promote --abort" "says why and what to do"
+tg -C "$repo" promote --abort
+expect_code 0 "promote --abort"
+expect_out "refs/tags/v0.1.0 restored to nothing" "the release tag is gone"
+expect_out "refs/heads/main restored to ${candidate:0:7}" "the branch is back"
+[ "$(git -C "$repo" rev-parse HEAD)" = "$candidate" ] || fail "HEAD is the candidate again"
+[ -z "$(git -C "$repo" tag -l 'v*')" ] || fail "no release tag left"
+[ -z "$(git -C "$repo" status --porcelain)" ] || fail "the work tree is clean after --abort"
+[ ! -e "$repo/.git/tollgate/promotion.json" ] || fail "the journal is gone"
+
+finish it"$'\n'"$after"
   fi
   git -C "$repo" fsck --no-progress >/dev/null 2>&1 || fail "$point: git fsck after the crash"
 
@@ -39,5 +60,26 @@ for point in "${points[@]}"; do
   [ ! -e "$repo/.git/tollgate/promotion.json" ] || fail "$point: the journal is gone"
   git -C "$repo" fsck --no-progress >/dev/null 2>&1 || fail "$point: git fsck after the recovery"
 done
+
+# A journal that cannot be finished (someone moved stable meanwhile): the next promote says so and
+# `promote --abort` puts back what the interrupted one had applied.
+repo="$E2E_TMP/abort"
+promote_repo "$repo"
+approve_head "$repo"
+candidate=$(git -C "$repo" rev-parse HEAD)
+TOLLGATE_FAULT=after-ref-release-tag tg -C "$repo" promote
+expect_code 137 "killed after the release tag moved"
+git -C "$repo" tag stable "$candidate"
+tg -C "$repo" promote
+expect_code 3 "the interrupted promotion cannot be finished"
+expect_err "refs/tags/stable moved.*promote --abort" "says why and what to do"
+tg -C "$repo" promote --abort
+expect_code 0 "promote --abort"
+expect_out "refs/tags/v0.1.0 restored to nothing" "the release tag is gone"
+expect_out "refs/heads/main restored to ${candidate:0:7}" "the branch is back"
+[ "$(git -C "$repo" rev-parse HEAD)" = "$candidate" ] || fail "HEAD is the candidate again"
+[ -z "$(git -C "$repo" tag -l 'v*')" ] || fail "no release tag left"
+[ -z "$(git -C "$repo" status --porcelain)" ] || fail "the work tree is clean after --abort"
+[ ! -e "$repo/.git/tollgate/promotion.json" ] || fail "the journal is gone"
 
 finish

@@ -53,6 +53,13 @@ git -C "$repo" cat-file tag stable | grep -q "^Reason: v0.2.0 corrupts data$" ||
 tg -C "$repo" verify
 expect_code 0 "the demoted stable verifies"
 
+tg -C "$repo" rollback --demote --to v0.2.0 --reason "forward"
+expect_code 2 "--demote never moves stable forward"
+expect_err "not an earlier release" "says why"
+tg -C "$repo" --json rollback --dry-run
+expect_code 0 "rollback --dry-run --json"
+[ "$(json_get 'd["stable"]')" = v0.1.0 ] || fail "--json dry run names the release"
+
 tg -C "$repo" history
 expect_code 0 "history"
 first=$(sed -n 1p <<<"$OUT")
@@ -69,5 +76,8 @@ tg -C "$repo" promote
 expect_code 0 "a later promotion goes forward"
 expect_out "promoted v0.2.1" "above every release so far"
 git -C "$repo" cat-file tag stable | grep -q "^Previous-stable: v0.1.0 $v1$" || fail "from the demoted-to release"
+tg -C "$repo" rollback --demote --reason "again" --dry-run
+expect_code 0 "a second demotion, dry run"
+expect_out "from v0.2.1 back to v0.1.0" "goes to the release before v0.2.1, not to the one demoted earlier"
 
 finish
