@@ -136,7 +136,18 @@ int run_init(const InitOptions& options, const Globals& globals)
   const fs::path& root = workspace.root;
   const fs::path target = workspace.config_path;
   if (present(target) && !options.force) {
-    usage_error(fmt::format("{} exists; use --force to overwrite it", core::display_path(target)));
+    if (options.ci.empty()) {
+      usage_error(fmt::format("{} exists; use --force to overwrite it", core::display_path(target)));
+    }
+    // `init --ci SYSTEM` in a configured repository adds the CI job and keeps tollgate.yaml.
+    const Written written = write_ci(root, options.ci, false);
+    if (globals.json) {
+      print_json(
+          nlohmann::json{{"kept", target.string()}, {"also", {{{"path", written.path}, {"note", written.note}}}}});
+    } else {
+      fmt::print("kept {}\n  {}: {}\n", core::display_path(target), written.path, written.note);
+    }
+    return exit_code::k_ok;
   }
 
   std::string changelog = "CHANGELOG.md";

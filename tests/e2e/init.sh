@@ -81,6 +81,13 @@ tg -C "$keyed" init --force --ci gitlab
 expect_code 0 "init --force --ci gitlab"
 grep -q "# hand-edited" "$keyed/MAINTAINERS.yaml" || fail "MAINTAINERS.yaml is never overwritten"
 grep -q "tollgate gate" "$keyed/.gitlab-ci.yml" || fail "the GitLab job"
+rm "$keyed/.github/workflows/tollgate-gate.yml"
+cfg_before=$(sha256sum "$keyed/tollgate.yaml")
+tg -C "$keyed" init --ci github
+expect_code 0 "init --ci in a configured repository"
+expect_out "kept tollgate.yaml" "keeps the configuration"
+[ "$(sha256sum "$keyed/tollgate.yaml")" = "$cfg_before" ] || fail "init --ci rewrote tollgate.yaml"
+[ -f "$keyed/.github/workflows/tollgate-gate.yml" ] || fail "init --ci wrote the job"
 tg -C "$keyed" init --force --ci jenkins
 expect_code 2 "an unknown CI system"
 
