@@ -45,9 +45,46 @@ std::int64_t integer(std::string_view name, std::span<const Value> args, std::si
 {
   const Value& v = number(name, args, i);
   if (!v.is_int()) {
-    error(name, fmt::format("operand {} must be an integer", i + 1));
+    throw BuiltinError{"eval_type_error", fmt::format("{}: operand {} must be integer number but got floating-point number", name, i + 1)};
   }
   return v.as_int();
+}
+
+std::size_t utf8_next(const std::string& s, std::size_t i)
+{
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char lead = byte(i);
+  std::size_t length = 0;
+  unsigned code = 0;
+  if (lead < 0x80) {
+    return i + 1;
+  }
+  if ((lead & 0xE0) == 0xC0) {
+    length = 2;
+    code = lead & 0x1FU;
+  } else if ((lead & 0xF0) == 0xE0) {
+    length = 3;
+    code = lead & 0x0FU;
+  } else if ((lead & 0xF8) == 0xF0) {
+    length = 4;
+    code = lead & 0x07U;
+  } else {
+    return i + 1;
+  }
+  if (i + length > s.size()) {
+    return i + 1;
+  }
+  for (std::size_t k = 1; k < length; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) {
+      return i + 1;
+    }
+    code = (code << 6) | (byte(i + k) & 0x3FU);
+  }
+  constexpr unsigned k_min[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (code < k_min[length] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
+    return i + 1;
+  }
+  return i + length;
 }
 
 Value add(const Value& a, const Value& b)
@@ -230,8 +267,8 @@ Value member3(std::span<const Value> a, BuiltinContext&)
 std::size_t utf8_length(const std::string& s)
 {
   std::size_t n = 0;
-  for (const char c : s) {
-    n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+  for (std::size_t i = 0; i < s.size(); i = builtin::utf8_next(s, i)) {
+    ++n;
   }
   return n;
 }

@@ -49,6 +49,9 @@ std::span<const Builtin> collection_builtins(); // objects, arrays, sets, walk
 std::span<const Builtin> encoding_builtins();   // json, base64, hex, semver, time
 std::span<const Builtin> regex_builtins();      // regex.*, glob.match
 
+// The offset after the code point at `i` (an invalid byte counts as one code point, as in Go).
+std::size_t utf8_next(const std::string& s, std::size_t i);
+
 // Arithmetic shared by operators and aggregates.
 Value add(const Value& a, const Value& b);
 Value subtract(const Value& a, const Value& b);

@@ -147,8 +147,10 @@ bool is_subset(const Value& super, const Value& sub)
     const auto& y = sub.as_array();
     return y.empty() || std::search(x.begin(), x.end(), y.begin(), y.end()) != x.end();
   }
-  if (super.is_set() && sub.is_array()) {
-    return std::all_of(sub.as_array().begin(), sub.as_array().end(), [&](const Value& v) { return super.contains(v); });
+  if (super.is_array() && sub.is_set()) {
+    return std::all_of(sub.as_set().begin(), sub.as_set().end(), [&](const Value& v) {
+      return std::find(super.as_array().begin(), super.as_array().end(), v) != super.as_array().end();
+    });
   }
   return super == sub;
 }
@@ -161,8 +163,8 @@ Value object_subset(std::span<const Value> a, BuiltinContext&)
     type_error("object.subset", a[0].is_object() || a[0].is_array() || a[0].is_set() ? 2 : 1,
                "one of {object, array, set}", a[0].is_object() || a[0].is_array() || a[0].is_set() ? a[1] : a[0]);
   }
-  if (a[0].is_object() != a[1].is_object()) {
-    error("object.subset", "both arguments must be objects, or neither");
+  if (a[0].is_object() != a[1].is_object() || (a[0].is_set() && a[1].is_array())) {
+    error("object.subset", "both arguments must be objects, or neither; a set's subset must be a set");
   }
   return Value::boolean(is_subset(a[0], a[1]));
 }

@@ -278,7 +278,7 @@ Value glob_match(std::span<const Value> a, BuiltinContext&)
   const std::string& pattern = str("glob.match", a, 0);
   std::string delimiters;
   if (a[1].is_null()) {
-    delimiters = ".";
+    delimiters = ""; // no delimiters at all
   } else if (a[1].is_array()) {
     for (const auto& d : a[1].as_array()) {
       if (!d.is_string()) {

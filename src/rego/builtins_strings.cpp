@@ -22,10 +22,8 @@ using builtin::type_error;
 std::vector<std::size_t> rune_offsets(const std::string& s)
 {
   std::vector<std::size_t> offsets;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) {
-      offsets.push_back(i);
-    }
+  for (std::size_t i = 0; i < s.size(); i = builtin::utf8_next(s, i)) {
+    offsets.push_back(i);
   }
   offsets.push_back(s.size());
   return offsets;
@@ -307,7 +305,7 @@ Value format_int(std::span<const Value> a, BuiltinContext&)
   const Value& v = builtin::number("format_int", a, 0);
   const std::int64_t base = builtin::integer("format_int", a, 1);
   if (base != 2 && base != 8 && base != 10 && base != 16) {
-    error("format_int", "operand 2 must be one of {2, 8, 10, 16}");
+    throw BuiltinError{"eval_type_error", "format_int: operand 2 must be one of {2, 8, 10, 16}"};
   }
   const double d = std::trunc(v.as_double());
   const std::int64_t i = v.is_int() ? v.as_int() : static_cast<std::int64_t>(d);
@@ -362,6 +360,9 @@ std::string format_verb(char verb, const std::string& spec, const Value& v)
   };
   switch (verb) {
   case 'd':
+    if (v.is_big()) {
+      return v.as_string();
+    }
     if (v.is_int()) {
       return c_format("lld", static_cast<long long>(v.as_int()));
     }

@@ -407,7 +407,11 @@ bool Evaluator::unify_terms(const Term& a, const Term& b, Frame& frame, Next nex
       Step step{*this, a, b, frame, next};
       return step.run(0);
     }
-    if (a.kind == TermKind::array && b.kind == TermKind::array) {
+    if (a.kind == TermKind::object && b.kind == TermKind::object && a.items.size() == b.items.size()) {
+      return unify_objects(a, b, frame, next);
+    }
+    if ((a.kind == TermKind::array && b.kind == TermKind::array) ||
+        (a.kind == TermKind::object && b.kind == TermKind::object)) {
       return false;
     }
     fail(a.loc, "eval_internal_error", "cannot unify two unbound terms");
@@ -416,6 +420,47 @@ bool Evaluator::unify_terms(const Term& a, const Term& b, Frame& frame, Next nex
     return term(b, frame, [&](const Value& v) { return unify_value(a, v, frame, next); });
   }
   return term(a, frame, [&](const Value& v) { return unify_value(b, v, frame, next); });
+}
+
+// Object patterns on both sides: pair the values by key (keys are ground), then unify the pairs.
+bool Evaluator::unify_objects(const Term& a, const Term& b, Frame& frame, Next next)
+{
+  std::vector<std::pair<const Term*, const Term*>> pairs;
+  for (std::size_t i = 0; i < a.items.size(); i += 2) {
+    Value key;
+    term(*a.items[i], frame, [&](const Value& k) {
+      key = k;
+      return true;
+    });
+    const Term* match = nullptr;
+    for (std::size_t j = 0; j < b.items.size() && match == nullptr; j += 2) {
+      term(*b.items[j], frame, [&](const Value& k) {
+        if (k == key) {
+          match = b.items[j + 1].get();
+        }
+        return true;
+      });
+    }
+    if (!key.defined() || match == nullptr) {
+      return false;
+    }
+    pairs.emplace_back(a.items[i + 1].get(), match);
+  }
+  struct Step {
+    Evaluator& self;
+    const std::vector<std::pair<const Term*, const Term*>>& pairs;
+    Frame& frame;
+    Next next;
+    bool run(std::size_t i)
+    {
+      if (i == pairs.size()) {
+        return next();
+      }
+      return self.unify_terms(*pairs[i].first, *pairs[i].second, frame, [&] { return run(i + 1); });
+    }
+  };
+  Step step{*this, pairs, frame, next};
+  return step.run(0);
 }
 
 } // namespace detail

@@ -93,6 +93,7 @@ private:
   bool comprehension(const Term& t, Frame& frame, Yield yield);
   bool unify_value(const Term& t, const Value& v, Frame& frame, Next next);
   bool unify_terms(const Term& a, const Term& b, Frame& frame, Next next);
+  bool unify_objects(const Term& a, const Term& b, Frame& frame, Next next);
   bool unbound_pattern(const Term& t, Frame& frame) const;
 
   // References (eval_refs.cpp).

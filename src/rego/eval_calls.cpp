@@ -134,7 +134,7 @@ Value Evaluator::call_function(const RuleNode& node, const std::vector<Value>& a
 {
   DepthGuard guard(*this);
   if (args.size() != node.arity) {
-    const Rule* rule = node.rules.front();
+    const Rule* rule = node.rules.empty() ? node.default_rule : node.rules.front();
     fail(rule->loc, "eval_type_error", fmt::format("{}: arity mismatch", node.dotted()));
   }
   Value result;
@@ -158,6 +158,13 @@ Value Evaluator::call_function(const RuleNode& node, const std::vector<Value>& a
         break;
       }
     }
+  }
+  if (!result.defined() && node.default_rule != nullptr) {
+    Frame frame(node.default_rule->frame_size);
+    term(*node.default_rule->value, frame, [&](const Value& v) {
+      result = v;
+      return true;
+    });
   }
   return result;
 }

@@ -73,9 +73,6 @@ bool Evaluator::data_path(const RuleNode* node, const Value& base, const Term& r
     return base.defined() ? path(base, ref, i, frame, yield) : false;
   }
   if (node->has_rules()) {
-    if (node->kind == RuleKind::function) {
-      return false;
-    }
     const Value v = document(*node, base);
     return v.defined() ? path(v, ref, i, frame, yield) : false;
   }
@@ -131,7 +128,8 @@ Value Evaluator::document(const RuleNode& node, const Value& base)
   Value own;
   if (node.has_rules()) {
     if (node.kind == RuleKind::function) {
-      return {};
+      // Only functions without parameters are part of documents.
+      return node.arity == 0 ? call_function(node, {}) : Value();
     }
     own = rule_value(node);
     if (node.children.empty()) {

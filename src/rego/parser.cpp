@@ -189,8 +189,9 @@ void Parser::rule()
     rule->value = make(TermKind::scalar, start);
     rule->value->value = Value::boolean(true);
   }
-  if (rule->is_default && (rule->kind != RuleKind::complete || !rule->body.empty())) {
-    error_at(start, "a default rule must be a complete rule without a body");
+  if (rule->is_default && ((rule->kind != RuleKind::complete && rule->kind != RuleKind::function) ||
+                           !rule->body.empty() || rule->else_rule)) {
+    error_at(start, "a default rule must be a complete rule or function without a body");
   }
   m_module.rules.push_back(std::move(rule));
 }
@@ -324,13 +325,13 @@ ExprPtr Parser::expr_core()
     e->body = braced_body();
     return e;
   }
-  TermPtr lhs = term();
+  TermPtr lhs = term_comma();
   if (accept(Tok::unify)) {
     e->kind = ExprKind::unify;
-    e->terms = {lhs, term()};
+    e->terms = {lhs, term_comma()};
   } else if (accept(Tok::assign)) {
     e->kind = ExprKind::assign;
-    e->terms = {lhs, term()};
+    e->terms = {lhs, term_comma()};
   } else {
     e->terms = {lhs};
   }

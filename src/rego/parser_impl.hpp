@@ -25,6 +25,7 @@ public:
 
   // Terms (parser_terms.cpp).
   TermPtr term();      // with the `in` operator
+  TermPtr term_comma(); // also `k, v in xs` (expression level and inside parentheses)
   TermPtr relation();  // no `in`, no commas
   TermPtr or_term();
   TermPtr and_term();

@@ -24,6 +24,9 @@ Value parse_number(const std::string& text, bool& ok)
     if (result.ec == std::errc() && result.ptr == text.data() + text.size()) {
       return Value::integer(i);
     }
+    if (result.ec == std::errc::result_out_of_range) {
+      return Value::big_integer(text);
+    }
   }
   double d = 0;
   const auto result = std::from_chars(text.data(), text.data() + text.size(), d);
@@ -70,6 +73,21 @@ TermPtr Parser::term()
     lhs = make_call("internal.member_2", {lhs, rhs}, start);
   }
   return lhs;
+}
+
+TermPtr Parser::term_comma()
+{
+  const Token start = peek();
+  TermPtr lhs = term();
+  if (!at(Tok::comma)) {
+    return lhs;
+  }
+  next();
+  TermPtr value = relation();
+  if (!accept_ident("in")) {
+    unexpected("`in`");
+  }
+  return make_call("internal.member_3", {lhs, value, relation()}, start);
 }
 
 TermPtr Parser::relation()
@@ -161,7 +179,9 @@ TermPtr Parser::unary()
     TermPtr number = primary();
     if (number->kind == TermKind::scalar && number->value.is_number()) {
       const Value& v = number->value;
-      number->value = v.is_int() ? Value::integer(-v.as_int()) : Value::number(-v.as_double());
+      number->value = v.is_big()   ? Value::big_integer("-" + v.as_string())
+                      : v.is_int() ? Value::integer(-v.as_int())
+                                   : Value::number(-v.as_double());
       number->loc = loc(minus);
       return number;
     }
@@ -197,7 +217,7 @@ TermPtr Parser::primary()
     next();
     const bool saved = m_no_pipe;
     m_no_pipe = false;
-    TermPtr inner = term();
+    TermPtr inner = term_comma();
     m_no_pipe = saved;
     expect(Tok::rparen, "`)`");
     return postfix(inner);

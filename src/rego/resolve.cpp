@@ -234,7 +234,7 @@ void Resolver::collect(const TermPtr& t, Scope& scope)
     if (t->slot == k_slot_data || t->slot == k_slot_input) {
       return;
     }
-    if (scope.lookup(t->name) < 0 && !global(t->name, t->loc)) {
+    if (scope.lookup(t->name) < 0 && m_skip.count(t->name) == 0 && !global(t->name, t->loc)) {
       declare(scope, t->name);
     }
     return;
@@ -285,7 +285,41 @@ void Resolver::body(Body& exprs, Scope& scope)
   for (auto& e : exprs) {
     rewrite_output_call(*e);
   }
-  // Explicit declarations shadow outer variables.
+  // Variables declared with `some` or `:=` are visible from their declaration on; the others
+  // (bound by unification) anywhere in the body.
+  std::set<std::string> declared;
+  auto names_of = [&](const TermPtr& t, auto& self) -> void {
+    if (!t) {
+      return;
+    }
+    if (t->kind == TermKind::var) {
+      declared.insert(t->name);
+    } else if (t->kind == TermKind::array || t->kind == TermKind::object) {
+      for (std::size_t i = 0; i < t->items.size(); ++i) {
+        if (t->kind != TermKind::object || i % 2 == 1) {
+          self(t->items[i], self);
+        }
+      }
+    }
+  };
+  for (auto& e : exprs) {
+    if (e->kind == ExprKind::some_decl) {
+      for (const auto& var : e->terms) {
+        names_of(var, names_of);
+      }
+    } else if (e->kind == ExprKind::some_in) {
+      names_of(e->terms[0], names_of);
+      names_of(e->terms[1], names_of);
+    } else if (e->kind == ExprKind::assign) {
+      names_of(e->terms[0], names_of);
+    }
+  }
+  auto saved_skip = std::move(m_skip);
+  m_skip = declared;
+  for (auto& e : exprs) {
+    collect_expr(*e, scope);
+  }
+  m_skip = std::move(saved_skip);
   for (auto& e : exprs) {
     if (e->kind == ExprKind::some_decl) {
       for (const auto& var : e->terms) {
@@ -304,11 +338,6 @@ void Resolver::body(Body& exprs, Scope& scope)
       }
       declare_pattern(lhs, scope);
     }
-  }
-  for (auto& e : exprs) {
-    collect_expr(*e, scope);
-  }
-  for (auto& e : exprs) {
     expr(*e, scope);
   }
 }
@@ -375,8 +404,7 @@ void Resolver::with(With& w, Scope& scope)
     }
     w.path.insert(w.path.end(), parts.begin() + 1, parts.end());
   } else {
-    compile_error(w.loc, "rego_compile_error",
-                  fmt::format("with keyword target `{}` must reference input, data or a function", name));
+    compile_error(w.loc, "rego_type_error", fmt::format("undefined function {}", name));
   }
   if (w.kind == WithKind::function) {
     const std::string value_name = plain_name(*w.value);

@@ -58,6 +58,7 @@ private:
   const RuleNode& m_root;
   const Module* m_module;
   std::vector<std::string> m_names;
+  std::set<std::string> m_skip; // names the body being collected declares explicitly (later)
 };
 
 // Safety (safety.cpp): reorders `body` so each expression's inputs are bound first; throws

@@ -110,6 +110,23 @@ bool can_unify(const Term& a, const Term& b, const std::set<int>& safe)
     }
     return true;
   }
+  if (a.kind == TermKind::object && b.kind == TermKind::object && a.items.size() == b.items.size()) {
+    for (std::size_t i = 0; i < a.items.size(); i += 2) {
+      const Term* match = nullptr;
+      for (std::size_t j = 0; j < b.items.size(); j += 2) {
+        if (a.items[i]->kind == TermKind::scalar && b.items[j]->kind == TermKind::scalar &&
+            a.items[i]->value == b.items[j]->value) {
+          match = b.items[j + 1].get();
+        }
+      }
+      if (match == nullptr || !can_unify(*a.items[i + 1], *match, safe)) {
+        break;
+      }
+      if (i + 2 == a.items.size()) {
+        return true;
+      }
+    }
+  }
   Use ua;
   Use ub;
   analyze(a, true, ua);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdlib>
 #include <cmath>
 #include <limits>
 
@@ -21,8 +22,25 @@ const std::string k_empty_string;
 const Array k_empty_array;
 const Entries k_empty_entries;
 
+// Exact comparison of decimal integers written as [-]digits without leading zeros.
+int compare_digits(const std::string& a, const std::string& b)
+{
+  const bool na = a.starts_with("-");
+  const bool nb = b.starts_with("-");
+  if (na != nb) {
+    return na ? -1 : 1;
+  }
+  int c = a.size() != b.size() ? (a.size() < b.size() ? -1 : 1) : a.compare(b);
+  c = c < 0 ? -1 : (c > 0 ? 1 : 0);
+  return na ? -c : c;
+}
+
 int compare_numbers(const Value& a, const Value& b)
 {
+  if ((a.is_big() || a.is_int()) && (b.is_big() || b.is_int()) && (a.is_big() || b.is_big())) {
+    return compare_digits(a.is_big() ? a.as_string() : std::to_string(a.as_int()),
+                          b.is_big() ? b.as_string() : std::to_string(b.as_int()));
+  }
   if (a.is_int() && b.is_int()) {
     return a.as_int() < b.as_int() ? -1 : (a.as_int() > b.as_int() ? 1 : 0);
   }
@@ -82,6 +100,21 @@ Value Value::number(double d)
   Value v;
   v.m_kind = Kind::number;
   v.m_double = d;
+  return v;
+}
+
+Value Value::big_integer(const std::string& digits)
+{
+  Value v;
+  v.m_kind = Kind::number;
+  v.m_double = std::strtod(digits.c_str(), nullptr);
+  auto heap = std::make_shared<Heap>();
+  std::size_t start = digits.starts_with("-") ? 1 : 0;
+  while (start + 1 < digits.size() && digits[start] == '0') {
+    ++start;
+  }
+  heap->string = (digits.starts_with("-") ? "-" : "") + digits.substr(start);
+  v.m_heap = std::move(heap);
   return v;
 }
 
@@ -286,6 +319,9 @@ std::string_view type_name(const Value& v)
 
 std::string number_text(const Value& v)
 {
+  if (v.is_big()) {
+    return v.as_string();
+  }
   if (v.is_int()) {
     return std::to_string(v.as_int());
   }
@@ -349,7 +385,7 @@ Value from_json(const nlohmann::json& j)
     if (u <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
       return Value::integer(static_cast<std::int64_t>(u));
     }
-    return Value::number(static_cast<double>(u));
+    return Value::big_integer(std::to_string(u));
   }
   case nlohmann::json::value_t::number_float:
     return Value::number(j.get<double>());

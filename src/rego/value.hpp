@@ -32,6 +32,8 @@ public:
   static Value boolean(bool b);
   static Value integer(std::int64_t i);
   static Value number(double d); // stored as an integer when it is one and fits
+  // An integer beyond 64 bits, kept exactly as its decimal digits (arithmetic on it uses doubles).
+  static Value big_integer(const std::string& digits);
   static Value string(std::string s);
   static Value array(Array items);
   static Value set(Members members);   // sorts and removes duplicates
@@ -51,6 +53,7 @@ public:
 
   bool as_bool() const { return m_bool; }
   bool is_int() const { return m_kind == Kind::number && m_is_int; }
+  bool is_big() const { return m_kind == Kind::number && m_heap != nullptr; }
   std::int64_t as_int() const { return m_int; }
   double as_double() const { return m_is_int ? static_cast<double>(m_int) : m_double; }
   const std::string& as_string() const;
