@@ -24,6 +24,8 @@ const std::array k_commands = {
             tollgate::cli::setup_sandbox},
     Command{"doctor", "Show what is installed, which sandbox backend works, and whether the config is valid",
             tollgate::cli::setup_doctor},
+    Command{"policy", "Evaluate Rego policies (policy eval QUERY) or run their tests (policy test)",
+            tollgate::cli::setup_policy},
 };
 
 std::vector<std::string> command_names()

@@ -33,5 +33,6 @@ std::function<int()> setup_init(CLI::App& app, const Globals& globals);
 std::function<int()> setup_check(CLI::App& app, const Globals& globals);
 std::function<int()> setup_sandbox(CLI::App& app, const Globals& globals);
 std::function<int()> setup_doctor(CLI::App& app, const Globals& globals);
+std::function<int()> setup_policy(CLI::App& app, const Globals& globals);
 
 } // namespace tollgate::cli

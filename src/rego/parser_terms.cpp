@@ -87,7 +87,11 @@ TermPtr Parser::term_comma()
   if (!accept_ident("in")) {
     unexpected("`in`");
   }
-  return make_call("internal.member_3", {lhs, value, relation()}, start);
+  TermPtr member = make_call("internal.member_3", {lhs, value, relation()}, start);
+  while (accept_ident("in")) {
+    member = make_call("internal.member_2", {member, relation()}, start);
+  }
+  return member;
 }
 
 TermPtr Parser::relation()
