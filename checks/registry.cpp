@@ -13,6 +13,7 @@ constexpr std::array k_kinds = {
     Kind{"pre-commit", &make_pre_commit},
     Kind{"pytest", &make_pytest},
     Kind{"sandbox-limits", &make_sandbox_limits},
+    Kind{"approvals", &make_approvals},
 };
 
 } // namespace

@@ -14,5 +14,10 @@ target_link_libraries(tollgate_deps INTERFACE
   PkgConfig::LIBGIT2 PkgConfig::GPGME PkgConfig::RE2
   yaml-cpp CLI11::CLI11 nlohmann_json::nlohmann_json fmt::fmt Threads::Threads)
 # kainjow mustache is a single header in /usr/include/kainjow.
+# SHA-256 for cache keys: mbedtls, which libgit2 itself uses on Debian (libgit2-dev depends on it).
+find_library(MBEDCRYPTO_LIBRARY mbedcrypto REQUIRED)
+find_path(MBEDTLS_INCLUDE mbedtls/sha256.h REQUIRED)
+target_link_libraries(tollgate_deps INTERFACE ${MBEDCRYPTO_LIBRARY})
+target_include_directories(tollgate_deps SYSTEM INTERFACE ${MBEDTLS_INCLUDE})
 find_path(KAINJOW_MUSTACHE_INCLUDE kainjow/mustache.hpp REQUIRED)
 target_include_directories(tollgate_deps SYSTEM INTERFACE ${KAINJOW_MUSTACHE_INCLUDE})

@@ -32,12 +32,21 @@ int run_check(const CheckOptions& options, const Globals& globals)
     usage_error(workspace.config_path.filename().string() + " lists no checks under `checks:`");
   }
   core::validate_selection(checks, options.run);
+  return run_and_report(checks, workspace, config, "HEAD", options.run, options.junit, globals);
+}
 
+} // namespace
+
+int run_and_report(std::vector<std::unique_ptr<core::Check>>& checks, const core::Workspace& workspace,
+                   const core::Config& config, const std::string& revision, const core::RunOptions& run,
+                   const std::string& junit, const Globals& globals)
+{
   core::Context context;
   context.root = workspace.root;
   context.git_dir = workspace.git_dir;
   context.config = &config;
   context.limits = core::effective_limits(config.sandbox);
+  context.revision = revision;
 
   core::RunReport report;
   std::string run_id;
@@ -48,18 +57,18 @@ int run_check(const CheckOptions& options, const Globals& globals)
   const bool annotations = util::github_actions();
   if (globals.json) {
     core::QuietReporter reporter(annotations);
-    report = core::run_checklist(checks, context, options.run, reporter);
+    report = core::run_checklist(checks, context, run, reporter);
   } else {
     core::TextOptions text;
     text.live = util::color_allowed(STDOUT_FILENO, globals.no_color);
     text.style.color = text.live;
     text.annotations = annotations;
     core::TextReporter reporter(stdout, text);
-    report = core::run_checklist(checks, context, options.run, reporter);
+    report = core::run_checklist(checks, context, run, reporter);
   }
   report.run_id = run_id;
-  if (!options.junit.empty()) {
-    core::write_file_atomically(options.junit, core::to_junit(report));
+  if (!junit.empty()) {
+    core::write_file_atomically(junit, core::to_junit(report));
   }
   if (globals.json) {
     print_json(core::to_json(report));
@@ -69,8 +78,6 @@ int run_check(const CheckOptions& options, const Globals& globals)
   }
   return report.exit_code();
 }
-
-} // namespace
 
 std::function<int()> setup_check(CLI::App& app, const Globals& globals)
 {

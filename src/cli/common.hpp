@@ -1,12 +1,18 @@
 #pragma once
 // What every subcommand shares: the global options, and the shape of an entry in main.cpp's table.
 
+#include "core/check.hpp"
+#include "core/runner.hpp"
+#include "core/workspace.hpp"
+
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace tollgate::cli {
 
@@ -28,11 +34,23 @@ struct Command {
 // Prints `document` as the single JSON document on stdout (invalid UTF-8 replaced, never thrown).
 void print_json(const nlohmann::json& document);
 
+// Runs `checks` on `revision` with the live/plain/JSON/JUnit reporting of `tollgate check`; returns
+// the exit code (130 after Ctrl-C).
+int run_and_report(std::vector<std::unique_ptr<core::Check>>& checks, const core::Workspace& workspace,
+                   const core::Config& config, const std::string& revision, const core::RunOptions& run,
+                   const std::string& junit, const Globals& globals);
+
+// The configured `approvals` check, or one with default options when tollgate.yaml lists none.
+std::unique_ptr<core::Check> approvals_check(const core::Config& config);
+
 // One setup per file under src/cli/.
 std::function<int()> setup_init(CLI::App& app, const Globals& globals);
 std::function<int()> setup_check(CLI::App& app, const Globals& globals);
 std::function<int()> setup_sandbox(CLI::App& app, const Globals& globals);
 std::function<int()> setup_doctor(CLI::App& app, const Globals& globals);
+std::function<int()> setup_approve(CLI::App& app, const Globals& globals);
+std::function<int()> setup_approvals(CLI::App& app, const Globals& globals);
+std::function<int()> setup_gate(CLI::App& app, const Globals& globals);
 std::function<int()> setup_policy(CLI::App& app, const Globals& globals);
 
 } // namespace tollgate::cli

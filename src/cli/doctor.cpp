@@ -3,9 +3,12 @@
 // Exit 0 when everything the configuration needs is there, 2 for an invalid config, 3 otherwise.
 
 #include "cli/common.hpp"
+#include "core/maintainers.hpp"
+#include "core/trust_root.hpp"
 #include "core/workspace.hpp"
 #include "git/repository.hpp"
 #include "gpg/context.hpp"
+#include "gpg/keyring.hpp"
 #include "util/fatal.hpp"
 #include "util/file.hpp"
 #include "util/strings.hpp"
@@ -15,8 +18,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <unistd.h>
 
 namespace tollgate::cli {
@@ -80,6 +85,61 @@ Result<std::string> tool_version(const std::vector<std::string>& argv)
   return fmt::format("{} ({})", first, *program);
 }
 
+// MAINTAINERS.yaml in the work tree parses, and every fingerprint it lists has its public key in
+// .tollgate/keys/ (so CI machines with an empty keyring can verify approvals).
+Finding examine_maintainers(const std::filesystem::path& root, const std::filesystem::path& git_dir,
+                            const core::Config& config)
+{
+  namespace fs = std::filesystem;
+  const std::string& name = config.approvals.maintainers;
+  std::ifstream in(root / name, std::ios::binary);
+  if (!in) {
+    return {"maintainers", Level::warn, fmt::format("no {} (run `tollgate init`)", name)};
+  }
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto maintainers = core::parse_maintainers(text, name);
+  if (!maintainers) {
+    return {"maintainers", Level::fail, maintainers.error().message};
+  }
+  std::vector<gpg::ArmoredKey> keys;
+  std::error_code ec;
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(root / core::k_keys_dir, ec)) {
+    if (entry.path().extension() == ".asc") {
+      files.push_back(entry.path());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  for (const auto& file : files) {
+    std::ifstream key_in(file, std::ios::binary);
+    keys.push_back({fmt::format("{}/{}", core::k_keys_dir, file.filename().string()),
+                    std::string((std::istreambuf_iterator<char>(key_in)), std::istreambuf_iterator<char>())});
+  }
+  auto keyring = gpg::Keyring::open(git_dir / "tollgate" / "keyrings", keys);
+  if (!keyring) {
+    return {"maintainers", Level::fail, keyring.error().message};
+  }
+  std::vector<std::string> missing;
+  std::size_t fingerprints = 0;
+  for (const auto& maintainer : maintainers->list) {
+    for (const auto& key : maintainer.keys) {
+      ++fingerprints;
+      const gpg::KeyInfo* owner = keyring->owner_of(key);
+      if (owner == nullptr || owner->fingerprint != key) {
+        missing.push_back(fmt::format("{} ({})", maintainer.name, key));
+      }
+    }
+  }
+  if (!missing.empty()) {
+    return {"maintainers", Level::fail,
+            fmt::format("no public key in {}/ for {}", core::k_keys_dir, fmt::join(missing, ", "))};
+  }
+  return {"maintainers", Level::ok,
+          fmt::format("{}: {} maintainer{}, {} key{}, each in {}/", name, maintainers->list.size(),
+                      maintainers->list.size() == 1 ? "" : "s", fingerprints, fingerprints == 1 ? "" : "s",
+                      core::k_keys_dir)};
+}
+
 std::vector<Finding> examine()
 {
   std::vector<Finding> findings;
@@ -103,6 +163,7 @@ std::vector<Finding> examine()
       config = std::move(*loaded);
       findings.push_back(
           {"config", Level::ok, fmt::format("{}: valid, {} checks", path.string(), config->checks.size())});
+      findings.push_back(examine_maintainers(repo->work_dir(), repo->git_dir(), *config));
     }
   }
   const auto uses = [&](std::string_view kind) {

@@ -3,17 +3,23 @@
 // Never overwrites without --force; prints what it wrote.
 
 #include "cli/common.hpp"
+#include "core/approval_message.hpp"
 #include "core/config.hpp"
 #include "core/report.hpp"
 #include "core/templates.hpp"
+#include "core/trust_root.hpp"
 #include "core/workspace.hpp"
+#include "git/objects.hpp"
+#include "gpg/context.hpp"
 #include "util/fatal.hpp"
+#include "util/strings.hpp"
 
 #include <fmt/format.h>
 #include <kainjow/mustache.hpp>
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <fstream>
 
 namespace tollgate::cli {
@@ -22,14 +28,80 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct InitOptions {
-  bool force = false;
-};
-
 bool present(const fs::path& path)
 {
   std::error_code ec;
   return fs::exists(path, ec);
+}
+
+struct InitOptions {
+  bool force = false;
+  std::string ci; // github | gitlab
+};
+
+struct Written {
+  std::string path;
+  std::string note;
+};
+
+// MAINTAINERS.yaml when absent: an entry for this machine's signing key (its public key exported to
+// .tollgate/keys/), or a commented example. An existing trust root is never overwritten.
+Written write_maintainers(const fs::path& root, const core::Config& config)
+{
+  const fs::path path = root / config.approvals.maintainers;
+  if (present(path)) {
+    return {config.approvals.maintainers, "exists, kept"};
+  }
+  kainjow::mustache::data data;
+  std::string note = "an example to fill in (no usable secret key here)";
+  if (auto gpg = gpg::Context::create()) {
+    auto keys = gpg->list_keys(true).value_or(std::vector<gpg::KeyInfo>{});
+    const auto usable = std::find_if(keys.begin(), keys.end(), [](const auto& k) { return k.usable_for_signing(); });
+    if (usable != keys.end()) {
+      const std::string& uid = usable->user_id;
+      const std::size_t open = uid.rfind('<');
+      const std::size_t close = uid.rfind('>');
+      const bool has_email = open != std::string::npos && close != std::string::npos && open < close;
+      const std::string email = has_email ? uid.substr(open + 1, close - open - 1) : "";
+      const std::string name = has_email ? std::string(util::trim(std::string_view(uid).substr(0, open))) : uid;
+      if (auto armored = gpg->export_public_key(usable->fingerprint); armored && !email.empty()) {
+        const std::string local = email.substr(0, email.find('@'));
+        const fs::path key_file = root / core::k_keys_dir / (local + ".asc");
+        fs::create_directories(key_file.parent_path());
+        if (!present(key_file)) {
+          core::write_file_atomically(key_file, *armored);
+        }
+        kainjow::mustache::data entry;
+        entry.set("name", name);
+        entry.set("email", email);
+        entry.set("fingerprint", usable->fingerprint);
+        data.set("maintainer", entry);
+        note =
+            fmt::format("{} <{}>, key in {}/{}.asc; add the other maintainers", name, email, core::k_keys_dir, local);
+      }
+    }
+  }
+  kainjow::mustache::mustache tmpl{std::string(templates::get("MAINTAINERS.yaml.mustache"))};
+  core::write_file_atomically(path, tmpl.render(data));
+  return {config.approvals.maintainers, note};
+}
+
+Written write_ci(const fs::path& root, const std::string& ci, bool force)
+{
+  const std::string relative = ci == "github"                     ? ".github/workflows/tollgate-gate.yml"
+                               : present(root / ".gitlab-ci.yml") ? ".gitlab/tollgate-gate.gitlab-ci.yml"
+                                                                  : ".gitlab-ci.yml";
+  const fs::path path = root / relative;
+  if (present(path) && !force) {
+    usage_error(fmt::format("{} exists; use --force to overwrite it", relative));
+  }
+  fs::create_directories(path.parent_path());
+  core::write_file_atomically(path, std::string(templates::get(ci == "github" ? "ci/github.yml" : "ci/gitlab.yml")));
+  std::string note = "the gate job";
+  if (relative.starts_with(".gitlab/")) {
+    note = "include it from .gitlab-ci.yml: `include: {local: .gitlab/tollgate-gate.gitlab-ci.yml}`";
+  }
+  return {relative, note};
 }
 
 // A pytest suite: pytest configuration, a conftest.py, or test_*.py / *_test.py files outside
@@ -99,16 +171,29 @@ int run_init(const InitOptions& options, const Globals& globals)
   data.set("pytest", pytest);
   data.set("check_env", check_env);
   data.set("limit_sources", fmt::format("{}", fmt::join(sources, ", ")));
+  std::string repository;
+  if (auto repo = git::Repository::open(workspace.git_dir)) {
+    if (auto origin = git::remote_url(*repo, "origin")) {
+      repository = core::normalise_repository(*origin);
+    }
+  }
+  data.set("repository", repository);
   kainjow::mustache::mustache tmpl{std::string(templates::get("tollgate.yaml.mustache"))};
   if (!tmpl.is_valid()) {
     environment_error("the built-in tollgate.yaml template is invalid: " + tmpl.error_message());
   }
   const std::string text = tmpl.render(data);
   // What we write must load: a template mistake must never leave a broken config behind.
-  if (auto parsed = core::parse_config(text, core::k_config_file); !parsed) {
+  auto parsed = core::parse_config(text, core::k_config_file);
+  if (!parsed) {
     environment_error("the generated configuration does not load: " + parsed.error().message);
   }
+  std::vector<Written> also;
+  if (!options.ci.empty()) {
+    also.push_back(write_ci(root, options.ci, options.force));
+  }
   core::write_file_atomically(target, text);
+  also.insert(also.begin(), write_maintainers(root, *parsed));
 
   std::vector<std::string> checks;
   if (precommit) {
@@ -121,12 +206,27 @@ int run_init(const InitOptions& options, const Globals& globals)
     checks.emplace_back("pytest");
   }
   checks.emplace_back("sandbox-limits");
+  checks.emplace_back("approvals");
   if (globals.json) {
-    print_json(nlohmann::json{
-        {"wrote", target.string()}, {"changelog", changelog}, {"checks", checks}, {"limit_sources", sources}});
+    nlohmann::json files = nlohmann::json::array();
+    for (const auto& file : also) {
+      files.push_back({{"path", file.path}, {"note", file.note}});
+    }
+    print_json(nlohmann::json{{"wrote", target.string()},
+                              {"changelog", changelog},
+                              {"checks", checks},
+                              {"limit_sources", sources},
+                              {"repository", repository},
+                              {"also", files}});
     return exit_code::k_ok;
   }
   fmt::print("wrote {}\n", core::display_path(target));
+  for (const auto& file : also) {
+    fmt::print("  {}: {}\n", file.path, file.note);
+  }
+  if (repository.empty()) {
+    fmt::print("  no origin remote: set release.repository, the identity approvals name\n");
+  }
   fmt::print("  checks: {}\n", fmt::join(checks, ", "));
   fmt::print("  changelog: {}{}\n", changelog, changelog_found ? "" : " (not there yet)");
   fmt::print("  sandbox limits read from: {}{}\n", fmt::join(sources, ", "),
@@ -146,7 +246,10 @@ int run_init(const InitOptions& options, const Globals& globals)
 std::function<int()> setup_init(CLI::App& app, const Globals& globals)
 {
   auto options = std::make_shared<InitOptions>();
-  app.add_flag("--force,-f", options->force, "Overwrite an existing tollgate.yaml");
+  app.add_flag("--force,-f", options->force, "Overwrite an existing tollgate.yaml (and CI file)");
+  app.add_option("--ci", options->ci, "Also write the CI gate job: github or gitlab")
+      ->type_name("SYSTEM")
+      ->check(CLI::IsMember({"github", "gitlab"}));
   return [options, &globals] { return run_init(*options, globals); };
 }
 

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace tollgate::core {
 
@@ -24,6 +25,7 @@ struct CheckResult {
   std::filesystem::path log;                         // captured output, empty when the check ran nothing
   std::optional<proc::Outcome> outcome;              // when a command ran
   nlohmann::json details = nlohmann::json::object(); // structured facts for JSON and the policy input
+  std::vector<std::string> problems;                 // one line each (e.g. why an approval does not count): annotations
 };
 
 struct Context {
@@ -33,6 +35,7 @@ struct Context {
   std::filesystem::path log_dir; // this run's log directory
   proc::Limits limits;           // effective sandbox limits (timeout = the default)
   const std::atomic<bool>* cancel = nullptr;
+  std::string revision = "HEAD"; // the candidate: what approvals, policies and the changelog look at
 };
 
 class Check {

@@ -65,10 +65,14 @@ std::string github_annotation(const CheckReport& check)
   if (check.result.status != Status::fail && check.result.status != Status::error) {
     return "";
   }
-  return fmt::format("::error title={}::{} {}: {}\n", escape_annotation("tollgate " + check.id, true),
-                     escape_annotation(check.id, false),
-                     check.result.status == Status::fail ? "failed" : "could not run",
-                     escape_annotation(check.result.summary, false));
+  const std::string title = escape_annotation("tollgate " + check.id, true);
+  std::string text = fmt::format("::error title={}::{} {}: {}\n", title, escape_annotation(check.id, false),
+                                 check.result.status == Status::fail ? "failed" : "could not run",
+                                 escape_annotation(check.result.summary, false));
+  for (const auto& problem : check.result.problems) {
+    text += fmt::format("::error title={}::{}\n", title, escape_annotation(problem, false));
+  }
+  return text;
 }
 
 void TextReporter::begin(const std::vector<std::unique_ptr<Check>>& checks)

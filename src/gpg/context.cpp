@@ -7,6 +7,183 @@
 
 namespace tollgate::gpg {
 
+namespace {
+
+struct DataFree {
+  void operator()(gpgme_data_t data) const { gpgme_data_release(data); }
+};
+using DataPtr = std::unique_ptr<gpgme_data, DataFree>;
+struct KeyFree {
+  void operator()(gpgme_key_t key) const { gpgme_key_unref(key); }
+};
+using KeyPtr = std::unique_ptr<_gpgme_key, KeyFree>;
+
+// A read-only view of `bytes` (not copied: `bytes` must outlive it).
+Result<DataPtr> data_over(std::string_view bytes)
+{
+  gpgme_data_t raw = nullptr;
+  if (gpgme_error_t error = gpgme_data_new_from_mem(&raw, bytes.data(), bytes.size(), 0); error != 0) {
+    return fail(error_message("cannot pass data to gpgme", error));
+  }
+  return DataPtr(raw);
+}
+
+Result<DataPtr> empty_data()
+{
+  gpgme_data_t raw = nullptr;
+  if (gpgme_error_t error = gpgme_data_new(&raw); error != 0) {
+    return fail(error_message("cannot allocate gpgme data", error));
+  }
+  return DataPtr(raw);
+}
+
+std::string release_to_string(DataPtr data)
+{
+  std::size_t size = 0;
+  char* bytes = gpgme_data_release_and_get_mem(data.release(), &size);
+  std::string text(bytes != nullptr ? bytes : "", size);
+  gpgme_free(bytes);
+  return text;
+}
+
+} // namespace
+
+std::string_view to_string(SignatureState state)
+{
+  switch (state) {
+  case SignatureState::good:
+    return "good";
+  case SignatureState::bad:
+    return "bad signature";
+  case SignatureState::unknown_key:
+    return "unknown key";
+  case SignatureState::expired_key:
+    return "expired key";
+  case SignatureState::revoked_key:
+    return "revoked key";
+  case SignatureState::expired_signature:
+    return "expired signature";
+  }
+  return "bad signature";
+}
+
+Result<std::string> Context::sign_detached(std::string_view data, const std::string& fingerprint) const
+{
+  gpgme_key_t key_raw = nullptr;
+  if (gpgme_error_t error = gpgme_get_key(m_ctx.get(), fingerprint.c_str(), &key_raw, 1); error != 0) {
+    return fail(error_message(fmt::format("no secret key {} here", fingerprint), error));
+  }
+  const KeyPtr key(key_raw);
+  gpgme_signers_clear(m_ctx.get());
+  if (gpgme_error_t error = gpgme_signers_add(m_ctx.get(), key_raw); error != 0) {
+    return fail(error_message(fmt::format("cannot sign with {}", fingerprint), error));
+  }
+  gpgme_set_armor(m_ctx.get(), 1);
+  auto plain = data_over(data);
+  auto signature = empty_data();
+  if (!plain || !signature) {
+    return fail(!plain ? plain.error().message : signature.error().message);
+  }
+  const gpgme_error_t error = gpgme_op_sign(m_ctx.get(), plain->get(), signature->get(), GPGME_SIG_MODE_DETACH);
+  gpgme_signers_clear(m_ctx.get());
+  if (error != 0) {
+    return fail(error_message(fmt::format("signing with {} failed", fingerprint), error));
+  }
+  return release_to_string(std::move(*signature));
+}
+
+Result<Verification> Context::verify_detached(std::string_view signature, std::string_view data) const
+{
+  auto signature_data = data_over(signature);
+  auto signed_data = data_over(data);
+  if (!signature_data || !signed_data) {
+    return fail(!signature_data ? signature_data.error().message : signed_data.error().message);
+  }
+  const gpgme_error_t error = gpgme_op_verify(m_ctx.get(), signature_data->get(), signed_data->get(), nullptr);
+  const gpgme_verify_result_t result = gpgme_op_verify_result(m_ctx.get());
+  if (result == nullptr || result->signatures == nullptr) {
+    return fail(error != 0 ? error_message("not a valid signature", error) : "not a valid signature");
+  }
+  const gpgme_signature_t sig = result->signatures;
+  Verification verification;
+  verification.fingerprint = sig->fpr != nullptr ? sig->fpr : "";
+  verification.created = static_cast<std::int64_t>(sig->timestamp);
+  verification.expires = static_cast<std::int64_t>(sig->exp_timestamp);
+  // Trust comes from the caller's list of maintainers, not from gpg's web of trust: look at the
+  // status and the revoked / expired / bad bits only, never at GREEN or VALID.
+  switch (gpg_err_code(sig->status)) {
+  case GPG_ERR_NO_ERROR:
+    verification.state = SignatureState::good;
+    break;
+  case GPG_ERR_NO_PUBKEY:
+    verification.state = SignatureState::unknown_key;
+    break;
+  case GPG_ERR_KEY_EXPIRED:
+    verification.state = SignatureState::expired_key;
+    break;
+  case GPG_ERR_CERT_REVOKED:
+    verification.state = SignatureState::revoked_key;
+    break;
+  case GPG_ERR_SIG_EXPIRED:
+    verification.state = SignatureState::expired_signature;
+    break;
+  default:
+    verification.state = SignatureState::bad;
+    break;
+  }
+  const auto summary = static_cast<unsigned>(sig->summary);
+  if (verification.state == SignatureState::good) {
+    if ((summary & GPGME_SIGSUM_RED) != 0U) {
+      verification.state = SignatureState::bad;
+    } else if ((summary & GPGME_SIGSUM_KEY_REVOKED) != 0U) {
+      verification.state = SignatureState::revoked_key;
+    } else if ((summary & GPGME_SIGSUM_KEY_EXPIRED) != 0U) {
+      verification.state = SignatureState::expired_key;
+    } else if ((summary & GPGME_SIGSUM_SIG_EXPIRED) != 0U) {
+      verification.state = SignatureState::expired_signature;
+    } else if ((summary & GPGME_SIGSUM_KEY_MISSING) != 0U) {
+      verification.state = SignatureState::unknown_key;
+    }
+  }
+  if (sig->next != nullptr) {
+    verification.state = SignatureState::bad; // one signer per approval; several is not our format
+  }
+  return verification;
+}
+
+Result<std::string> Context::export_public_key(const std::string& fingerprint) const
+{
+  auto out = empty_data();
+  if (!out) {
+    return std::unexpected(out.error());
+  }
+  gpgme_set_armor(m_ctx.get(), 1);
+  if (gpgme_error_t error = gpgme_op_export(m_ctx.get(), fingerprint.c_str(), 0, out->get()); error != 0) {
+    return fail(error_message(fmt::format("cannot export key {}", fingerprint), error));
+  }
+  std::string text = release_to_string(std::move(*out));
+  if (text.empty()) {
+    return fail(fmt::format("no public key {} to export", fingerprint));
+  }
+  return text;
+}
+
+Result<int> Context::import_keys(std::string_view armored) const
+{
+  auto keys = data_over(armored);
+  if (!keys) {
+    return fail(keys.error().message);
+  }
+  if (gpgme_error_t error = gpgme_op_import(m_ctx.get(), keys->get()); error != 0) {
+    return fail(error_message("cannot import keys", error));
+  }
+  const gpgme_import_result_t result = gpgme_op_import_result(m_ctx.get());
+  if (result == nullptr) {
+    return fail("cannot import keys: gpg reported nothing");
+  }
+  return result->imported + result->unchanged;
+}
+
 void ensure_initialised()
 {
   static std::once_flag once;
@@ -54,10 +231,12 @@ Result<EngineInfo> Context::engine() const
   return fail("gpg is not installed (gpgme found no OpenPGP engine)");
 }
 
-Result<std::vector<KeyInfo>> Context::list_keys(bool secret_only) const
+Result<std::vector<KeyInfo>> Context::list_keys(bool secret_only, const std::string& pattern) const
 {
   std::vector<KeyInfo> keys;
-  if (gpgme_error_t error = gpgme_op_keylist_start(m_ctx.get(), nullptr, secret_only ? 1 : 0); error != 0) {
+  if (gpgme_error_t error =
+          gpgme_op_keylist_start(m_ctx.get(), pattern.empty() ? nullptr : pattern.c_str(), secret_only ? 1 : 0);
+      error != 0) {
     return fail(error_message("cannot list keys", error));
   }
   for (;;) {
@@ -82,6 +261,14 @@ Result<std::vector<KeyInfo>> Context::list_keys(bool secret_only) const
     info.disabled = key->disabled != 0;
     info.invalid = key->invalid != 0;
     info.secret = key->secret != 0;
+    if (key->subkeys != nullptr) {
+      info.expires = static_cast<std::int64_t>(key->subkeys->expires);
+      for (gpgme_subkey_t sub = key->subkeys->next; sub != nullptr; sub = sub->next) {
+        if (sub->fpr != nullptr) {
+          info.subkeys.emplace_back(sub->fpr);
+        }
+      }
+    }
     keys.push_back(std::move(info));
   }
   return keys;

@@ -6,6 +6,7 @@
 
 #include <gpgme.h>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -25,8 +26,10 @@ struct EngineInfo {
 };
 
 struct KeyInfo {
-  std::string fingerprint; // primary key, 40 hex
-  std::string user_id;     // first user id, "Name <email>"
+  std::string fingerprint;          // primary key, 40 hex
+  std::string user_id;              // first user id, "Name <email>"
+  std::vector<std::string> subkeys; // fingerprints of the subkeys (the primary's excluded)
+  std::int64_t expires = 0;         // the primary key's expiry (seconds since the epoch), 0: never
   bool can_sign = false;
   bool expired = false;
   bool revoked = false;
@@ -36,6 +39,23 @@ struct KeyInfo {
   bool usable_for_signing() const { return can_sign && secret && !expired && !revoked && !disabled && !invalid; }
 };
 
+enum class SignatureState {
+  good,
+  bad,              // the data or the signature was altered
+  unknown_key,      // no public key for it in this keyring
+  expired_key,      // made by a key that has expired
+  revoked_key,      // made by a key that has been revoked
+  expired_signature // the signature itself has expired
+};
+std::string_view to_string(SignatureState state);
+
+struct Verification {
+  SignatureState state = SignatureState::bad;
+  std::string fingerprint; // the signing key as gpg reports it (may be a subkey), or its key id
+  std::int64_t created = 0;
+  std::int64_t expires = 0; // the signature's expiry, 0: never
+};
+
 class Context {
 public:
   // A context on the OpenPGP engine; `home` overrides GNUPGHOME when non-empty.
@@ -43,8 +63,18 @@ public:
 
   gpgme_ctx_t get() const { return m_ctx.get(); }
   Result<EngineInfo> engine() const;
-  // Keys in the keyring; `secret_only` lists keys with a secret part here.
-  Result<std::vector<KeyInfo>> list_keys(bool secret_only) const;
+  // Keys in the keyring matching `pattern` (all when empty); `secret_only` lists keys with a secret
+  // part here.
+  Result<std::vector<KeyInfo>> list_keys(bool secret_only, const std::string& pattern = "") const;
+
+  // A detached, ASCII-armored signature of `data` by the secret key `fingerprint`.
+  Result<std::string> sign_detached(std::string_view data, const std::string& fingerprint) const;
+  // Checks the detached `signature` over `data`; only an unusable signature is an error value.
+  Result<Verification> verify_detached(std::string_view signature, std::string_view data) const;
+  // The ASCII-armored public key `fingerprint`.
+  Result<std::string> export_public_key(const std::string& fingerprint) const;
+  // Imports ASCII-armored public keys; returns how many keys were imported or unchanged.
+  Result<int> import_keys(std::string_view armored) const;
 
 private:
   struct Free {

@@ -172,11 +172,20 @@ rollback:
 
 TEST_CASE("the check kinds not built yet are unknown for now", "[config]")
 {
-  // approvals, policies, changelog and tag are DESIGN.md check kinds that do not exist yet; when one
-  // is built, move it into the example above.
-  const std::string kind = GENERATE(as<std::string>{}, "approvals", "policies", "changelog", "tag");
+  // policies, changelog and tag are DESIGN.md check kinds that do not exist yet; when one is built,
+  // move it into the example above.
+  const std::string kind = GENERATE(as<std::string>{}, "policies", "changelog", "tag");
   const std::string error = parse_error("checks:\n  - " + kind + ": {}\n");
   CHECK_THAT(error, Catch::StartsWith("tollgate.yaml:2:5: unknown check kind `" + kind + "`"));
+}
+
+TEST_CASE("the approvals check validates its options where they are written", "[config]")
+{
+  parse_ok("checks:\n  - approvals: {required: 3, bind: tree, exclude_author: true}\n");
+  CHECK_THAT(parse_error("checks:\n  - approvals: {bind: sideways}\n"),
+             Catch::StartsWith("tollgate.yaml:2:23: `bind` must be `commit` or `tree`"));
+  CHECK_THAT(parse_error("checks:\n  - approvals: {required: 0}\n"), Catch::StartsWith("tollgate.yaml:2:"));
+  CHECK_THAT(parse_error("checks:\n  - approvals: {requird: 2}\n"), Catch::Contains("did you mean `required`"));
 }
 
 TEST_CASE("every value of every section is read (non-default values)", "[config]")
@@ -301,7 +310,7 @@ const BadInput k_bad_inputs[] = {
     {"unknown check kind with suggestion", "checks:\n  - pytset\n",
      "tollgate.yaml:2:5: ", "unknown check kind `pytset`, did you mean `pytest`?"},
     {"unknown check kind lists the known ones", "checks:\n  - frobnicate: {}\n",
-     "tollgate.yaml:2:5: ", "(known: command, pre-commit, pytest, sandbox-limits)"},
+     "tollgate.yaml:2:5: ", "(known: command, pre-commit, pytest, sandbox-limits, approvals"},
     {"duplicate default id", "checks:\n  - pytest\n  - pytest: {timeout: 5}\n",
      "tollgate.yaml:3:5: ", "duplicate check id `pytest` (give each `pytest` check its own `id:`)"},
     {"duplicate explicit id", "checks:\n  - command: {id: env, run: a}\n  - command: {id: env, run: b}\n",

@@ -10,7 +10,8 @@ expect_code 0 "--help"
 for cmd in init check sandbox doctor; do
   expect_out "$cmd" "--help lists $cmd"
 done
-expect_no_out 'promote|approve' "--help lists only implemented commands"
+expect_no_out 'promote|rollback' "--help lists only implemented commands"
+expect_out 'approve' "--help lists approve"
 
 tg chek
 expect_code 2 "unknown command"
@@ -18,7 +19,7 @@ expect_err 'unknown command `chek`, did you mean `check`\?' "suggests check"
 
 tg frobnicate
 expect_code 2 "unknown command without a near match"
-expect_err 'commands: init, check, sandbox, doctor' "lists the commands"
+expect_err 'commands: init, check, sandbox, approve, approvals, gate, doctor' "lists the commands"
 
 tg check --kep-going
 expect_code 2 "unknown option"

@@ -23,7 +23,7 @@ printf 'print("ok")\n' >"$proj/check_env.py"
 printf 'SANDBOX_CPU_SEC=30\nSANDBOX_MEM_MB=2048\n' >"$proj/.env"
 tg -C "$proj" init
 expect_code 0 "init in a full project"
-expect_out 'checks: pre-commit, env \(check_env.py\), pytest, sandbox-limits' "lists the checks"
+expect_out 'checks: pre-commit, env \(check_env.py\), pytest, sandbox-limits, approvals' "lists the checks"
 cfg="$proj/tollgate.yaml"
 grep -q 'changelog: docs/CHANGELOG.md' "$cfg" || fail "found docs/CHANGELOG.md"
 grep -q '^  - pre-commit:' "$cfg" || fail "pre-commit enabled"
@@ -46,9 +46,42 @@ grep -q '# mine' "$cfg" && fail "--force did not rewrite the file"
 
 # What init wrote is valid: doctor accepts it, check runs it.
 tg -C "$proj" doctor
-expect_out 'config .*valid, 4 checks' "doctor validates the generated config"
+expect_out 'config .*valid, 5 checks' "doctor validates the generated config"
+expect_out 'maintainers .*MAINTAINERS.yaml:.*non-empty list' "doctor asks for maintainers in the example"
 tg -C "$proj" --json init --force
 expect_code 0 "init --json"
 [ "$(json_get 'd["changelog"]')" = docs/CHANGELOG.md ] || fail "init --json names the changelog"
+
+# MAINTAINERS.yaml: an example without a key here; this machine's key (exported) with one; never
+# overwritten. The repository identity comes from origin.
+grep -q '^  # - name: Ada Lovelace' "$proj/MAINTAINERS.yaml" || fail "the example MAINTAINERS.yaml"
+export GNUPGHOME="$E2E_TMP/gnupg"
+mkdir -m 700 "$GNUPGHOME"
+trap 'gpgconf --homedir "$GNUPGHOME" --kill gpg-agent 2>/dev/null; rm -rf "$E2E_TMP"' EXIT
+gpg --batch --quiet --passphrase '' --quick-gen-key 'Maya Maintainer <maya@example.com>' ed25519 sign never 2>/dev/null
+maya=$(gpg --batch --with-colons --list-keys maya@example.com 2>/dev/null | awk -F: '$1=="fpr"{print $10; exit}')
+keyed="$E2E_TMP/keyed"
+new_repo "$keyed"
+git -C "$keyed" remote add origin https://GitHub.com/example/keyed.git
+tg -C "$keyed" init --ci github
+expect_code 0 "init with a signing key and --ci github"
+expect_out "MAINTAINERS.yaml: Maya Maintainer <maya@example.com>" "names the maintainer it wrote"
+grep -q "keys: \[$maya\]" "$keyed/MAINTAINERS.yaml" || fail "MAINTAINERS.yaml lists the key"
+grep -q "BEGIN PGP PUBLIC KEY BLOCK" "$keyed/.tollgate/keys/maya.asc" || fail "the public key is exported"
+grep -q 'repository: "github.com/example/keyed"' "$keyed/tollgate.yaml" || fail "repository from origin"
+grep -q "tollgate gate" "$keyed/.github/workflows/tollgate-gate.yml" || fail "the GitHub workflow"
+grep -q "refs/tollgate/\*:refs/tollgate/\*" "$keyed/.github/workflows/tollgate-gate.yml" || fail "it fetches approvals"
+tg -C "$keyed" doctor
+expect_out "maintainers .*1 maintainer, 1 key, each in .tollgate/keys/" "doctor checks the key files"
+rm "$keyed/.tollgate/keys/maya.asc"
+tg -C "$keyed" doctor
+expect_out "maintainers .*no public key in .tollgate/keys/ for Maya Maintainer \($maya\)" "doctor names a missing key file"
+echo "# hand-edited" >>"$keyed/MAINTAINERS.yaml"
+tg -C "$keyed" init --force --ci gitlab
+expect_code 0 "init --force --ci gitlab"
+grep -q "# hand-edited" "$keyed/MAINTAINERS.yaml" || fail "MAINTAINERS.yaml is never overwritten"
+grep -q "tollgate gate" "$keyed/.gitlab-ci.yml" || fail "the GitLab job"
+tg -C "$keyed" init --force --ci jenkins
+expect_code 2 "an unknown CI system"
 
 finish

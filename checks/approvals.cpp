@@ -1,0 +1,108 @@
+// `approvals`: the candidate carries enough valid maintainer approvals (DESIGN.md §4). The policy
+// comes from the trust root at `stable`; this check's options can only tighten it. Its details are
+// the approvals report; they feed the policy input's `approvals` list (DESIGN.md §6).
+
+#include "checks/registry.hpp"
+#include "core/approvals.hpp"
+#include "git/objects.hpp"
+
+#include <fmt/format.h>
+
+#include <fstream>
+
+namespace tollgate::checks {
+
+namespace {
+
+class ApprovalsCheck : public core::Check {
+public:
+  ApprovalsCheck(core::CheckSpec spec, std::optional<int> required, std::optional<std::string> bind,
+                 std::optional<bool> exclude_author)
+      : Check(std::move(spec)), m_required(required), m_bind(std::move(bind)), m_exclude_author(exclude_author)
+  {
+  }
+
+  core::CheckResult run(const core::Context& context) override
+  {
+    core::CheckResult result;
+    auto repo = git::Repository::open(context.git_dir);
+    if (!repo) {
+      return error(repo.error().message);
+    }
+    auto candidate = git::resolve_commit(*repo, context.revision);
+    if (!candidate) {
+      return error(candidate.error().message);
+    }
+    auto root = core::load_trust_root(*repo, *context.config, *candidate);
+    if (!root) {
+      return error(root.error().message);
+    }
+    const core::ApprovalPolicy policy = core::tighten(root->approvals, m_required, m_bind, m_exclude_author);
+    auto report = core::evaluate_approvals(*repo, context.git_dir, *root, *candidate, policy);
+    if (!report) {
+      return error(report.error().message);
+    }
+    result.details = report->to_json();
+    result.status = report->satisfied() ? core::Status::pass : core::Status::fail;
+    std::vector<std::string> counted;
+    std::string lines = fmt::format("candidate {}, trust root: {}\n", candidate->hex(), report->trust_source);
+    for (const auto& approval : report->approvals) {
+      const std::string who = approval.maintainer.empty() ? approval.ref : approval.maintainer;
+      lines += fmt::format("{} {}: {}\n", approval.counts() ? "counts " : "refused", who, approval.reason);
+      if (approval.counts()) {
+        counted.push_back(approval.maintainer);
+      } else {
+        result.problems.push_back(fmt::format("approval by {} does not count: {}", who, approval.reason));
+      }
+    }
+    lines += report->summary() + "\n";
+    result.summary = report->summary();
+    if (!counted.empty()) {
+      result.summary += fmt::format(" ({})", fmt::join(counted, ", "));
+    }
+    if (const std::size_t refused = result.problems.size(); refused > 0) {
+      result.summary += fmt::format("; {} not counted", refused);
+    }
+    if (root->bootstrap) {
+      result.summary += "; trust root read from the candidate (no stable release yet)";
+    }
+    if (!context.log_dir.empty()) {
+      result.log = context.log_dir / (id() + ".log");
+      std::ofstream(result.log) << lines;
+    }
+    return result;
+  }
+
+private:
+  static core::CheckResult error(std::string message)
+  {
+    core::CheckResult result;
+    result.status = core::Status::error;
+    result.summary = std::move(message);
+    return result;
+  }
+
+  std::optional<int> m_required;
+  std::optional<std::string> m_bind;
+  std::optional<bool> m_exclude_author;
+};
+
+} // namespace
+
+std::unique_ptr<core::Check> make_approvals(const core::CheckSpec& spec, const std::string& file)
+{
+  core::YamlMap options = options_of(spec, file);
+  std::optional<int> required;
+  if (auto value = options.integer("required", 1, 100)) {
+    required = static_cast<int>(*value);
+  }
+  auto bind = options.string("bind");
+  if (bind && *bind != "commit" && *bind != "tree") {
+    core::config_error(spec.options["bind"], file, fmt::format("`bind` must be `commit` or `tree`, not `{}`", *bind));
+  }
+  auto exclude_author = options.boolean("exclude_author");
+  options.finish();
+  return std::make_unique<ApprovalsCheck>(spec, required, std::move(bind), exclude_author);
+}
+
+} // namespace tollgate::checks

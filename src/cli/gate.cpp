@@ -1,0 +1,61 @@
+// `tollgate gate [REV]`: the CI gate. Runs the checks that decide whether a change may merge without
+// running its code: `approvals` (always, with defaults when tollgate.yaml lists none) and every
+// `policies` check. Exit 0 open, 1 closed, 2 usage/config, 3 environment.
+
+#include "checks/registry.hpp"
+#include "cli/common.hpp"
+#include "cli/repository_support.hpp"
+#include "util/fatal.hpp"
+
+#include <algorithm>
+
+namespace tollgate::cli {
+
+namespace {
+
+struct GateOptions {
+  std::string revision = "HEAD";
+  std::string junit;
+};
+
+bool is_gate_kind(const std::string& kind)
+{
+  return kind == "approvals" || kind == "policies";
+}
+
+int run_gate(const GateOptions& options, const Globals& globals)
+{
+  const core::Workspace workspace = core::find_workspace();
+  const core::Config config = core::load_workspace_config(workspace);
+  const git::Repository repo = open_repository(workspace);
+  const git::Oid candidate = resolve_revision(repo, options.revision);
+  trust_root_or_fatal(repo, config, candidate);
+
+  std::vector<std::unique_ptr<core::Check>> checks;
+  const std::string file = config.path.string();
+  const bool listed = std::any_of(config.checks.begin(), config.checks.end(),
+                                  [](const core::CheckSpec& spec) { return spec.kind == "approvals"; });
+  if (!listed) {
+    checks.push_back(approvals_check(config));
+  }
+  for (const auto& spec : config.checks) {
+    if (is_gate_kind(spec.kind)) {
+      checks.push_back(checks::create(spec, file));
+    }
+  }
+  core::RunOptions run;
+  run.keep_going = true; // a gate reports every reason it is closed
+  return run_and_report(checks, workspace, config, candidate.hex(), run, options.junit, globals);
+}
+
+} // namespace
+
+std::function<int()> setup_gate(CLI::App& app, const Globals& globals)
+{
+  auto options = std::make_shared<GateOptions>();
+  app.add_option("revision", options->revision, "The candidate commit (default: HEAD)")->type_name("REV");
+  app.add_option("--junit", options->junit, "Also write a JUnit XML report to FILE")->type_name("FILE");
+  return [options, &globals] { return run_gate(*options, globals); };
+}
+
+} // namespace tollgate::cli

@@ -1,0 +1,467 @@
+#include "core/approvals.hpp"
+
+#include "core/approval_message.hpp"
+#include "core/verify_cache.hpp"
+#include "git/refs.hpp"
+#include "git/signed_tag.hpp"
+#include "gpg/keyring.hpp"
+#include "util/strings.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <ctime>
+#include <map>
+#include <set>
+#include <thread>
+
+namespace tollgate::core {
+
+namespace {
+
+// An approval read from its ref, before its signature is judged.
+struct Candidate {
+  ApprovalRecord record;
+  git::Oid object;
+  std::string raw;       // the tag object's bytes
+  std::size_t split = 0; // where its signature starts
+  std::optional<CachedVerification> verification;
+  std::string filed_commit; // the <commit> part of its ref
+  std::string filed_key;    // the <fingerprint> part of its ref
+};
+
+void reject(ApprovalRecord& record, Verdict verdict, std::string reason)
+{
+  record.verdict = verdict;
+  record.reason = std::move(reason);
+}
+
+// Reads the ref's object and splits it; anything unreadable is judged here, as malformed or unsigned.
+Candidate read_candidate(const git::Repository& repo, const git::Ref& ref)
+{
+  Candidate item;
+  item.record.ref = ref.name;
+  item.record.verdict = Verdict::malformed;
+  const std::string_view rest = std::string_view(ref.name).substr(k_approvals_ref_prefix.size());
+  const std::size_t slash = rest.find('/');
+  if (slash == std::string_view::npos || !git::Oid::is_hex40(rest.substr(0, slash)) ||
+      !git::Oid::is_hex40(rest.substr(slash + 1))) {
+    reject(item.record, Verdict::malformed, "not an approval ref (expected <commit>/<fingerprint>)");
+    return item;
+  }
+  item.filed_commit = std::string(rest.substr(0, slash));
+  item.filed_key = std::string(rest.substr(slash + 1));
+  item.object = ref.target;
+  auto raw = git::read_raw(repo, ref.target);
+  if (!raw) {
+    reject(item.record, Verdict::malformed, fmt::format("points at a missing object {}", ref.target.short_hex()));
+    return item;
+  }
+  item.record.object = ref.target.hex();
+  if (raw->type != GIT_OBJECT_TAG) {
+    reject(item.record, Verdict::malformed,
+           fmt::format("is a {}, not a signed tag object", git_object_type2string(raw->type)));
+    return item;
+  }
+  item.raw = std::move(raw->data);
+  const auto parts = git::split_signature(item.raw);
+  if (parts.signature.empty()) {
+    reject(item.record, Verdict::unsigned_tag, "the tag object is not signed");
+    return item;
+  }
+  item.split = parts.payload.size();
+  item.record.verdict = Verdict::counts; // provisional: judged after verification
+  return item;
+}
+
+CachedVerification verify_one(const gpg::Context& context, const gpg::Keyring& keyring, const Candidate& item)
+{
+  const std::string_view raw = item.raw;
+  CachedVerification result;
+  auto verification = context.verify_detached(raw.substr(item.split), raw.substr(0, item.split));
+  if (!verification) {
+    result.state = gpg::SignatureState::bad;
+    return result;
+  }
+  result.state = verification->state;
+  result.created = verification->created;
+  result.expires = verification->expires;
+  if (const gpg::KeyInfo* owner = keyring.owner_of(verification->fingerprint); owner != nullptr) {
+    result.primary = owner->fingerprint;
+    result.key_expires = owner->expires;
+  } else if (result.state == gpg::SignatureState::good) {
+    result.state = gpg::SignatureState::unknown_key;
+  }
+  if (result.state == gpg::SignatureState::unknown_key) {
+    result.primary = verification->fingerprint; // what gpg names: a fingerprint or a key id
+  }
+  return result;
+}
+
+// Verifies every item the cache does not know, a few gpg processes at a time.
+Result<void> verify_pending(std::vector<Candidate>& items, const std::filesystem::path& git_dir, const TrustRoot& root,
+                            const VerifyCache& cache)
+{
+  std::vector<Candidate*> pending;
+  for (auto& item : items) {
+    if (item.record.verdict != Verdict::counts) {
+      continue;
+    }
+    item.verification = cache.find(item.object);
+    if (!item.verification) {
+      pending.push_back(&item);
+    }
+  }
+  if (pending.empty()) {
+    return {};
+  }
+  auto keyring = gpg::Keyring::open(git_dir / "tollgate" / "keyrings", root.keys);
+  if (!keyring) {
+    return fail(fmt::format("cannot build the keyring of the trust root: {}", keyring.error().message));
+  }
+  const std::size_t workers = std::min<std::size_t>(pending.size(), std::max(2U, std::thread::hardware_concurrency()));
+  std::atomic<std::size_t> next{0};
+  std::vector<std::string> errors(workers);
+  {
+    std::vector<std::jthread> threads;
+    for (std::size_t w = 0; w < workers; ++w) {
+      threads.emplace_back([&, w] {
+        auto context = keyring->context();
+        if (!context) {
+          errors[w] = context.error().message;
+          return;
+        }
+        for (std::size_t i = next++; i < pending.size(); i = next++) {
+          pending[i]->verification = verify_one(*context, *keyring, *pending[i]);
+        }
+      });
+    }
+  }
+  for (const auto& error : errors) {
+    if (!error.empty()) {
+      return fail(error);
+    }
+  }
+  for (Candidate* item : pending) {
+    if (item->verification) {
+      cache.store(item->object, *item->verification);
+    }
+  }
+  return {};
+}
+
+std::string short_key(std::string_view fingerprint)
+{
+  return fingerprint.size() > 16 ? std::string(fingerprint.substr(fingerprint.size() - 16)) : std::string(fingerprint);
+}
+
+bool equal_ignoring_case(std::string_view a, std::string_view b)
+{
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// Everything after the signature check, in the order that gives the most telling reason first.
+void judge(Candidate& item, const TrustRoot& root, const ApprovalsReport& report, std::set<std::string>& counted,
+           std::int64_t now)
+{
+  ApprovalRecord& record = item.record;
+  const CachedVerification& verification = *item.verification;
+  record.fingerprint = verification.primary;
+  record.signed_at = verification.created;
+  switch (verification.state) {
+  case gpg::SignatureState::good:
+    break;
+  case gpg::SignatureState::bad:
+    return reject(record, Verdict::bad_signature, "bad signature: the approval was altered after it was signed");
+  case gpg::SignatureState::unknown_key:
+    return reject(
+        record, Verdict::unknown_key,
+        fmt::format("unknown key {}: not among the trust root's {}", short_key(verification.primary), k_keys_dir));
+  case gpg::SignatureState::revoked_key:
+    return reject(record, Verdict::revoked_key,
+                  fmt::format("signed with revoked key {}", short_key(verification.primary)));
+  case gpg::SignatureState::expired_key:
+    return reject(record, Verdict::expired_key,
+                  fmt::format("signed with expired key {}", short_key(verification.primary)));
+  case gpg::SignatureState::expired_signature:
+    return reject(record, Verdict::expired_key, "the signature has expired");
+  }
+  if (verification.key_expires != 0 && verification.key_expires <= now) {
+    return reject(record, Verdict::expired_key, fmt::format("key {} has expired", short_key(verification.primary)));
+  }
+  if (verification.expires != 0 && verification.expires <= now) {
+    return reject(record, Verdict::expired_key, "the signature has expired");
+  }
+  const Maintainer* maintainer = root.maintainers.by_fingerprint(verification.primary);
+  if (maintainer == nullptr) {
+    return reject(record, Verdict::not_maintainer,
+                  fmt::format("key {} belongs to no maintainer in {} at {}", short_key(verification.primary),
+                              root.maintainers_path, root.source));
+  }
+  record.maintainer = maintainer->name;
+  record.email = maintainer->email;
+  record.roles = maintainer->roles;
+  const std::string_view raw = item.raw;
+  auto header = git::parse_tag_payload(raw.substr(0, item.split));
+  if (!header) {
+    return reject(record, Verdict::malformed, header.error().message);
+  }
+  auto message = parse_approval_message(header->message);
+  if (!message) {
+    return reject(record, Verdict::malformed, message.error().message);
+  }
+  record.commit = message->commit.hex();
+  record.comment = message->comment;
+  if (header->type != "commit" || header->object != message->commit) {
+    return reject(record, Verdict::wrong_target,
+                  fmt::format("its tag object targets {} but its message approves {}", header->object.short_hex(),
+                              message->commit.short_hex()));
+  }
+  if (!equal_ignoring_case(item.filed_key, verification.primary)) {
+    return reject(
+        record, Verdict::misfiled,
+        fmt::format("filed under key {} but signed by {}", short_key(item.filed_key), short_key(verification.primary)));
+  }
+  if (item.filed_commit != record.commit) {
+    return reject(record, Verdict::other_commit,
+                  fmt::format("a copy: filed under {} but it approves {}", item.filed_commit.substr(0, 7),
+                              message->commit.short_hex()));
+  }
+  if (report.policy.bind == "tree") {
+    if (message->tree != report.tree) {
+      return reject(record, Verdict::other_tree,
+                    fmt::format("it approves tree {}, not the candidate's {}", message->tree.short_hex(),
+                                report.tree.short_hex()));
+    }
+  } else if (message->commit != report.candidate) {
+    return reject(record, Verdict::other_commit,
+                  fmt::format("it approves another commit, {}", message->commit.short_hex()));
+  }
+  if (root.repository.empty() || normalise_repository(message->repository) != root.repository) {
+    return reject(record, Verdict::other_repository,
+                  fmt::format("made for repository `{}`, this is `{}`", message->repository, root.repository));
+  }
+  if (report.policy.exclude_author && equal_ignoring_case(maintainer->email, report.author.email)) {
+    return reject(record, Verdict::own_commit,
+                  fmt::format("{} is the candidate's author and cannot approve their own commit", maintainer->name));
+  }
+  if (!counted.insert(maintainer->name + '\n' + maintainer->email).second) {
+    return reject(record, Verdict::duplicate,
+                  fmt::format("{} is counted already (one approval per maintainer)", maintainer->name));
+  }
+  record.verdict = Verdict::counts;
+  record.reason = "counts";
+}
+
+// The approval refs to judge: the candidate's, and with bind: tree those of commits with its tree.
+Result<std::vector<git::Ref>> approval_refs(const git::Repository& repo, const ApprovalsReport& report)
+{
+  if (report.policy.bind != "tree") {
+    return git::list_refs(repo, fmt::format("{}{}/*", k_approvals_ref_prefix, report.candidate.hex()));
+  }
+  auto all = git::list_refs(repo, std::string(k_approvals_ref_prefix) + "*");
+  if (!all) {
+    return all;
+  }
+  std::vector<git::Ref> refs;
+  std::map<std::string, bool> same_tree; // commit hex -> whether its tree is the candidate's
+  for (auto& ref : *all) {
+    const std::string_view rest = std::string_view(ref.name).substr(k_approvals_ref_prefix.size());
+    const std::string commit(rest.substr(0, rest.find('/')));
+    auto [it, inserted] = same_tree.emplace(commit, false);
+    if (inserted) {
+      if (commit == report.candidate.hex()) {
+        it->second = true;
+      } else if (auto id = git::Oid::parse(commit)) {
+        auto info = git::read_commit(repo, *id);
+        it->second = info && info->tree == report.tree;
+      }
+    }
+    if (it->second) {
+      refs.push_back(std::move(ref));
+    }
+  }
+  return refs;
+}
+
+} // namespace
+
+std::string_view to_string(Verdict verdict)
+{
+  switch (verdict) {
+  case Verdict::counts:
+    return "counts";
+  case Verdict::malformed:
+    return "malformed";
+  case Verdict::unsigned_tag:
+    return "unsigned";
+  case Verdict::bad_signature:
+    return "bad-signature";
+  case Verdict::unknown_key:
+    return "unknown-key";
+  case Verdict::not_maintainer:
+    return "not-a-maintainer";
+  case Verdict::revoked_key:
+    return "revoked-key";
+  case Verdict::expired_key:
+    return "expired-key";
+  case Verdict::wrong_target:
+    return "wrong-target";
+  case Verdict::other_commit:
+    return "other-commit";
+  case Verdict::other_tree:
+    return "other-tree";
+  case Verdict::other_repository:
+    return "other-repository";
+  case Verdict::own_commit:
+    return "own-commit";
+  case Verdict::duplicate:
+    return "duplicate";
+  case Verdict::misfiled:
+    return "misfiled";
+  }
+  return "malformed";
+}
+
+int ApprovalsReport::counted() const
+{
+  return static_cast<int>(std::count_if(approvals.begin(), approvals.end(), [](const auto& a) { return a.counts(); }));
+}
+
+std::string ApprovalsReport::summary() const
+{
+  return fmt::format("{} of {} required approval{}", counted(), policy.required, policy.required == 1 ? "" : "s");
+}
+
+nlohmann::json ApprovalsReport::to_json() const
+{
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& approval : approvals) {
+    list.push_back({{"ref", approval.ref},
+                    {"object", approval.object},
+                    {"name", approval.maintainer},
+                    {"email", approval.email},
+                    {"fingerprint", approval.fingerprint},
+                    {"roles", approval.roles},
+                    {"commit", approval.commit},
+                    {"comment", approval.comment},
+                    {"signed_at", approval.signed_at},
+                    {"counts", approval.counts()},
+                    {"verdict", to_string(approval.verdict)},
+                    {"reason", approval.reason}});
+  }
+  return {{"candidate", candidate.hex()},
+          {"tree", tree.hex()},
+          {"author", {{"name", author.name}, {"email", author.email}}},
+          {"trust_root", trust_source},
+          {"bootstrap", bootstrap},
+          {"required", policy.required},
+          {"bind", policy.bind},
+          {"exclude_author", policy.exclude_author},
+          {"counted", counted()},
+          {"satisfied", satisfied()},
+          {"approvals", list}};
+}
+
+ApprovalPolicy tighten(const ApprovalsConfig& trusted, const std::optional<int>& required,
+                       const std::optional<std::string>& bind, const std::optional<bool>& exclude_author)
+{
+  ApprovalPolicy policy{trusted.required, trusted.bind, trusted.exclude_author};
+  policy.required = std::max(policy.required, required.value_or(0));
+  if (bind && *bind == "commit") {
+    policy.bind = "commit";
+  }
+  policy.exclude_author = policy.exclude_author || exclude_author.value_or(false);
+  return policy;
+}
+
+Result<ApprovalsReport> evaluate_approvals(const git::Repository& repo, const std::filesystem::path& git_dir,
+                                           const TrustRoot& root, const git::Oid& candidate,
+                                           const ApprovalPolicy& policy)
+{
+  ApprovalsReport report;
+  report.candidate = candidate;
+  report.policy = policy;
+  report.trust_source = root.source;
+  report.bootstrap = root.bootstrap;
+  auto commit = git::read_commit(repo, candidate);
+  if (!commit) {
+    return std::unexpected(commit.error());
+  }
+  report.tree = commit->tree;
+  report.author = commit->author;
+
+  auto refs = approval_refs(repo, report);
+  if (!refs) {
+    return std::unexpected(refs.error());
+  }
+  std::vector<Candidate> items;
+  items.reserve(refs->size());
+  for (const auto& ref : *refs) {
+    items.push_back(read_candidate(repo, ref));
+  }
+  const VerifyCache cache(git_dir, root.digest);
+  if (auto verified = verify_pending(items, git_dir, root, cache); !verified) {
+    return std::unexpected(verified.error());
+  }
+  std::set<std::string> counted;
+  const std::int64_t now = std::time(nullptr);
+  for (auto& item : items) {
+    if (item.record.verdict == Verdict::counts) {
+      judge(item, root, report, counted, now);
+    }
+    report.approvals.push_back(std::move(item.record));
+  }
+  return report;
+}
+
+Result<CreatedApproval> create_approval(const git::Repository& repo, const gpg::Context& gpg, const gpg::KeyInfo& key,
+                                        const std::string& repository, const git::Oid& commit,
+                                        const std::string& comment)
+{
+  auto info = git::read_commit(repo, commit);
+  if (!info) {
+    return std::unexpected(info.error());
+  }
+  const ApprovalMessage message{repository, commit, info->tree, comment};
+  git::Signature tagger;
+  const std::size_t open = key.user_id.rfind('<');
+  const std::size_t close = key.user_id.rfind('>');
+  if (open != std::string::npos && close != std::string::npos && open < close) {
+    tagger.name = std::string(util::trim(std::string_view(key.user_id).substr(0, open)));
+    tagger.email = key.user_id.substr(open + 1, close - open - 1);
+  } else {
+    tagger.name = key.user_id;
+  }
+  tagger.time = std::time(nullptr);
+  std::tm local{};
+  localtime_r(&tagger.time, &local);
+  tagger.offset = static_cast<int>(local.tm_gmtoff / 60);
+  const std::string payload = git::tag_payload(commit, "commit", fmt::format("approval-{}", commit.hex()), tagger,
+                                               format_approval_message(message));
+  auto signature = gpg.sign_detached(payload, key.fingerprint);
+  if (!signature) {
+    return std::unexpected(signature.error());
+  }
+  auto object = git::write_raw(repo, payload + *signature, GIT_OBJECT_TAG);
+  if (!object) {
+    return std::unexpected(object.error());
+  }
+  CreatedApproval created;
+  created.ref = approval_ref(commit, key.fingerprint);
+  created.object = *object;
+  auto previous = git::read_ref(repo, created.ref);
+  if (!previous) {
+    return std::unexpected(previous.error());
+  }
+  created.replaced = previous->has_value();
+  if (auto updated = git::update_ref(repo, created.ref, *object, *previous, "tollgate approve"); !updated) {
+    return std::unexpected(updated.error());
+  }
+  return created;
+}
+
+} // namespace tollgate::core

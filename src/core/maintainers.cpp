@@ -1,0 +1,142 @@
+#include "core/maintainers.hpp"
+
+#include "core/yaml_reader.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <strings.h>
+
+namespace tollgate::core {
+
+namespace {
+
+bool equal_ignoring_case(std::string_view a, std::string_view b)
+{
+  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
+}
+
+// "3aa5 c343 ..." -> "3AA5C343..."; empty when it is not 40 hex digits.
+std::string normalise_fingerprint(std::string_view text)
+{
+  std::string hex;
+  for (const char c : text) {
+    if (c == ' ') {
+      continue;
+    }
+    if (std::isxdigit(static_cast<unsigned char>(c)) == 0) {
+      return {};
+    }
+    hex += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return hex.size() == 40 ? hex : std::string();
+}
+
+Maintainer parse_entry(const YAML::Node& node, const std::string& file, std::size_t index)
+{
+  if (!node.IsMap()) {
+    config_error(node, file, fmt::format("maintainer #{} must be a mapping with name, email, keys and roles", index));
+  }
+  YamlMap map(node, file, fmt::format("maintainer #{}", index));
+  Maintainer maintainer;
+  maintainer.location = location_of(node, file);
+  auto name = map.string("name");
+  auto email = map.string("email");
+  if (!name || name->empty()) {
+    config_error(node, file, fmt::format("maintainer #{} needs a `name`", index));
+  }
+  if (!email || email->find('@') == std::string::npos) {
+    config_error(node, file, fmt::format("maintainer `{}` needs an `email` (name@host)", *name));
+  }
+  maintainer.name = *name;
+  maintainer.email = *email;
+  auto keys = map.strings("keys");
+  if (!keys || keys->empty()) {
+    config_error(node, file,
+                 fmt::format("maintainer `{}` needs `keys`: the 40-hex fingerprints of their primary keys", *name));
+  }
+  const YAML::Node keys_node = node["keys"];
+  for (std::size_t i = 0; i < keys->size(); ++i) {
+    const std::string fingerprint = normalise_fingerprint((*keys)[i]);
+    if (fingerprint.empty()) {
+      const YAML::Node at = keys_node.IsSequence() ? keys_node[i] : keys_node;
+      config_error(
+          at, file,
+          fmt::format("`{}` is not a full fingerprint (40 hex digits, as `gpg --fingerprint` shows)", (*keys)[i]));
+    }
+    maintainer.keys.push_back(fingerprint);
+  }
+  maintainer.roles = map.strings("roles").value_or(std::vector<std::string>{});
+  map.finish();
+  return maintainer;
+}
+
+} // namespace
+
+const Maintainer* Maintainers::by_fingerprint(std::string_view fingerprint) const
+{
+  for (const auto& maintainer : list) {
+    for (const auto& key : maintainer.keys) {
+      if (equal_ignoring_case(key, fingerprint)) {
+        return &maintainer;
+      }
+    }
+  }
+  return nullptr;
+}
+
+const Maintainer* Maintainers::by_email(std::string_view email) const
+{
+  for (const auto& maintainer : list) {
+    if (equal_ignoring_case(maintainer.email, email)) {
+      return &maintainer;
+    }
+  }
+  return nullptr;
+}
+
+Result<Maintainers> parse_maintainers(std::string_view text, const std::string& file_label)
+{
+  try {
+    auto documents = load_all_yaml(text, file_label);
+    if (!documents) {
+      return std::unexpected(documents.error());
+    }
+    if (documents->size() != 1 || !documents->front().IsMap()) {
+      return fail(fmt::format("{}: expected a mapping with a `maintainers:` list", file_label));
+    }
+    YamlMap top(documents->front(), file_label, "MAINTAINERS.yaml");
+    auto list = top.node("maintainers");
+    top.finish();
+    if (!list || !list->IsSequence() || list->size() == 0) {
+      const YAML::Node at = list ? *list : documents->front();
+      config_error(at, file_label, "`maintainers` must be a non-empty list");
+    }
+    Maintainers maintainers;
+    std::map<std::string, std::string> owners; // fingerprint -> maintainer name
+    std::size_t index = 0;
+    for (const auto& entry : *list) {
+      Maintainer maintainer = parse_entry(entry, file_label, ++index);
+      for (const auto& key : maintainer.keys) {
+        auto [it, inserted] = owners.emplace(key, maintainer.name);
+        if (!inserted) {
+          config_error(entry, file_label,
+                       fmt::format("key {} is listed for both `{}` and `{}`", key, it->second, maintainer.name));
+        }
+      }
+      maintainers.list.push_back(std::move(maintainer));
+    }
+    return maintainers;
+  } catch (const ConfigError& error) {
+    return fail(error.what());
+  } catch (const YAML::Exception& error) {
+    if (error.mark.is_null()) {
+      return fail(fmt::format("{}: {}", file_label, error.msg));
+    }
+    return fail(fmt::format("{}:{}:{}: {}", file_label, error.mark.line + 1, error.mark.column + 1, error.msg));
+  }
+}
+
+} // namespace tollgate::core

@@ -1,0 +1,33 @@
+#pragma once
+// MAINTAINERS.yaml (DESIGN.md §3, a contract): who may approve, by which keys, with which roles.
+
+#include "core/config.hpp"
+#include "util/expected.hpp"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tollgate::core {
+
+struct Maintainer {
+  std::string name;
+  std::string email;
+  std::vector<std::string> keys; // primary-key fingerprints: 40 hex, upper case
+  std::vector<std::string> roles;
+  Location location;
+};
+
+struct Maintainers {
+  std::vector<Maintainer> list;
+  // The maintainer owning primary-key `fingerprint` (any case); nullptr when none.
+  const Maintainer* by_fingerprint(std::string_view fingerprint) const;
+  // The maintainer with `email` (case-insensitive); nullptr when none.
+  const Maintainer* by_email(std::string_view email) const;
+};
+
+// Parses `text` as the content of `file_label`; errors are one line, `file:line:col: ...`. Unknown
+// keys, missing names/emails/keys, malformed fingerprints and a fingerprint listed twice are errors.
+Result<Maintainers> parse_maintainers(std::string_view text, const std::string& file_label);
+
+} // namespace tollgate::core

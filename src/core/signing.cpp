@@ -1,0 +1,78 @@
+#include "core/signing.hpp"
+
+#include "git/objects.hpp"
+
+#include <fmt/format.h>
+
+namespace tollgate::core {
+
+namespace {
+
+std::string why_unusable(const gpg::KeyInfo& key)
+{
+  if (key.revoked) {
+    return "it is revoked";
+  }
+  if (key.expired) {
+    return "it has expired";
+  }
+  if (key.disabled) {
+    return "it is disabled";
+  }
+  if (!key.can_sign) {
+    return "it cannot sign";
+  }
+  return "it is not usable";
+}
+
+Result<gpg::KeyInfo> find_key(const gpg::Context& gpg, const std::string& pattern, const std::string& origin)
+{
+  auto keys = gpg.list_keys(true, pattern);
+  if (!keys) {
+    return std::unexpected(keys.error());
+  }
+  if (keys->empty()) {
+    auto public_keys = gpg.list_keys(false, pattern);
+    if (public_keys && !public_keys->empty()) {
+      return fail(
+          fmt::format("key `{}` ({}) has no secret part in this keyring: it cannot sign here", pattern, origin));
+    }
+    return fail(fmt::format("no secret key `{}` ({}) in this keyring", pattern, origin));
+  }
+  for (const auto& key : *keys) {
+    if (key.usable_for_signing()) {
+      return key;
+    }
+  }
+  return fail(fmt::format("key `{}` ({}) cannot sign: {}", pattern, origin, why_unusable(keys->front())));
+}
+
+} // namespace
+
+Result<gpg::KeyInfo> choose_signing_key(const gpg::Context& gpg, const git::Repository& repo,
+                                        const std::string& explicit_key, const std::string& configured)
+{
+  if (!explicit_key.empty()) {
+    return find_key(gpg, explicit_key, "--key");
+  }
+  if (!configured.empty()) {
+    return find_key(gpg, configured, "release.signing_key in tollgate.yaml");
+  }
+  auto git_key = git::config_string(repo, "user.signingkey");
+  if (git_key && *git_key && !(*git_key)->empty()) {
+    return find_key(gpg, **git_key, "git config user.signingkey");
+  }
+  auto keys = gpg.list_keys(true);
+  if (!keys) {
+    return std::unexpected(keys.error());
+  }
+  for (const auto& key : *keys) {
+    if (key.usable_for_signing()) {
+      return key;
+    }
+  }
+  return fail("no secret key that can sign in this keyring (create one with `gpg --quick-generate-key`, or choose "
+              "one with --key, release.signing_key or git config user.signingkey)");
+}
+
+} // namespace tollgate::core

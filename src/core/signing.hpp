@@ -1,0 +1,18 @@
+#pragma once
+// Which secret key signs: an explicit choice, else `release.signing_key`, else git's
+// `user.signingkey`, else gpg's first secret key that can sign.
+
+#include "git/repository.hpp"
+#include "gpg/context.hpp"
+#include "util/expected.hpp"
+
+#include <string>
+
+namespace tollgate::core {
+
+// `explicit_key` and `configured` may be a fingerprint, a key id or an email. An error names what
+// was looked for and why it cannot sign (absent, no secret part here, expired, revoked).
+Result<gpg::KeyInfo> choose_signing_key(const gpg::Context& gpg, const git::Repository& repo,
+                                        const std::string& explicit_key, const std::string& configured);
+
+} // namespace tollgate::core

@@ -1,0 +1,109 @@
+#include "core/trust_root.hpp"
+
+#include "core/approval_message.hpp"
+#include "git/objects.hpp"
+#include "git/refs.hpp"
+#include "util/sha256.hpp"
+
+#include <fmt/format.h>
+
+namespace tollgate::core {
+
+namespace {
+
+std::unexpected<TrustRootError> trust_error(int exit_code, std::string message)
+{
+  return std::unexpected(TrustRootError{exit_code, std::move(message)});
+}
+
+} // namespace
+
+std::expected<TrustRoot, TrustRootError> load_trust_root(const git::Repository& repo, const Config& local,
+                                                         const git::Oid& candidate)
+{
+  TrustRoot root;
+  const std::string stable_ref = "refs/tags/" + local.release.stable_tag;
+  auto stable = git::read_ref(repo, stable_ref);
+  if (!stable) {
+    return trust_error(3, stable.error().message);
+  }
+  if (*stable) {
+    auto commit = git::peel_to_commit(repo, **stable);
+    if (!commit) {
+      return trust_error(3, fmt::format("{} does not point at a commit: {}", stable_ref, commit.error().message));
+    }
+    root.commit = *commit;
+    root.source = fmt::format("{} ({})", local.release.stable_tag, commit->short_hex());
+  } else {
+    // A candidate whose tollgate.yaml renames the stable tag must not get the bootstrap path when
+    // releases exist: the audit log or the default tag says they do.
+    auto log = git::read_ref(repo, "refs/tollgate/log");
+    auto default_stable = git::read_ref(repo, "refs/tags/stable");
+    if ((log && *log) || (default_stable && *default_stable)) {
+      return trust_error(3, fmt::format("there is no tag `{}`, yet this repository has releases (refs/tollgate/log or "
+                                        "refs/tags/stable exist): refusing to read the trust root from the candidate",
+                                        local.release.stable_tag));
+    }
+    root.bootstrap = true;
+    root.commit = candidate;
+    root.source =
+        fmt::format("candidate {} (bootstrap: no `{}` tag yet)", candidate.short_hex(), local.release.stable_tag);
+  }
+  const std::string at = fmt::format(" (at {})", root.bootstrap ? root.commit.short_hex() : root.source);
+
+  // The approvals policy and the repository identity come from tollgate.yaml at the trust root.
+  Config trusted = local;
+  auto config_text = git::read_file_at(repo, root.commit, k_config_file);
+  if (!config_text) {
+    return trust_error(3, config_text.error().message);
+  }
+  if (*config_text) {
+    auto parsed = parse_config(**config_text, k_config_file);
+    if (!parsed) {
+      return trust_error(2, parsed.error().message + at);
+    }
+    trusted = std::move(*parsed);
+  }
+  root.approvals = trusted.approvals;
+  if (!trusted.release.repository.empty()) {
+    root.repository = normalise_repository(trusted.release.repository);
+  } else if (auto origin = git::remote_url(repo, "origin")) {
+    root.repository = normalise_repository(*origin);
+  }
+
+  root.maintainers_path = root.approvals.maintainers;
+  auto maintainers_text = git::read_file_at(repo, root.commit, root.maintainers_path);
+  if (!maintainers_text) {
+    return trust_error(3, maintainers_text.error().message);
+  }
+  if (!*maintainers_text) {
+    return trust_error(2, fmt::format("{}: not found{}; `tollgate init` writes an example", root.maintainers_path, at));
+  }
+  auto maintainers = parse_maintainers(**maintainers_text, root.maintainers_path);
+  if (!maintainers) {
+    return trust_error(2, maintainers.error().message + at);
+  }
+  root.maintainers = std::move(*maintainers);
+
+  auto files = git::read_dir_at(repo, root.commit, k_keys_dir);
+  if (!files) {
+    return trust_error(3, files.error().message);
+  }
+  for (auto& [name, text] : *files) {
+    if (name.ends_with(".asc")) {
+      root.keys.push_back(gpg::ArmoredKey{std::string(k_keys_dir) + "/" + name, std::move(text)});
+    }
+  }
+
+  util::Sha256 hash;
+  hash.update_field(root.repository).update_field(**maintainers_text);
+  hash.update_field(std::to_string(root.approvals.required)).update_field(root.approvals.bind);
+  hash.update_field(root.approvals.exclude_author ? "exclude-author" : "author-may-approve");
+  for (const auto& key : root.keys) {
+    hash.update_field(key.name).update_field(key.text);
+  }
+  root.digest = hash.hex();
+  return root;
+}
+
+} // namespace tollgate::core

@@ -1,0 +1,43 @@
+#pragma once
+// The trust root (DESIGN.md §3): who may approve and how approvals are counted, read at the current
+// `stable` release, so that a candidate cannot approve itself by editing MAINTAINERS.yaml or
+// tollgate.yaml. Only the very first promotion (no stable release yet) reads it from the candidate.
+
+#include "core/config.hpp"
+#include "core/maintainers.hpp"
+#include "git/oid.hpp"
+#include "git/repository.hpp"
+#include "gpg/keyring.hpp"
+
+#include <expected>
+#include <string>
+#include <vector>
+
+namespace tollgate::core {
+
+struct TrustRoot {
+  bool bootstrap = false; // read from the candidate: there is no stable release yet
+  git::Oid commit;        // where it was read
+  std::string source;     // "stable (1a2b3c4)" or "candidate 1a2b3c4 (bootstrap: no `stable` tag yet)"
+  ApprovalsConfig approvals;
+  std::string repository; // normalised identity; empty when neither configured nor an origin remote
+  std::string maintainers_path;
+  Maintainers maintainers;
+  std::vector<gpg::ArmoredKey> keys; // .tollgate/keys/*.asc at that commit
+  std::string digest;                // SHA-256 over everything above that decides a verdict
+};
+
+struct TrustRootError {
+  int exit_code = 2; // 2: a malformed file; 3: repository state
+  std::string message;
+};
+
+inline constexpr const char* k_keys_dir = ".tollgate/keys";
+
+// Reads the trust root for `candidate`. `local` is the work tree's configuration: it names the
+// stable tag and is the fallback when the trust-root commit has no tollgate.yaml. The repository
+// identity is `release.repository` at the trust root, else the URL of `origin`.
+std::expected<TrustRoot, TrustRootError> load_trust_root(const git::Repository& repo, const Config& local,
+                                                         const git::Oid& candidate);
+
+} // namespace tollgate::core
