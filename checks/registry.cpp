@@ -14,6 +14,7 @@ constexpr std::array k_kinds = {
     Kind{"pytest", &make_pytest},
     Kind{"sandbox-limits", &make_sandbox_limits},
     Kind{"approvals", &make_approvals},
+    Kind{"policies", &make_policies},
 };
 
 } // namespace
