@@ -193,7 +193,7 @@ TEST_CASE("the policies check validates its options where they are written", "[c
   parse_ok("checks:\n  - policies: {}\n");
   parse_ok("checks:\n  - policies: {dir: rules}\n");
   CHECK_THAT(parse_error("checks:\n  - policies: {dir: \"\"}\n"),
-             Catch::StartsWith("tollgate.yaml:2:20: `dir` must name a folder"));
+             Catch::StartsWith("tollgate.yaml:2:21: `dir` must name a folder"));
   CHECK_THAT(parse_error("checks:\n  - policies: {dri: rules}\n"), Catch::Contains("did you mean `dir`"));
 }
 
