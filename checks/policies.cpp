@@ -129,7 +129,11 @@ public:
       result.summary = fmt::format("{} package{} allow", packages.size(), packages.size() == 1 ? "" : "s");
     }
     if (!warn.empty()) {
-      result.summary += fmt::format("; {} warning{}", warn.size(), warn.size() == 1 ? "" : "s");
+      result.summary += fmt::format("; {} warning{}: {}", warn.size(), warn.size() == 1 ? "" : "s",
+                                    warn.front()["message"].get<std::string>());
+      if (warn.size() > 1) {
+        result.summary += fmt::format(" (and {} more)", warn.size() - 1);
+      }
     }
     if (!context.log_dir.empty()) {
       result.log = context.log_dir / (id() + ".log");
