@@ -48,8 +48,9 @@ bool Evaluator::path(const Value& base, const Term& ref, std::size_t i, Frame& f
     return false;
   }
   case Kind::object:
-    for (const auto& [k, child] : base.as_object()) {
-      if (unify_value(key, k, frame, [&] { return path(child, ref, i + 1, frame, yield); })) {
+    for (const auto& entry : base.as_object()) {
+      const Value& child = entry.second; // not a structured binding: clang 14 cannot capture those
+      if (unify_value(key, entry.first, frame, [&] { return path(child, ref, i + 1, frame, yield); })) {
         return true;
       }
     }
