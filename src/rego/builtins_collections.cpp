@@ -48,26 +48,9 @@ Value object_keys(std::span<const Value> a, BuiltinContext&)
   return Value::set(std::move(keys));
 }
 
-Value merge(const Value& a, const Value& b)
-{
-  if (!a.is_object() || !b.is_object()) {
-    return b;
-  }
-  std::map<Value, Value> out(a.as_object().begin(), a.as_object().end());
-  for (const auto& [k, v] : b.as_object()) {
-    auto it = out.find(k);
-    if (it == out.end()) {
-      out.emplace(k, v);
-    } else {
-      it->second = merge(it->second, v);
-    }
-  }
-  return Value::object(Entries(out.begin(), out.end()));
-}
-
 Value object_union(std::span<const Value> a, BuiltinContext&)
 {
-  return merge(object_arg("object.union", a, 0), object_arg("object.union", a, 1));
+  return merge_objects(object_arg("object.union", a, 0), object_arg("object.union", a, 1));
 }
 
 Value object_union_n(std::span<const Value> a, BuiltinContext&)
@@ -80,7 +63,7 @@ Value object_union_n(std::span<const Value> a, BuiltinContext&)
     if (!item.is_object()) {
       type_error("object.union_n", 1, "array of objects", a[0]);
     }
-    out = merge(out, item);
+    out = merge_objects(out, item);
   }
   return out;
 }

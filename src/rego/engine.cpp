@@ -35,23 +35,6 @@ Value nest(const Value& document, const std::vector<std::string>& path)
 
 } // namespace
 
-Value merge_documents(const Value& a, const Value& b)
-{
-  if (!a.is_object() || !b.is_object()) {
-    return b;
-  }
-  std::map<Value, Value> out(a.as_object().begin(), a.as_object().end());
-  for (const auto& [k, v] : b.as_object()) {
-    auto it = out.find(k);
-    if (it == out.end()) {
-      out.emplace(k, v);
-    } else {
-      it->second = merge_documents(it->second, v);
-    }
-  }
-  return Value::object(Entries(out.begin(), out.end()));
-}
-
 RegoResult<void> Engine::add_module(std::string file, std::string source)
 {
   return m_compiler.add_module(std::move(file), std::move(source));
@@ -62,7 +45,7 @@ RegoResult<void> Engine::add_data(const Value& document, const std::vector<std::
   if (path.empty() && !document.is_object()) {
     return rego_fail("rego_parse_error", "data documents must be JSON objects");
   }
-  m_data = merge_documents(m_data, nest(document, path));
+  m_data = merge_objects(m_data, nest(document, path));
   return {};
 }
 

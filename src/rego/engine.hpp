@@ -42,7 +42,4 @@ nlohmann::json result_json(const Query& query, const std::vector<QueryRow>& rows
 // `{"errors": [{"code": ..., "message": ..., "location": {"file": ..., "row": ..., "col": ...}}]}`.
 nlohmann::json error_json(const RegoError& error);
 
-// `a` with `b` merged in, recursively for objects (b wins elsewhere).
-Value merge_documents(const Value& a, const Value& b);
-
 } // namespace tollgate::rego

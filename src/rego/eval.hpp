@@ -102,7 +102,7 @@ private:
   bool data_path(const RuleNode* node, const Value& base, const Term& ref, std::size_t i, Frame& frame, Yield yield);
   Value document(const RuleNode& node, const Value& base);
   Value rule_value(const RuleNode& node);
-  Value complete_value(const RuleNode& node);
+  Value single_value(const RuleNode& node, const std::vector<Value>& args);
 
   // Calls (eval_calls.cpp).
   bool call(const Term& t, Frame& frame, Yield yield);

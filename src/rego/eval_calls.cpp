@@ -137,36 +137,7 @@ Value Evaluator::call_function(const RuleNode& node, const std::vector<Value>& a
     const Rule* rule = node.rules.empty() ? node.default_rule : node.rules.front();
     fail(rule->loc, "eval_type_error", fmt::format("{}: arity mismatch", node.dotted()));
   }
-  Value result;
-  for (const Rule* first : node.rules) {
-    for (const Rule* rule = first; rule != nullptr; rule = rule->else_rule.get()) {
-      bool found = false;
-      Frame frame(rule->frame_size);
-      unify_args(rule->args, args, 0, frame, [&] {
-        return body(rule->body, 0, frame, [&] {
-          return term(*rule->value, frame, [&](const Value& v) {
-            if (result.defined() && result != v) {
-              fail(rule->loc, "eval_conflict_error", "functions must not produce multiple outputs for same inputs");
-            }
-            result = v;
-            found = true;
-            return false;
-          });
-        });
-      });
-      if (found) {
-        break;
-      }
-    }
-  }
-  if (!result.defined() && node.default_rule != nullptr) {
-    Frame frame(node.default_rule->frame_size);
-    term(*node.default_rule->value, frame, [&](const Value& v) {
-      result = v;
-      return true;
-    });
-  }
-  return result;
+  return single_value(node, args);
 }
 
 bool Evaluator::with_expr(const Expr& e, Frame& frame, Next next)

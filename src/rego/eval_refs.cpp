@@ -168,7 +168,7 @@ Value Evaluator::rule_value(const RuleNode& node)
   state = 1;
   Value result;
   if (node.kind == RuleKind::complete) {
-    result = complete_value(node);
+    result = single_value(node, {});
   } else if (node.kind == RuleKind::partial_set) {
     std::vector<Value> members;
     for (const Rule* rule : node.rules) {
@@ -204,21 +204,27 @@ Value Evaluator::rule_value(const RuleNode& node)
   return result;
 }
 
-Value Evaluator::complete_value(const RuleNode& node)
+// The one value of a complete rule or of a function applied to `args`: the first definition of
+// each else chain that holds; definitions that disagree are a conflict; else the default.
+Value Evaluator::single_value(const RuleNode& node, const std::vector<Value>& args)
 {
+  const char* conflict = node.kind == RuleKind::function ? "functions must not produce multiple outputs for same inputs"
+                                                          : "complete rules must not produce multiple outputs";
   Value result;
   for (const Rule* first : node.rules) {
     for (const Rule* rule = first; rule != nullptr; rule = rule->else_rule.get()) {
       bool found = false;
       Frame frame(rule->frame_size);
-      body(rule->body, 0, frame, [&] {
-        return term(*rule->value, frame, [&](const Value& v) {
-          if (result.defined() && result != v) {
-            fail(rule->loc, "eval_conflict_error", "complete rules must not produce multiple outputs");
-          }
-          result = v;
-          found = true;
-          return false;
+      unify_args(rule->args, args, 0, frame, [&] {
+        return body(rule->body, 0, frame, [&] {
+          return term(*rule->value, frame, [&](const Value& v) {
+            if (result.defined() && result != v) {
+              fail(rule->loc, "eval_conflict_error", conflict);
+            }
+            result = v;
+            found = true;
+            return false;
+          });
         });
       });
       if (found) {

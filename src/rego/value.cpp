@@ -294,6 +294,31 @@ int compare(const Value& a, const Value& b)
   return 0;
 }
 
+Value merge_objects(const Value& a, const Value& b)
+{
+  if (!a.is_object() || !b.is_object()) {
+    return b;
+  }
+  Entries out;
+  const auto& x = a.as_object();
+  const auto& y = b.as_object();
+  std::size_t i = 0;
+  std::size_t j = 0;
+  while (i < x.size() || j < y.size()) {
+    const int c = i == x.size() ? 1 : (j == y.size() ? -1 : compare(x[i].first, y[j].first));
+    if (c < 0) {
+      out.push_back(x[i++]);
+    } else if (c > 0) {
+      out.push_back(y[j++]);
+    } else {
+      out.emplace_back(x[i].first, merge_objects(x[i].second, y[j].second));
+      ++i;
+      ++j;
+    }
+  }
+  return Value::object(std::move(out));
+}
+
 std::string_view type_name(const Value& v)
 {
   switch (v.kind()) {

@@ -91,6 +91,9 @@ inline bool operator<(const Value& a, const Value& b)
 
 std::string_view type_name(const Value& v); // "null", "boolean", "number", ... as OPA's type_name
 
+// `a` with `b` merged in, recursively where both are objects; `b` wins elsewhere (object.union).
+Value merge_objects(const Value& a, const Value& b);
+
 // JSON conversion. Non-string object keys become their JSON text; sets become sorted arrays.
 nlohmann::json to_json(const Value& v);
 Value from_json(const nlohmann::json& j);
