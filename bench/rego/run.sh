@@ -6,7 +6,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 runs=${1:-100}
 bash "$here/scripts/install-deps.sh" --with-bench
-cmake -S "$here" -B "$here/build/bench" -G Ninja -DCMAKE_BUILD_TYPE=Release -DTOLLGATE_BENCH=ON \
+cmake -S "$here" -B "$here/build/bench" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTOLLGATE_BENCH=ON \
   -DTOLLGATE_TESTS=OFF >/dev/null
 cmake --build "$here/build/bench" -j2 --target rego_bench tollgate >/dev/null
 "$here/build/bench/bench/rego/rego_bench" --benchmark_repetitions=10 --benchmark_report_aggregates_only=true
