@@ -8,6 +8,8 @@ namespace tollgate::checks {
 
 namespace {
 
+// One kind a line (clang-format would pack them).
+// clang-format off
 constexpr std::array k_kinds = {
     Kind{"command", &make_command},
     Kind{"pre-commit", &make_pre_commit},
@@ -16,6 +18,7 @@ constexpr std::array k_kinds = {
     Kind{"approvals", &make_approvals},
     Kind{"policies", &make_policies},
 };
+// clang-format on
 
 } // namespace
 

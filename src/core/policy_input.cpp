@@ -117,7 +117,8 @@ nlohmann::json conventional_commit(const std::string& message)
   const bool breaking = match[4].matched || message.find("\nBREAKING CHANGE:") != std::string::npos ||
                         message.find("\nBREAKING-CHANGE:") != std::string::npos;
   std::string type = match[1].str();
-  std::transform(type.begin(), type.end(), type.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(type.begin(), type.end(), type.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return {{"type", type}, {"scope", match[3].str()}, {"breaking", breaking}, {"subject", match[5].str()}};
 }
 

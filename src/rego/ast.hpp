@@ -55,10 +55,10 @@ struct With {
 
   // Filled in by the compiler.
   WithKind kind = WithKind::input;
-  std::vector<std::string> path;                 // input / data: the path below the root
-  std::string function;                          // function: canonical name of the replaced function
-  const Builtin* value_builtin = nullptr;        // the replacement is a built-in
-  const RuleNode* value_function = nullptr;      // the replacement is a user function
+  std::vector<std::string> path;            // input / data: the path below the root
+  std::string function;                     // function: canonical name of the replaced function
+  const Builtin* value_builtin = nullptr;   // the replacement is a built-in
+  const RuleNode* value_function = nullptr; // the replacement is a user function
 };
 
 struct Expr {

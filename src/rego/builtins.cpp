@@ -16,8 +16,8 @@ namespace builtin {
 
 void type_error(std::string_view name, std::size_t position, std::string_view expected, const Value& got)
 {
-  throw BuiltinError{"eval_type_error", fmt::format("{}: operand {} must be {} but got {}", name, position, expected,
-                                                    type_name(got))};
+  throw BuiltinError{"eval_type_error",
+                     fmt::format("{}: operand {} must be {} but got {}", name, position, expected, type_name(got))};
 }
 
 void error(std::string_view name, std::string message)
@@ -45,7 +45,8 @@ std::int64_t integer(std::string_view name, std::span<const Value> args, std::si
 {
   const Value& v = number(name, args, i);
   if (!v.is_int()) {
-    throw BuiltinError{"eval_type_error", fmt::format("{}: operand {} must be integer number but got floating-point number", name, i + 1)};
+    throw BuiltinError{"eval_type_error",
+                       fmt::format("{}: operand {} must be integer number but got floating-point number", name, i + 1)};
   }
   return v.as_int();
 }
@@ -452,8 +453,7 @@ const Builtin* find_builtin(std::string_view name)
   static const auto k_index = [] {
     std::unordered_map<std::string_view, const Builtin*> index;
     for (auto table : {builtin::core_builtins(), builtin::string_builtins(), builtin::collection_builtins(),
-                       builtin::encoding_builtins(), builtin::regex_builtins(),
-                       builtin::unit_builtins()}) {
+                       builtin::encoding_builtins(), builtin::regex_builtins(), builtin::unit_builtins()}) {
       for (const auto& b : table) {
         index.emplace(b.name, &b);
       }

@@ -140,8 +140,8 @@ bool is_subset(const Value& super, const Value& sub)
 
 Value object_subset(std::span<const Value> a, BuiltinContext&)
 {
-  const bool collections = (a[0].is_object() || a[0].is_array() || a[0].is_set()) &&
-                           (a[1].is_object() || a[1].is_array() || a[1].is_set());
+  const bool collections =
+      (a[0].is_object() || a[0].is_array() || a[0].is_set()) && (a[1].is_object() || a[1].is_array() || a[1].is_set());
   if (!collections) {
     type_error("object.subset", a[0].is_object() || a[0].is_array() || a[0].is_set() ? 2 : 1,
                "one of {object, array, set}", a[0].is_object() || a[0].is_array() || a[0].is_set() ? a[1] : a[0]);

@@ -193,8 +193,9 @@ Value hex_decode(std::span<const Value> a, BuiltinContext&)
     unsigned byte = 0;
     const auto result = std::from_chars(in.data() + i, in.data() + std::min(i + 2, in.size()), byte, 16);
     if (i + 1 >= in.size() || result.ec != std::errc() || result.ptr != in.data() + i + 2) {
-      error("hex.decode", fmt::format("invalid byte: U+{:04X} '{}'", static_cast<unsigned char>(in[std::min(i + 1, in.size() - 1)]),
-                                      in[std::min(i + 1, in.size() - 1)]));
+      error("hex.decode",
+            fmt::format("invalid byte: U+{:04X} '{}'", static_cast<unsigned char>(in[std::min(i + 1, in.size() - 1)]),
+                        in[std::min(i + 1, in.size() - 1)]));
     }
     out += static_cast<char>(byte);
   }

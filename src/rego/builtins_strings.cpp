@@ -66,14 +66,16 @@ Value endswith(std::span<const Value> a, BuiltinContext&)
 Value lower(std::span<const Value> a, BuiltinContext&)
 {
   std::string s = str("lower", a, 0);
-  std::transform(s.begin(), s.end(), s.begin(), [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; });
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; });
   return Value::string(std::move(s));
 }
 
 Value upper(std::span<const Value> a, BuiltinContext&)
 {
   std::string s = str("upper", a, 0);
-  std::transform(s.begin(), s.end(), s.begin(), [](char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c; });
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c; });
   return Value::string(std::move(s));
 }
 

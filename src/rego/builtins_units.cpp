@@ -38,7 +38,8 @@ std::optional<Quantity> split_quantity(const std::string& text)
     return std::nullopt;
   }
   Quantity q{s.substr(0, end), s.substr(end)};
-  if (!std::all_of(q.unit.begin(), q.unit.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; })) {
+  if (!std::all_of(q.unit.begin(), q.unit.end(),
+                   [](char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; })) {
     return std::nullopt;
   }
   return q;

@@ -174,14 +174,15 @@ RegoResult<void> Compiler::insert(Rule& rule, const Module& module)
   std::vector<std::string> path = module.package;
   for (const auto& part : rule.head_ref) {
     if (part->kind != TermKind::scalar || !part->value.is_string()) {
-      return std::unexpected(located(rule.loc, "rego_type_error",
-                                     "rule heads with variables before the last part are not supported"));
+      return std::unexpected(
+          located(rule.loc, "rego_type_error", "rule heads with variables before the last part are not supported"));
     }
     path.push_back(part->value.as_string());
   }
   RuleNode& node = node_at(path);
   if (node.has_rules() && node.kind != rule.kind) {
-    return std::unexpected(located(rule.loc, "rego_type_error", fmt::format("conflicting rules {} found", node.dotted())));
+    return std::unexpected(
+        located(rule.loc, "rego_type_error", fmt::format("conflicting rules {} found", node.dotted())));
   }
   if (rule.kind == RuleKind::function && node.has_rules() && node.arity != rule.args.size()) {
     return std::unexpected(
@@ -238,7 +239,8 @@ RegoResult<void> Compiler::compile()
   }
   std::map<const RuleNode*, int> state; // 1 visiting, 2 done
   std::vector<const RuleNode*> stack;
-  std::function<std::optional<RegoError>(const RuleNode*)> visit = [&](const RuleNode* node) -> std::optional<RegoError> {
+  std::function<std::optional<RegoError>(const RuleNode*)> visit =
+      [&](const RuleNode* node) -> std::optional<RegoError> {
     state[node] = 1;
     stack.push_back(node);
     for (const RuleNode* dep : edges[node]) {

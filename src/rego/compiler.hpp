@@ -34,12 +34,12 @@ struct RuleNode {
 
 // A compiled query: its body, frame size and the named variables to report.
 struct Query {
-  std::unique_ptr<Module> module; // owns the source text and file name
-  Body body;                     // in evaluation order
+  std::unique_ptr<Module> module;    // owns the source text and file name
+  Body body;                         // in evaluation order
   std::vector<const Expr*> original; // the expressions as written, for reporting their values
   int frame_size = 0;
   std::vector<std::pair<std::string, int>> bindings; // user-visible variables and their slots
-  std::vector<std::string> texts;                     // each expression's source text
+  std::vector<std::string> texts;                    // each expression's source text
 };
 
 class Compiler {

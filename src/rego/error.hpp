@@ -33,8 +33,8 @@ struct RegoError {
 
 template <class T> using RegoResult = std::expected<T, RegoError>;
 
-inline std::unexpected<RegoError> rego_fail(std::string code, std::string message, std::string file = {},
-                                            int row = 0, int col = 0)
+inline std::unexpected<RegoError> rego_fail(std::string code, std::string message, std::string file = {}, int row = 0,
+                                            int col = 0)
 {
   return std::unexpected<RegoError>(RegoError{std::move(code), std::move(message), std::move(file), row, col, {}});
 }

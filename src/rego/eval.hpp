@@ -37,10 +37,9 @@ template <class Signature> class FnRef;
 template <class R, class... Args> class FnRef<R(Args...)> {
 public:
   template <class F>
-    requires(!std::is_same_v<std::remove_cvref_t<F>, FnRef>)
-  FnRef(F&& f) // NOLINT: implicit on purpose, like std::function_ref
-      : m_object(const_cast<void*>(static_cast<const void*>(&f))),
-        m_call([](void* object, Args... args) -> R {
+  requires(!std::is_same_v<std::remove_cvref_t<F>, FnRef>)
+      FnRef(F&& f) // NOLINT: implicit on purpose, like std::function_ref
+      : m_object(const_cast<void*>(static_cast<const void*>(&f))), m_call([](void* object, Args... args) -> R {
           return (*static_cast<std::remove_reference_t<F>*>(object))(std::forward<Args>(args)...);
         })
   {
@@ -68,8 +67,8 @@ struct Frame {
 
 // What `with f as ...` puts in place of a function.
 struct Mock {
-  Value value;                       // a constant result
-  const Builtin* builtin = nullptr;  // or another built-in
+  Value value;                        // a constant result
+  const Builtin* builtin = nullptr;   // or another built-in
   const RuleNode* function = nullptr; // or a user function
 };
 
@@ -128,7 +127,7 @@ private:
     Value data;
     std::vector<char> shadowed; // by node id: `with data.x` replaced this node
     std::map<std::string, Mock, std::less<>> mocks;
-    std::vector<Value> cache; // rule values by node id
+    std::vector<Value> cache;              // rule values by node id
     std::vector<std::uint8_t> cache_state; // 0 not computed, 1 computing, 2 done
   };
 

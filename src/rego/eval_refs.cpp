@@ -209,7 +209,7 @@ Value Evaluator::rule_value(const RuleNode& node)
 Value Evaluator::single_value(const RuleNode& node, const std::vector<Value>& args)
 {
   const char* conflict = node.kind == RuleKind::function ? "functions must not produce multiple outputs for same inputs"
-                                                          : "complete rules must not produce multiple outputs";
+                                                         : "complete rules must not produce multiple outputs";
   Value result;
   for (const Rule* first : node.rules) {
     for (const Rule* rule = first; rule != nullptr; rule = rule->else_rule.get()) {

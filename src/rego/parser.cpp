@@ -175,8 +175,7 @@ void Parser::rule()
     rule->kind = RuleKind::partial_object;
     rule->key = last;
     rule->head_ref.pop_back();
-  } else if (rule->head_ref.size() > 1 && !rule->value && !used_if &&
-             (!string_last || rule->head_ref.size() == 2)) {
+  } else if (rule->head_ref.size() > 1 && !rule->value && !used_if && (!string_last || rule->head_ref.size() == 2)) {
     rule->kind = RuleKind::partial_set; // v0: `deny[msg] { ... }`
     rule->key = last;
     rule->head_ref.pop_back();

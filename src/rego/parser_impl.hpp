@@ -24,9 +24,9 @@ public:
   Body query();
 
   // Terms (parser_terms.cpp).
-  TermPtr term();      // with the `in` operator
+  TermPtr term();       // with the `in` operator
   TermPtr term_comma(); // also `k, v in xs` (expression level and inside parentheses)
-  TermPtr relation();  // no `in`, no commas
+  TermPtr relation();   // no `in`, no commas
   TermPtr or_term();
   TermPtr and_term();
   TermPtr arith();

@@ -233,8 +233,8 @@ TermPtr Parser::primary()
     next();
     return postfix(brace_term(token));
   case Tok::ident: {
-    static const char* const k_reserved[] = {"package", "import", "not", "with", "as", "some", "every",
-                                             "in",      "if",     "else", "default"};
+    static const char* const k_reserved[] = {"package", "import", "not", "with", "as",     "some",
+                                             "every",   "in",     "if",  "else", "default"};
     for (const char* word : k_reserved) {
       if (token.text == word) {
         unexpected("a term");

@@ -20,6 +20,11 @@ struct CompileError {
 
 [[noreturn]] void compile_error(const Location& loc, std::string code, std::string message);
 
+// `a.b.c` -> {"a", "b", "c"}.
+std::vector<std::string> split_dots(const std::string& name);
+// The dotted name of a var or a ref of string keys; empty when the term is not a plain name.
+std::string plain_name(const Term& term);
+
 struct Scope {
   Scope* parent = nullptr;
   std::map<std::string, int, std::less<>> vars;

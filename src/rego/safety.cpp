@@ -326,10 +326,12 @@ void order_body(Body& body, std::set<int>& safe, const std::vector<std::string>&
   ordered.reserve(body.size());
   std::vector<ExprPtr> remaining(body.begin(), body.end());
   while (!remaining.empty()) {
-    auto it = std::find_if(remaining.begin(), remaining.end(), [&](const ExprPtr& e) { return ready(*e, safe, names); });
+    auto it =
+        std::find_if(remaining.begin(), remaining.end(), [&](const ExprPtr& e) { return ready(*e, safe, names); });
     if (it == remaining.end()) {
       const Expr& stuck = *remaining.front();
-      compile_error(stuck.loc, "rego_unsafe_var_error", fmt::format("var {} is unsafe", first_unsafe(stuck, safe, names)));
+      compile_error(stuck.loc, "rego_unsafe_var_error",
+                    fmt::format("var {} is unsafe", first_unsafe(stuck, safe, names)));
     }
     ExprPtr e = *it;
     remaining.erase(it);

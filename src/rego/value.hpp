@@ -22,8 +22,8 @@ enum class Kind : std::uint8_t { undefined, null, boolean, number, string, array
 
 class Value;
 using Array = std::vector<Value>;
-using Members = std::vector<Value>;                      // a set's members, sorted, unique
-using Entries = std::vector<std::pair<Value, Value>>;    // an object's entries, sorted by key, unique keys
+using Members = std::vector<Value>;                   // a set's members, sorted, unique
+using Entries = std::vector<std::pair<Value, Value>>; // an object's entries, sorted by key, unique keys
 
 class Value {
 public:
@@ -36,7 +36,7 @@ public:
   static Value big_integer(const std::string& digits);
   static Value string(std::string s);
   static Value array(Array items);
-  static Value set(Members members);   // sorts and removes duplicates
+  static Value set(Members members);    // sorts and removes duplicates
   static Value object(Entries entries); // sorts; the last of duplicate keys wins
 
   Kind kind() const { return m_kind; }

@@ -27,10 +27,27 @@ constexpr double k_case_budget_seconds = 1.0;
 
 // OPA built-ins this engine does not implement: calling one is the only documented reason to skip.
 constexpr std::array k_unsupported_prefixes = {
-    "bits.",         "graph.",         "json.filter", "json.patch", "json.remove", "net.",
-    "regex.template_match", "test.sleep", "time.",  "urlquery.",   "yaml.",
-    "http.send",     "io.jwt.",        "crypto.",     "opa.runtime", "rand.",     "uuid.",
-    "strings.count", "providers.",     "rego.parse_module", "trace",
+    "bits.",
+    "graph.",
+    "json.filter",
+    "json.patch",
+    "json.remove",
+    "net.",
+    "regex.template_match",
+    "test.sleep",
+    "time.",
+    "urlquery.",
+    "yaml.",
+    "http.send",
+    "io.jwt.",
+    "crypto.",
+    "opa.runtime",
+    "rand.",
+    "uuid.",
+    "strings.count",
+    "providers.",
+    "rego.parse_module",
+    "trace",
 };
 
 struct Outcome {
@@ -118,8 +135,8 @@ Outcome run_case(const nlohmann::json& c)
     }
     const std::string want_code = c.value("want_error_code", "");
     if (!want_code.empty() && want_code != result.error().code) {
-      return {Outcome::fail, fmt::format("error code {} ({}), want {}", result.error().code, result.error().message,
-                                         want_code)};
+      return {Outcome::fail,
+              fmt::format("error code {} ({}), want {}", result.error().code, result.error().message, want_code)};
     }
     return {Outcome::pass, {}};
   }

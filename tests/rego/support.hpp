@@ -19,8 +19,8 @@ struct RegoRun {
 
 // Compiles `modules` (named m0.rego, m1.rego...) and evaluates `query`; a compile error is returned as
 // the rows' error.
-inline RegoRun run_rego(const std::vector<std::string>& modules, const std::string& query, const std::string& input_json = "",
-                 bool strict = false);
+inline RegoRun run_rego(const std::vector<std::string>& modules, const std::string& query,
+                        const std::string& input_json = "", bool strict = false);
 
 // `x := <expression>` in an empty engine: the value (undefined when undefined or an error).
 inline rego::Value rego_value(const std::string& expression, bool strict = false);

@@ -9,11 +9,10 @@ using namespace tollgate::rego;
 
 TEST_CASE("values sort in OPA's order of kinds, then by value", "[rego][value]")
 {
-  const std::vector<Value> sorted = {Value::null(),       Value::boolean(false),
-                                     Value::boolean(true), Value::integer(-1),
-                                     Value::number(0.5),  Value::integer(2),
-                                     Value::string("a"),  Value::array({Value::integer(1)}),
-                                     Value::object({}),   Value::set({})};
+  const std::vector<Value> sorted = {
+      Value::null(),      Value::boolean(false), Value::boolean(true), Value::integer(-1),
+      Value::number(0.5), Value::integer(2),     Value::string("a"),   Value::array({Value::integer(1)}),
+      Value::object({}),  Value::set({})};
   for (std::size_t i = 0; i + 1 < sorted.size(); ++i) {
     INFO(i);
     CHECK(compare(sorted[i], sorted[i + 1]) < 0);
@@ -26,7 +25,8 @@ TEST_CASE("sets and objects are sorted and unique", "[rego][value]")
 {
   const Value set = Value::set({Value::integer(3), Value::integer(1), Value::integer(3)});
   CHECK(to_json(set).dump() == "[1,3]");
-  const Value object = Value::object({{Value::string("b"), Value::integer(1)}, {Value::string("a"), Value::integer(2)}});
+  const Value object =
+      Value::object({{Value::string("b"), Value::integer(1)}, {Value::string("a"), Value::integer(2)}});
   CHECK(to_json(object).dump() == R"({"a":2,"b":1})");
   REQUIRE(object.find("b") != nullptr);
   CHECK(object.find("b")->as_int() == 1);
