@@ -5,6 +5,7 @@
 #include "rego/ast.hpp"
 #include "rego/lexer.hpp"
 
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -15,6 +16,8 @@ namespace tollgate::rego::detail {
 struct ParseError {
   RegoError error;
 };
+
+struct Operator;
 
 class Parser {
 public:
@@ -31,6 +34,7 @@ public:
   TermPtr and_term();
   TermPtr arith();
   TermPtr factor();
+  TermPtr binary(TermPtr (Parser::*operand)(), std::span<const Operator> operators, bool same_line);
   TermPtr unary();
   TermPtr primary();
   TermPtr postfix(TermPtr base);

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -94,82 +95,63 @@ TermPtr Parser::term_comma()
   return member;
 }
 
-TermPtr Parser::relation()
+struct Operator {
+  Tok token;
+  const char* builtin;
+};
+
+namespace {
+
+constexpr Operator k_relations[] = {{Tok::eq, "equal"}, {Tok::ne, "neq"}, {Tok::lt, "lt"},
+                                    {Tok::le, "lte"},   {Tok::gt, "gt"},  {Tok::ge, "gte"}};
+constexpr Operator k_or[] = {{Tok::pipe, "or"}};
+constexpr Operator k_and[] = {{Tok::amp, "and"}};
+constexpr Operator k_arith[] = {{Tok::plus, "plus"}, {Tok::minus, "minus"}};
+constexpr Operator k_factor[] = {{Tok::star, "mul"}, {Tok::slash, "div"}, {Tok::percent, "rem"}};
+
+} // namespace
+
+// One level of left-associative operators: `operand (op operand)*`, each op a built-in call.
+// With `same_line`, an operator starting a new line ends the term (`x := y` then `-1 ...`).
+TermPtr Parser::binary(TermPtr (Parser::*operand)(), std::span<const Operator> operators, bool same_line)
 {
   const Token start = peek();
-  TermPtr lhs = or_term();
-  while (true) {
-    const char* op = nullptr;
-    switch (peek().kind) {
-    case Tok::eq:
-      op = "equal";
-      break;
-    case Tok::ne:
-      op = "neq";
-      break;
-    case Tok::lt:
-      op = "lt";
-      break;
-    case Tok::le:
-      op = "lte";
-      break;
-    case Tok::gt:
-      op = "gt";
-      break;
-    case Tok::ge:
-      op = "gte";
-      break;
-    default:
+  TermPtr lhs = (this->*operand)();
+  while (!(same_line && peek().newline_before)) {
+    const auto op = std::find_if(operators.begin(), operators.end(),
+                                 [&](const Operator& candidate) { return at(candidate.token); });
+    if (op == operators.end() || (op->token == Tok::pipe && m_no_pipe)) {
       return lhs;
     }
     next();
-    lhs = make_call(op, {lhs, or_term()}, start);
+    lhs = make_call(op->builtin, {lhs, (this->*operand)()}, start);
   }
+  return lhs;
+}
+
+TermPtr Parser::relation()
+{
+  return binary(&Parser::or_term, k_relations, false);
 }
 
 TermPtr Parser::or_term()
 {
-  const Token start = peek();
-  TermPtr lhs = and_term();
-  while (!m_no_pipe && at(Tok::pipe)) {
-    next();
-    lhs = make_call("or", {lhs, and_term()}, start);
-  }
-  return lhs;
+  return binary(&Parser::and_term, k_or, false);
 }
 
 TermPtr Parser::and_term()
 {
-  const Token start = peek();
-  TermPtr lhs = arith();
-  while (at(Tok::amp)) {
-    next();
-    lhs = make_call("and", {lhs, arith()}, start);
-  }
-  return lhs;
+  return binary(&Parser::arith, k_and, false);
 }
 
 TermPtr Parser::arith()
 {
-  const Token start = peek();
-  TermPtr lhs = factor();
-  while ((at(Tok::plus) || at(Tok::minus)) && !peek().newline_before) {
-    const char* op = next().kind == Tok::plus ? "plus" : "minus";
-    lhs = make_call(op, {lhs, factor()}, start);
-  }
-  return lhs;
+  return binary(&Parser::factor, k_arith, true);
 }
 
 TermPtr Parser::factor()
 {
-  const Token start = peek();
-  TermPtr lhs = unary();
-  while (at(Tok::star) || at(Tok::slash) || at(Tok::percent)) {
-    const Tok kind = next().kind;
-    const char* op = kind == Tok::star ? "mul" : (kind == Tok::slash ? "div" : "rem");
-    lhs = make_call(op, {lhs, unary()}, start);
-  }
-  return lhs;
+  return binary(&Parser::unary, k_factor, false);
 }
 
 TermPtr Parser::unary()
