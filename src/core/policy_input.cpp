@@ -156,15 +156,15 @@ Result<nlohmann::json> build_policy_input(const Context& context)
     return std::unexpected(changed.error());
   }
   input["changed_files"] = *changed;
+  // A changed path absent at the base was added (deleted paths exist only at the base).
   auto added = nlohmann::json::array();
   for (const auto& path : *changed) {
     bool existed = false;
     if (base) {
       auto before = git::read_file_at(*repo, *base, path);
-      existed = before && before->has_value();
+      existed = !before || before->has_value();
     }
-    auto now = git::read_file_at(*repo, *candidate, path);
-    if (!existed && now && now->has_value()) {
+    if (!existed) {
       added.push_back(path);
     }
   }
