@@ -13,7 +13,8 @@ bool Evaluator::unbound_pattern(const Term& t, Frame& frame) const
   case TermKind::var:
     return t.slot >= 0 && !frame.at(t.slot).defined();
   case TermKind::array:
-    return std::any_of(t.items.begin(), t.items.end(), [&](const TermPtr& item) { return unbound_pattern(*item, frame); });
+    return std::any_of(t.items.begin(), t.items.end(),
+                       [&](const TermPtr& item) { return unbound_pattern(*item, frame); });
   case TermKind::object:
     for (std::size_t i = 1; i < t.items.size(); i += 2) {
       if (unbound_pattern(*t.items[i], frame)) {

@@ -87,9 +87,9 @@ void Resolver::call(Term& call)
   }
   const std::size_t arity = call.builtin != nullptr ? call.builtin->arity : call.function->arity;
   if (call.items.size() != arity) {
-    compile_error(call.loc, "rego_type_error",
-                  fmt::format("{}: arity mismatch: {} arguments given, {} expected", call.name, call.items.size(),
-                              arity));
+    compile_error(
+        call.loc, "rego_type_error",
+        fmt::format("{}: arity mismatch: {} arguments given, {} expected", call.name, call.items.size(), arity));
   }
 }
 
