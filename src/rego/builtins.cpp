@@ -453,7 +453,8 @@ const Builtin* find_builtin(std::string_view name)
   static const auto k_index = [] {
     std::unordered_map<std::string_view, const Builtin*> index;
     for (auto table : {builtin::core_builtins(), builtin::string_builtins(), builtin::collection_builtins(),
-                       builtin::encoding_builtins(), builtin::regex_builtins(), builtin::unit_builtins()}) {
+                       builtin::encoding_builtins(), builtin::regex_builtins(), builtin::unit_builtins(),
+                       builtin::yaml_builtins()}) {
       for (const auto& b : table) {
         index.emplace(b.name, &b);
       }

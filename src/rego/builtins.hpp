@@ -49,6 +49,7 @@ std::span<const Builtin> collection_builtins(); // objects, arrays, sets, walk
 std::span<const Builtin> encoding_builtins();   // json, base64, hex, semver, time
 std::span<const Builtin> regex_builtins();      // regex.*, glob.match
 std::span<const Builtin> unit_builtins();       // units.parse, units.parse_bytes
+std::span<const Builtin> yaml_builtins();       // yaml.marshal, yaml.unmarshal, yaml.is_valid
 
 // The offset after the code point at `i` (an invalid byte counts as one code point, as in Go).
 std::size_t utf8_next(const std::string& s, std::size_t i);

@@ -65,6 +65,18 @@ TEST_CASE("regex, glob, json, base64, semver", "[rego][builtins]")
   CHECK(rego_value("time.now_ns()").as_int() > 1'600'000'000'000'000'000);
 }
 
+TEST_CASE("units and yaml", "[rego][builtins]")
+{
+  CHECK(json_of(rego_value(R"(units.parse_bytes("10KiB"))")) == "10240");
+  CHECK(json_of(rego_value(R"(units.parse("1.5k"))")) == "1500");
+  CHECK(json_of(rego_value(R"(units.parse("500m"))")) == "0.5");
+  CHECK_FALSE(rego_value(R"(units.parse_bytes("10 KB"))").defined());
+  CHECK(json_of(rego_value(R"(yaml.unmarshal("a: [1, true, x, '2']\nb: ~"))")) == R"({"a":[1,true,"x","2"],"b":null})");
+  CHECK(json_of(rego_value(R"(yaml.unmarshal(yaml.marshal({"k": {"1", "2"}, "n": 1.5})))")) ==
+        R"({"k":["1","2"],"n":1.5})");
+  CHECK(rego_value(R"(yaml.is_valid("a: {"))").is_false());
+}
+
 TEST_CASE("a built-in error is undefined unless strict", "[rego][builtins]")
 {
   CHECK_FALSE(rego_value("1 / 0").defined());
