@@ -8,11 +8,16 @@ namespace tollgate::checks {
 
 namespace {
 
-// clang-format off: one kind a line (it would pack five or more into columns)
+// One kind a line (clang-format would pack them).
+// clang-format off
 constexpr std::array k_kinds = {
-    Kind{"command", &make_command},     Kind{"pre-commit", &make_pre_commit},
-    Kind{"pytest", &make_pytest},       Kind{"sandbox-limits", &make_sandbox_limits},
-    Kind{"approvals", &make_approvals}, Kind{"changelog", &make_changelog},
+    Kind{"command", &make_command},
+    Kind{"pre-commit", &make_pre_commit},
+    Kind{"pytest", &make_pytest},
+    Kind{"sandbox-limits", &make_sandbox_limits},
+    Kind{"approvals", &make_approvals},
+    Kind{"changelog", &make_changelog},
+    Kind{"policies", &make_policies},
 };
 // clang-format on
 

@@ -9,11 +9,11 @@ packages=(
   nlohmann-json3-dev libre2-dev libkainjow-mustache-dev libfmt-dev libmbedtls-dev
   git gnupg pre-commit python3-pytest firejail bubblewrap util-linux
 )
-# Extra packages for optional tools: `--with-bench` (hyperfine, GNU time; the peers come from npm), `--with-fuzz` (clang, libFuzzer),
-# `--with-format` (clang-format).
+# Extra packages for optional tools: `--with-bench` (hyperfine, GNU time, Google Benchmark; the peers
+# come from npm), `--with-fuzz` (clang, libFuzzer), `--with-format` (clang-format).
 for arg in "$@"; do
   case "$arg" in
-    --with-bench) packages+=(hyperfine time) ;;
+    --with-bench) packages+=(hyperfine time libbenchmark-dev) ;;
     --with-fuzz) packages+=(clang libclang-rt-14-dev) ;;
     --with-format) packages+=(clang-format) ;;
     *) echo "install-deps.sh: unknown option $arg" >&2; exit 2 ;;

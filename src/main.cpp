@@ -35,6 +35,8 @@ const std::array k_commands = {
             tollgate::cli::setup_verify},
     Command{"changelog", "Preview the next version and its CHANGELOG section; --write edits the file",
             tollgate::cli::setup_changelog},
+    Command{"policy", "Evaluate Rego policies (policy eval QUERY) or run their tests (policy test)",
+            tollgate::cli::setup_policy},
     Command{"doctor", "Show what is installed, which sandbox backend works, and whether the config is valid",
             tollgate::cli::setup_doctor},
 };

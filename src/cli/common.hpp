@@ -65,5 +65,6 @@ std::function<int()> setup_verify(CLI::App& app, const Globals& globals);
 std::function<int()> setup_rollback(CLI::App& app, const Globals& globals);
 std::function<int()> setup_history(CLI::App& app, const Globals& globals);
 std::function<int()> setup_changelog(CLI::App& app, const Globals& globals);
+std::function<int()> setup_policy(CLI::App& app, const Globals& globals);
 
 } // namespace tollgate::cli

@@ -36,6 +36,9 @@ struct Context {
   proc::Limits limits;           // effective sandbox limits (timeout = the default)
   const std::atomic<bool>* cancel = nullptr;
   std::string revision = "HEAD"; // the candidate: what approvals, policies and the changelog look at
+  // The checks declared before this one that have finished: id -> {kind, status, summary, seconds,
+  // details} (what the policy input's `checks`, `approvals` and `sandbox` are built from).
+  nlohmann::json earlier = nlohmann::json::object();
 };
 
 class Check {

@@ -183,6 +183,16 @@ RunReport run_checklist(std::vector<std::unique_ptr<Check>>& checks, const Conte
       ++next_to_start;
       Context check_context = context;
       check_context.cancel = &cancel[i];
+      for (std::size_t j = 0; j < i; ++j) {
+        const CheckResult* done = results[j] ? &*results[j] : (j < next_to_report ? &report.checks[j].result : nullptr);
+        if (done != nullptr) {
+          check_context.earlier[checks[j]->id()] = {{"kind", checks[j]->spec().kind},
+                                                    {"status", to_string(done->status)},
+                                                    {"summary", done->summary},
+                                                    {"seconds", done->seconds},
+                                                    {"details", done->details}};
+        }
+      }
       workers.emplace_back([&, i, check_context] {
         CheckResult result = run_one(*checks[i], check_context);
         const std::lock_guard guard(mutex);

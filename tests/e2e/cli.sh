@@ -7,7 +7,7 @@ expect_out '^tollgate [0-9]+\.[0-9]+\.[0-9]+$' "--version prints the version"
 
 tg --help
 expect_code 0 "--help"
-for cmd in init check sandbox approve approvals gate promote rollback history verify changelog doctor; do
+for cmd in init check sandbox approve approvals gate promote rollback history verify changelog policy doctor; do
   expect_out "^  $cmd " "--help lists $cmd"
 done
 
@@ -17,7 +17,7 @@ expect_err 'unknown command `chek`, did you mean `check`\?' "suggests check"
 
 tg frobnicate
 expect_code 2 "unknown command without a near match"
-expect_err 'commands: init, check, sandbox, approve, approvals, gate, promote, rollback, history, verify, changelog, doctor' "lists the commands"
+expect_err 'commands: init, check, sandbox, approve, approvals, gate, promote, rollback, history, verify, changelog, policy, doctor' "lists the commands"
 
 tg check --kep-going
 expect_code 2 "unknown option"

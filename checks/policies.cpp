@@ -1,0 +1,172 @@
+// `policies`: evaluates the `deny` and `warn` rules of every package under the policy folder
+// (conftest's convention, DESIGN.md §6) against the policy input; any deny message fails the
+// check. Runs after the checks declared before it, whose results are part of the input.
+
+#include "checks/registry.hpp"
+#include "core/policy_input.hpp"
+#include "rego/engine.hpp"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <set>
+
+namespace tollgate::checks {
+
+namespace {
+
+// `data["a"]["b"]["deny"]`: safe for any package name.
+std::string rule_query(const std::vector<std::string>& package, const std::string& rule)
+{
+  std::string query = "data";
+  for (const auto& part : package) {
+    query += "[" + nlohmann::json(part).dump() + "]";
+  }
+  return query + "[" + nlohmann::json(rule).dump() + "]";
+}
+
+bool has_rule(const rego::RuleNode& root, const std::vector<std::string>& package, const std::string& rule)
+{
+  const rego::RuleNode* node = &root;
+  for (const auto& part : package) {
+    auto it = node->children.find(part);
+    if (it == node->children.end()) {
+      return false;
+    }
+    node = it->second.get();
+  }
+  auto it = node->children.find(rule);
+  return it != node->children.end() && it->second->has_rules();
+}
+
+std::string message_text(const rego::Value& v)
+{
+  return v.is_string() ? v.as_string() : rego::to_text(v);
+}
+
+class PoliciesCheck : public core::Check {
+public:
+  PoliciesCheck(core::CheckSpec spec, std::string dir) : Check(std::move(spec)), m_dir(std::move(dir)) {}
+
+  // The input includes the results of the checks before this one: wait for them.
+  bool concurrent() const override { return false; }
+
+  core::CheckResult run(const core::Context& context) override
+  {
+    core::CheckResult result;
+    const std::filesystem::path dir = context.root / m_dir;
+    std::error_code ec;
+    if (!std::filesystem::is_directory(dir, ec)) {
+      result.status = core::Status::fail;
+      result.summary = fmt::format("{}/ does not exist", m_dir);
+      return result;
+    }
+    rego::Engine engine;
+    auto loaded = engine.load(dir);
+    if (loaded) {
+      loaded = engine.compile();
+    }
+    if (!loaded) {
+      result.status = core::Status::error;
+      result.summary = relative(loaded.error().str(), context);
+      return result;
+    }
+    auto input = core::build_policy_input(context);
+    if (!input) {
+      result.status = core::Status::error;
+      result.summary = "cannot build the policy input: " + input.error().message;
+      return result;
+    }
+    rego::EvalOptions options;
+    options.input = rego::from_json(*input);
+
+    std::set<std::vector<std::string>> packages;
+    for (const auto& module : engine.compiler().modules()) {
+      packages.insert(module->package);
+    }
+    nlohmann::json deny = nlohmann::json::array();
+    nlohmann::json warn = nlohmann::json::array();
+    std::string lines;
+    for (const auto& package : packages) {
+      const std::string name = fmt::format("{}", fmt::join(package, "."));
+      for (const char* rule : {"deny", "warn"}) {
+        if (!has_rule(engine.compiler().root(), package, rule)) {
+          continue;
+        }
+        auto rows = engine.eval(rule_query(package, rule), options);
+        if (!rows) {
+          result.status = core::Status::error;
+          result.summary = relative(rows.error().str(), context);
+          return result;
+        }
+        if (rows->empty()) {
+          continue;
+        }
+        const rego::Value& value = rows->front().expressions.front();
+        std::vector<rego::Value> messages;
+        if (value.is_set() || value.is_array()) {
+          messages = value.as_array();
+        } else if (!value.is_false()) {
+          messages.push_back(value);
+        }
+        for (const auto& message : messages) {
+          const std::string text = message_text(message);
+          const bool is_deny = std::string_view(rule) == "deny";
+          (is_deny ? deny : warn).push_back({{"package", name}, {"message", text}});
+          lines += fmt::format("{} {}: {}\n", rule, name, text);
+          result.problems.push_back(fmt::format("{} ({}): {}", is_deny ? "denied" : "warning", name, text));
+        }
+      }
+    }
+    result.details = {{"dir", m_dir}, {"packages", packages.size()}, {"deny", deny}, {"warn", warn}};
+    result.status = deny.empty() ? core::Status::pass : core::Status::fail;
+    if (!deny.empty()) {
+      result.summary = fmt::format("{} denied: {}", deny.size(), deny.front()["message"].get<std::string>());
+      if (deny.size() > 1) {
+        result.summary += fmt::format(" (and {} more)", deny.size() - 1);
+      }
+    } else {
+      result.summary = fmt::format("{} package{} allow", packages.size(), packages.size() == 1 ? "" : "s");
+    }
+    if (!warn.empty()) {
+      result.summary += fmt::format("; {} warning{}: {}", warn.size(), warn.size() == 1 ? "" : "s",
+                                    warn.front()["message"].get<std::string>());
+      if (warn.size() > 1) {
+        result.summary += fmt::format(" (and {} more)", warn.size() - 1);
+      }
+    }
+    if (!context.log_dir.empty()) {
+      result.log = context.log_dir / (id() + ".log");
+      std::ofstream(result.log) << fmt::format("input: {}\n", input->dump(2)) << lines;
+    }
+    return result;
+  }
+
+private:
+  // Error messages name files relative to the repository root.
+  static std::string relative(std::string message, const core::Context& context)
+  {
+    const std::string prefix = context.root.string() + "/";
+    for (std::size_t pos = message.find(prefix); pos != std::string::npos; pos = message.find(prefix, pos)) {
+      message.erase(pos, prefix.size());
+    }
+    return message;
+  }
+
+  std::string m_dir;
+};
+
+} // namespace
+
+std::unique_ptr<core::Check> make_policies(const core::CheckSpec& spec, const std::string& file)
+{
+  core::YamlMap options = options_of(spec, file);
+  std::string dir = options.string("dir").value_or("policies");
+  if (dir.empty()) {
+    core::config_error(spec.options["dir"], file, "`dir` must name a folder");
+  }
+  options.finish();
+  return std::make_unique<PoliciesCheck>(spec, std::move(dir));
+}
+
+} // namespace tollgate::checks

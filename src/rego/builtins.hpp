@@ -1,0 +1,64 @@
+#pragma once
+// Built-in functions. Each takes its evaluated arguments and returns a value, or an undefined
+// Value (no result), or throws BuiltinError; the evaluator turns that error into undefined unless
+// strict built-in errors are on (as OPA does).
+
+#include "rego/value.hpp"
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace tollgate::rego {
+
+struct BuiltinError {
+  std::string code; // eval_type_error or eval_builtin_error
+  std::string message;
+};
+
+struct BuiltinContext {
+  std::int64_t now_ns = 0; // fixed for one query, as OPA does
+};
+
+using BuiltinFn = Value (*)(std::span<const Value> args, BuiltinContext& context);
+
+struct Builtin {
+  std::string_view name;
+  std::size_t arity;
+  BuiltinFn fn;
+  bool relation = false; // returns an array of results, each a solution (walk)
+};
+
+// nullptr when `name` is not a supported built-in.
+const Builtin* find_builtin(std::string_view name);
+
+// Helpers for built-in implementations.
+namespace builtin {
+
+[[noreturn]] void type_error(std::string_view name, std::size_t position, std::string_view expected, const Value& got);
+[[noreturn]] void error(std::string_view name, std::string message);
+const std::string& str(std::string_view name, std::span<const Value> args, std::size_t i);
+std::int64_t integer(std::string_view name, std::span<const Value> args, std::size_t i);
+const Value& number(std::string_view name, std::span<const Value> args, std::size_t i);
+
+// Registration tables, one per built-ins file.
+std::span<const Builtin> core_builtins();       // operators, aggregates, types
+std::span<const Builtin> string_builtins();     // strings, formatting
+std::span<const Builtin> collection_builtins(); // objects, arrays, sets, walk
+std::span<const Builtin> encoding_builtins();   // json, base64, hex, semver, time
+std::span<const Builtin> regex_builtins();      // regex.*, glob.match
+std::span<const Builtin> unit_builtins();       // units.parse, units.parse_bytes
+std::span<const Builtin> yaml_builtins();       // yaml.marshal, yaml.unmarshal, yaml.is_valid
+
+// The offset after the code point at `i` (an invalid byte counts as one code point, as in Go).
+std::size_t utf8_next(const std::string& s, std::size_t i);
+
+// Arithmetic shared by operators and aggregates.
+Value add(const Value& a, const Value& b);
+Value subtract(const Value& a, const Value& b);
+Value multiply(const Value& a, const Value& b);
+
+} // namespace builtin
+
+} // namespace tollgate::rego

@@ -1,0 +1,162 @@
+#include "rego/engine.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+namespace tollgate::rego {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+RegoResult<std::string> read_text(const fs::path& file)
+{
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    return rego_fail("rego_parse_error", fmt::format("{}: cannot read the file", file.string()));
+  }
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+Value nest(const Value& document, const std::vector<std::string>& path)
+{
+  Value out = document;
+  for (auto it = path.rbegin(); it != path.rend(); ++it) {
+    out = Value::object({{Value::string(*it), out}});
+  }
+  return out;
+}
+
+} // namespace
+
+RegoResult<void> Engine::add_module(std::string file, std::string source)
+{
+  return m_compiler.add_module(std::move(file), std::move(source));
+}
+
+RegoResult<void> Engine::add_data(const Value& document, const std::vector<std::string>& path)
+{
+  if (path.empty() && !document.is_object()) {
+    return rego_fail("rego_parse_error", "data documents must be JSON objects");
+  }
+  m_data = merge_objects(m_data, nest(document, path));
+  return {};
+}
+
+RegoResult<void> Engine::load_file(const fs::path& file, const std::vector<std::string>& data_path)
+{
+  auto text = read_text(file);
+  if (!text) {
+    return std::unexpected(text.error());
+  }
+  if (file.extension() == ".rego") {
+    return add_module(file.string(), std::move(*text));
+  }
+  auto json = nlohmann::json::parse(*text, nullptr, false);
+  if (json.is_discarded()) {
+    return rego_fail("rego_parse_error", "invalid JSON", file.string(), 1, 1);
+  }
+  return add_data(from_json(json), data_path);
+}
+
+RegoResult<void> Engine::load(const fs::path& path)
+{
+  std::error_code ec;
+  if (fs::is_regular_file(path, ec)) {
+    return load_file(path, {});
+  }
+  if (!fs::is_directory(path, ec)) {
+    return rego_fail("rego_parse_error", fmt::format("{}: no such file or directory", path.string()));
+  }
+  std::vector<fs::path> files;
+  for (auto it = fs::recursive_directory_iterator(path, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    const auto extension = it->path().extension();
+    if (it->is_regular_file() && (extension == ".rego" || extension == ".json")) {
+      files.push_back(it->path());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  for (const auto& file : files) {
+    std::vector<std::string> data_path;
+    if (file.extension() == ".json") {
+      for (const auto& part : file.parent_path().lexically_relative(path)) {
+        if (part != ".") {
+          data_path.push_back(part.string());
+        }
+      }
+    }
+    if (auto ok = load_file(file, data_path); !ok) {
+      return ok;
+    }
+  }
+  return {};
+}
+
+RegoResult<void> Engine::compile()
+{
+  return m_compiler.compile();
+}
+
+RegoResult<Query> Engine::prepare(const std::string& query) const
+{
+  return m_compiler.query(query);
+}
+
+RegoResult<std::vector<QueryRow>> Engine::eval(const Query& query, const EvalOptions& options) const
+{
+  return evaluate(m_compiler, m_data, query, options);
+}
+
+RegoResult<std::vector<QueryRow>> Engine::eval(const std::string& text, const EvalOptions& options) const
+{
+  auto query = prepare(text);
+  if (!query) {
+    return std::unexpected(query.error());
+  }
+  return eval(*query, options);
+}
+
+nlohmann::json result_json(const Query& query, const std::vector<QueryRow>& rows)
+{
+  if (rows.empty()) {
+    return nlohmann::json::object();
+  }
+  auto result = nlohmann::json::array();
+  for (const auto& row : rows) {
+    auto expressions = nlohmann::json::array();
+    for (std::size_t i = 0; i < row.expressions.size(); ++i) {
+      const Expr& e = *query.original[i];
+      expressions.push_back({{"value", to_json(row.expressions[i])},
+                             {"text", query.texts[i]},
+                             {"location", {{"row", e.loc.row}, {"col", e.loc.col}}}});
+    }
+    nlohmann::json entry = {{"expressions", expressions}};
+    if (!row.bindings.empty()) {
+      auto bindings = nlohmann::json::object();
+      for (const auto& [name, value] : row.bindings) {
+        bindings[name] = to_json(value);
+      }
+      entry["bindings"] = bindings;
+    }
+    result.push_back(entry);
+  }
+  return {{"result", result}};
+}
+
+nlohmann::json error_json(const RegoError& error)
+{
+  nlohmann::json entry = {{"code", error.code}, {"message", error.message}};
+  if (!error.file.empty()) {
+    entry["location"] = {{"file", error.file}, {"row", error.row}, {"col", error.col}};
+  }
+  return {{"errors", nlohmann::json::array({entry})}};
+}
+
+} // namespace tollgate::rego
