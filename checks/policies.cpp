@@ -1,9 +1,14 @@
 // `policies`: evaluates the `deny` and `warn` rules of every package under the policy folder
 // (conftest's convention, DESIGN.md §6) against the policy input; any deny message fails the
 // check. Runs after the checks declared before it, whose results are part of the input.
+// The policies are read from the trust root (the `stable` release; the candidate only before the
+// first one), like MAINTAINERS.yaml: a change cannot weaken the rules that judge it. Policies being
+// written are tried with `tollgate policy eval|test`, which read the work tree.
 
 #include "checks/registry.hpp"
 #include "core/policy_input.hpp"
+#include "core/trust_root.hpp"
+#include "git/objects.hpp"
 #include "rego/engine.hpp"
 
 #include <fmt/format.h>
@@ -54,22 +59,56 @@ public:
   core::CheckResult run(const core::Context& context) override
   {
     core::CheckResult result;
-    const std::filesystem::path dir = context.root / m_dir;
-    std::error_code ec;
-    if (!std::filesystem::is_directory(dir, ec)) {
+    const auto error = [&](std::string message) {
+      result.status = core::Status::error;
+      result.summary = std::move(message);
+      return result;
+    };
+    auto repo = git::Repository::open(context.git_dir);
+    if (!repo) {
+      return error(repo.error().message);
+    }
+    auto candidate = git::resolve_commit(*repo, context.revision);
+    if (!candidate) {
+      return error(candidate.error().message);
+    }
+    auto root = core::trust_root_commit(*repo, *context.config, *candidate);
+    if (!root) {
+      return error(root.error().message);
+    }
+    auto files = git::read_tree_at(*repo, root->commit, m_dir);
+    if (!files) {
+      return error(files.error().message);
+    }
+    if (files->empty()) {
       result.status = core::Status::fail;
-      result.summary = fmt::format("{}/ does not exist", m_dir);
+      result.summary = fmt::format("{}/ holds no policies at {}", m_dir, root->source);
       return result;
     }
     rego::Engine engine;
-    auto loaded = engine.load(dir);
-    if (loaded) {
-      loaded = engine.compile();
+    for (const auto& [path, content] : *files) {
+      const std::string file = m_dir + "/" + path;
+      rego::RegoResult<void> added;
+      if (path.ends_with(".rego")) {
+        added = engine.add_module(file, content);
+      } else if (path.ends_with(".json")) {
+        const auto json = nlohmann::json::parse(content, nullptr, false);
+        if (json.is_discarded() || !json.is_object()) {
+          return error(fmt::format("{}: not a JSON object", file));
+        }
+        std::vector<std::string> data_path;
+        const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+        for (const auto& part : parent) {
+          data_path.push_back(part.string());
+        }
+        added = engine.add_data(rego::from_json(json), data_path);
+      }
+      if (!added) {
+        return error(added.error().str());
+      }
     }
-    if (!loaded) {
-      result.status = core::Status::error;
-      result.summary = relative(loaded.error().str(), context);
-      return result;
+    if (auto compiled = engine.compile(); !compiled) {
+      return error(compiled.error().str());
     }
     auto input = core::build_policy_input(context);
     if (!input) {
@@ -95,9 +134,7 @@ public:
         }
         auto rows = engine.eval(rule_query(package, rule), options);
         if (!rows) {
-          result.status = core::Status::error;
-          result.summary = relative(rows.error().str(), context);
-          return result;
+          return error(rows.error().str());
         }
         if (rows->empty()) {
           continue;
@@ -118,7 +155,8 @@ public:
         }
       }
     }
-    result.details = {{"dir", m_dir}, {"packages", packages.size()}, {"deny", deny}, {"warn", warn}};
+    result.details = {
+        {"dir", m_dir}, {"read_at", root->source}, {"packages", packages.size()}, {"deny", deny}, {"warn", warn}};
     result.status = deny.empty() ? core::Status::pass : core::Status::fail;
     if (!deny.empty()) {
       result.summary = fmt::format("{} denied: {}", deny.size(), deny.front()["message"].get<std::string>());
@@ -135,24 +173,18 @@ public:
         result.summary += fmt::format(" (and {} more)", warn.size() - 1);
       }
     }
+    if (root->bootstrap) {
+      result.summary += "; policies read from the candidate (no stable release yet)";
+    }
     if (!context.log_dir.empty()) {
       result.log = context.log_dir / (id() + ".log");
-      std::ofstream(result.log) << fmt::format("input: {}\n", input->dump(2)) << lines;
+      std::ofstream(result.log) << fmt::format("policies: {}/ at {}\ninput: {}\n", m_dir, root->source, input->dump(2))
+                                << lines;
     }
     return result;
   }
 
 private:
-  // Error messages name files relative to the repository root.
-  static std::string relative(std::string message, const core::Context& context)
-  {
-    const std::string prefix = context.root.string() + "/";
-    for (std::size_t pos = message.find(prefix); pos != std::string::npos; pos = message.find(prefix, pos)) {
-      message.erase(pos, prefix.size());
-    }
-    return message;
-  }
-
   std::string m_dir;
 };
 

@@ -1,5 +1,7 @@
 #include "core/policy_input.hpp"
 
+#include "changelog/message.hpp"
+
 #include "checks/env_sources.hpp"
 #include "git/objects.hpp"
 #include "git/refs.hpp"
@@ -10,7 +12,6 @@
 
 #include <charconv>
 #include <fstream>
-#include <regex>
 #include <sstream>
 
 namespace tollgate::core {
@@ -108,18 +109,13 @@ nlohmann::json checks_of(const Context& context)
 
 nlohmann::json conventional_commit(const std::string& message)
 {
-  const std::string subject = message.substr(0, message.find('\n'));
-  static const std::regex k_header(R"(^([A-Za-z]+)(\(([^)]*)\))?(!)?: (.*)$)");
-  std::smatch match;
-  if (!std::regex_match(subject, match, k_header)) {
-    return {{"type", ""}, {"scope", ""}, {"breaking", false}, {"subject", subject}};
-  }
-  const bool breaking = match[4].matched || message.find("\nBREAKING CHANGE:") != std::string::npos ||
-                        message.find("\nBREAKING-CHANGE:") != std::string::npos;
-  std::string type = match[1].str();
-  std::transform(type.begin(), type.end(), type.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return {{"type", type}, {"scope", match[3].str()}, {"breaking", breaking}, {"subject", match[5].str()}};
+  const changelog::Message parsed = changelog::parse_message(message);
+  const bool conventional = parsed.kind == changelog::MessageKind::conventional;
+  const std::string subject = conventional ? parsed.description : message.substr(0, message.find('\n'));
+  return {{"type", conventional ? parsed.type : std::string()},
+          {"scope", conventional ? parsed.scope : std::string()},
+          {"breaking", conventional && parsed.breaking},
+          {"subject", subject}};
 }
 
 Result<nlohmann::json> build_policy_input(const Context& context)
@@ -206,6 +202,15 @@ Result<nlohmann::json> build_policy_input(const Context& context)
                            : nlohmann::json::array();
   input["sandbox"] = sandbox_of(context);
   input["checks"] = checks_of(context);
+  // The release this candidate calls for, when a `changelog` check ran before.
+  if (const auto* changelog = earlier_of_kind(context, "changelog")) {
+    const nlohmann::json& details = (*changelog)["details"];
+    if (details.contains("next") && !details["next"].is_null()) {
+      input["version"] = {{"previous", details.value("previous", nlohmann::json())},
+                          {"next", details["next"]},
+                          {"bump", details.value("bump", "")}};
+    }
+  }
   return input;
 }
 

@@ -18,10 +18,10 @@ std::unexpected<TrustRootError> trust_error(int exit_code, std::string message)
 
 } // namespace
 
-std::expected<TrustRoot, TrustRootError> load_trust_root(const git::Repository& repo, const Config& local,
-                                                         const git::Oid& candidate)
+std::expected<TrustRootCommit, TrustRootError> trust_root_commit(const git::Repository& repo, const Config& local,
+                                                                 const git::Oid& candidate)
 {
-  TrustRoot root;
+  TrustRootCommit root;
   const std::string stable_ref = "refs/tags/" + local.release.stable_tag;
   auto stable = git::read_ref(repo, stable_ref);
   if (!stable) {
@@ -49,7 +49,17 @@ std::expected<TrustRoot, TrustRootError> load_trust_root(const git::Repository& 
     root.source =
         fmt::format("candidate {} (bootstrap: no `{}` tag yet)", candidate.short_hex(), local.release.stable_tag);
   }
-  return load_trust_root_at(repo, local, root.commit, root.bootstrap, root.source);
+  return root;
+}
+
+std::expected<TrustRoot, TrustRootError> load_trust_root(const git::Repository& repo, const Config& local,
+                                                         const git::Oid& candidate)
+{
+  auto root = trust_root_commit(repo, local, candidate);
+  if (!root) {
+    return std::unexpected(root.error());
+  }
+  return load_trust_root_at(repo, local, root->commit, root->bootstrap, root->source);
 }
 
 std::expected<TrustRoot, TrustRootError> load_trust_root_at(const git::Repository& repo, const Config& local,

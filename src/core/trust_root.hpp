@@ -34,6 +34,16 @@ struct TrustRootError {
 
 inline constexpr const char* k_keys_dir = ".tollgate/keys";
 
+// Where the trust root of `candidate` is read: the commit of the current stable release, or the
+// candidate itself before the first one (bootstrap). Refuses the bootstrap when releases exist.
+struct TrustRootCommit {
+  git::Oid commit;
+  bool bootstrap = false;
+  std::string source;
+};
+std::expected<TrustRootCommit, TrustRootError> trust_root_commit(const git::Repository& repo, const Config& local,
+                                                                 const git::Oid& candidate);
+
 // Reads the trust root for `candidate`. `local` is the work tree's configuration: it names the
 // stable tag and is the fallback when the trust-root commit has no tollgate.yaml. The repository
 // identity is `release.repository` at the trust root, else the URL of `origin`.

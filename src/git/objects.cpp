@@ -234,6 +234,64 @@ Result<std::vector<std::pair<std::string, std::string>>> read_dir_at(const Repos
   return files;
 }
 
+namespace {
+
+struct TreeWalk {
+  const Repository* repo = nullptr;
+  std::vector<std::pair<std::string, std::string>> files;
+  std::optional<Error> error;
+};
+
+int collect_blob(const char* root, const git_tree_entry* entry, void* payload)
+{
+  auto& walk = *static_cast<TreeWalk*>(payload);
+  if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB) {
+    return 0;
+  }
+  git_blob* blob_raw = nullptr;
+  if (git_blob_lookup(&blob_raw, walk.repo->get(), git_tree_entry_id(entry)) != 0) {
+    walk.error = Error{last_error(fmt::format("cannot read {}{}", root, git_tree_entry_name(entry)))};
+    return -1;
+  }
+  const BlobPtr blob(blob_raw);
+  walk.files.emplace_back(std::string(root) + git_tree_entry_name(entry),
+                          std::string(static_cast<const char*>(git_blob_rawcontent(blob_raw)),
+                                      static_cast<std::size_t>(git_blob_rawsize(blob_raw))));
+  return 0;
+}
+
+} // namespace
+
+Result<std::vector<std::pair<std::string, std::string>>> read_tree_at(const Repository& repo, const Oid& commit,
+                                                                      std::string_view dir)
+{
+  auto tree = tree_of(repo, commit);
+  if (!tree) {
+    return std::unexpected(tree.error());
+  }
+  TreeWalk walk;
+  walk.repo = &repo;
+  const std::string wanted(dir);
+  git_tree_entry* entry_raw = nullptr;
+  if (git_tree_entry_bypath(&entry_raw, tree->get(), wanted.c_str()) != 0) {
+    return walk.files;
+  }
+  const TreeEntryPtr entry(entry_raw);
+  if (git_tree_entry_type(entry_raw) != GIT_OBJECT_TREE) {
+    return walk.files;
+  }
+  git_tree* sub_raw = nullptr;
+  if (git_tree_lookup(&sub_raw, repo.get(), git_tree_entry_id(entry_raw)) != 0) {
+    return fail(last_error(fmt::format("cannot read {} at {}", wanted, commit.short_hex())));
+  }
+  const TreePtr sub(sub_raw);
+  if (git_tree_walk(sub_raw, GIT_TREEWALK_PRE, &collect_blob, &walk) != 0 || walk.error) {
+    return fail(walk.error ? walk.error->message : last_error(fmt::format("cannot walk {}", wanted)));
+  }
+  std::sort(walk.files.begin(), walk.files.end());
+  return walk.files;
+}
+
 Result<std::vector<std::string>> changed_paths(const Repository& repo, const std::optional<Oid>& from, const Oid& to)
 {
   TreePtr old_tree;

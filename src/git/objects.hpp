@@ -69,6 +69,11 @@ Result<std::optional<std::string>> read_file_at(const Repository& repo, const Oi
 Result<std::vector<std::pair<std::string, std::string>>> read_dir_at(const Repository& repo, const Oid& commit,
                                                                      std::string_view dir);
 
+// Every regular file under directory `dir` of `commit`'s tree, recursively, as (path relative to
+// `dir`, content), sorted by path; empty when the directory does not exist.
+Result<std::vector<std::pair<std::string, std::string>>> read_tree_at(const Repository& repo, const Oid& commit,
+                                                                      std::string_view dir);
+
 // Paths that differ between the trees of `from` (nullopt: the empty tree) and `to`, sorted; a
 // rename lists both paths.
 Result<std::vector<std::string>> changed_paths(const Repository& repo, const std::optional<Oid>& from, const Oid& to);

@@ -120,7 +120,11 @@ TEST_CASE("approvals, sandbox and checks come from the checks that ran before", 
        {{"kind", "sandbox-limits"},
         {"status", "pass"},
         {"details", {{"SANDBOX_CPU_SEC", 10}, {"SANDBOX_MEM_MB", 20}, {"source", "deploy.yaml"}}}}},
-      {"pytest", {{"kind", "pytest"}, {"status", "fail"}, {"seconds", 1.5}, {"details", {{"failed", 2}}}}}};
+      {"pytest", {{"kind", "pytest"}, {"status", "fail"}, {"seconds", 1.5}, {"details", {{"failed", 2}}}}},
+      {"changelog",
+       {{"kind", "changelog"},
+        {"status", "pass"},
+        {"details", {{"previous", "1.3.2"}, {"next", "1.4.0"}, {"bump", "minor"}, {"tag", "v1.4.0"}}}}}};
   auto input = core::build_policy_input(context);
   REQUIRE(input);
   CHECK((*input)["approvals"][0]["email"] == "a@example.com");
@@ -128,6 +132,7 @@ TEST_CASE("approvals, sandbox and checks come from the checks that ran before", 
   CHECK((*input)["checks"]["pytest"]["status"] == "fail");
   CHECK((*input)["checks"]["pytest"]["failed"] == 2);
   CHECK_FALSE(input->contains("base")); // no stable tag yet
+  CHECK((*input)["version"] == nlohmann::json{{"previous", "1.3.2"}, {"next", "1.4.0"}, {"bump", "minor"}});
 }
 
 TEST_CASE("a check sees the results of the checks declared before it", "[policy_input][runner]")

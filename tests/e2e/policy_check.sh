@@ -40,8 +40,14 @@ expect_code 0 "no deny: the check passes"
 expect_out 'policies .*1 package allow; 1 warning' "summary counts the warning"
 expect_out 'CPU limit 120 is high' "the warning is shown"
 
+# From now on the policies are read at `stable`: a change that deletes the rule judging it is still
+# judged by it.
+git -C "$repo" tag stable
 mkdir -p "$repo/secrets"
 echo "token" >"$repo/secrets/key.txt"
+git -C "$repo" rm -q policies/deploy.rego
+mkdir -p "$repo/policies"
+echo 'package deploy' >"$repo/policies/deploy.rego"
 git -C "$repo" add -A
 git -C "$repo" commit -q -m "add a key"
 
@@ -55,7 +61,10 @@ expect_code 1 "--json: same verdict"
 [ "$(json_get '[c for c in d["checks"] if c["id"] == "policies"][0]["details"]["deny"][0]["package"]')" = "deploy" ] ||
   fail "details name the package: $OUT"
 
+git -C "$repo" tag -d stable >/dev/null
 printf 'package deploy\np {\n' >"$repo/policies/broken.rego"
+git -C "$repo" add -A
+git -C "$repo" commit -q -m "chore: a broken policy"
 tg -C "$repo" check
 expect_code 3 "a broken policy cannot run"
 expect_out 'policies/broken\.rego:3:1' "names file:line:col relative to the repository"
