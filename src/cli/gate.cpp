@@ -8,6 +8,7 @@
 #include "util/fatal.hpp"
 
 #include <algorithm>
+#include <set>
 
 namespace tollgate::cli {
 
@@ -31,17 +32,22 @@ int run_gate(const GateOptions& options, const Globals& globals)
   const git::Oid candidate = resolve_revision(repo, options.revision);
   trust_root_or_fatal(repo, config, candidate);
 
+  // The gate checks of tollgate.yaml at stable, which a candidate cannot drop, then the candidate's
+  // own (they can only add to them); an approvals check with defaults when neither lists one.
   std::vector<std::unique_ptr<core::Check>> checks;
-  const std::string file = config.path.string();
-  const bool listed = std::any_of(config.checks.begin(), config.checks.end(),
-                                  [](const core::CheckSpec& spec) { return spec.kind == "approvals"; });
-  if (!listed) {
-    checks.push_back(approvals_check(config));
+  std::set<std::string> ids;
+  for (const auto& spec : trusted_gate_checks(repo, config, candidate)) {
+    if (ids.insert(spec.id).second) {
+      checks.push_back(checks::create(spec, core::k_config_file));
+    }
   }
   for (const auto& spec : config.checks) {
-    if (is_gate_kind(spec.kind)) {
-      checks.push_back(checks::create(spec, file));
+    if (is_gate_kind(spec.kind) && ids.insert(spec.id).second) {
+      checks.push_back(checks::create(spec, config.path.string()));
     }
+  }
+  if (std::none_of(checks.begin(), checks.end(), [](const auto& check) { return check->spec().kind == "approvals"; })) {
+    checks.insert(checks.begin(), approvals_check(config));
   }
   core::RunOptions run;
   run.keep_going = true; // a gate reports every reason it is closed

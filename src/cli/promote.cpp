@@ -167,6 +167,12 @@ int run_promote(const PromoteOptions& options, const Globals& globals)
 
   // 5. The checklist, approvals included (added with defaults when tollgate.yaml lists none).
   auto checks = core::build_checklist(config);
+  // The gate checks of tollgate.yaml at stable stay in, whatever the candidate's file says.
+  for (const auto& spec : trusted_gate_checks(repo, config, baseline->candidate)) {
+    if (std::none_of(checks.begin(), checks.end(), [&](const auto& check) { return check->id() == spec.id; })) {
+      checks.push_back(checks::create(spec, core::k_config_file));
+    }
+  }
   if (std::none_of(checks.begin(), checks.end(), [](const auto& check) { return check->spec().kind == "approvals"; })) {
     checks.push_back(approvals_check(config));
   }

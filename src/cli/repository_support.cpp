@@ -1,5 +1,6 @@
 #include "cli/repository_support.hpp"
 
+#include "core/config.hpp"
 #include "git/objects.hpp"
 #include "util/fatal.hpp"
 
@@ -32,6 +33,33 @@ core::TrustRoot trust_root_or_fatal(const git::Repository& repo, const core::Con
     throw Fatal(root.error().exit_code, root.error().message);
   }
   return std::move(*root);
+}
+
+std::vector<core::CheckSpec> trusted_gate_checks(const git::Repository& repo, const core::Config& config,
+                                                 const git::Oid& candidate)
+{
+  auto root = core::trust_root_commit(repo, config, candidate);
+  if (!root) {
+    throw Fatal(root.error().exit_code, root.error().message);
+  }
+  auto text = git::read_file_at(repo, root->commit, core::k_config_file);
+  if (!text) {
+    environment_error(text.error().message);
+  }
+  std::vector<core::CheckSpec> specs;
+  if (!*text) {
+    return specs;
+  }
+  auto trusted = core::parse_config(**text, core::k_config_file);
+  if (!trusted) {
+    usage_error(fmt::format("{} (at {})", trusted.error().message, root->source));
+  }
+  for (auto& spec : trusted->checks) {
+    if (spec.kind == "approvals" || spec.kind == "policies") {
+      specs.push_back(std::move(spec));
+    }
+  }
+  return specs;
 }
 
 void require_maintainer_key(const git::Repository& repo, const core::Config& config, const git::Oid& candidate,

@@ -9,6 +9,7 @@
 #include "gpg/context.hpp"
 
 #include <string>
+#include <vector>
 
 namespace tollgate::cli {
 
@@ -18,6 +19,11 @@ git::Repository open_repository(const core::Workspace& workspace);
 git::Oid resolve_revision(const git::Repository& repo, const std::string& rev);
 // Fatal(2) for a malformed MAINTAINERS.yaml or tollgate.yaml at the trust root, Fatal(3) otherwise.
 core::TrustRoot trust_root_or_fatal(const git::Repository& repo, const core::Config& config, const git::Oid& candidate);
+
+// The `approvals` and `policies` checks of tollgate.yaml at the trust root (stable), which a
+// candidate cannot remove; empty when that commit has no tollgate.yaml. Fatal(2) if it is invalid.
+std::vector<core::CheckSpec> trusted_gate_checks(const git::Repository& repo, const core::Config& config,
+                                                 const git::Oid& candidate);
 
 // Fatal(3) unless `key` belongs to a maintainer of the trust root for `candidate`: releases and
 // demotions must verify later, and `tollgate verify` accepts only maintainers' signatures.
