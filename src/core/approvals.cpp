@@ -261,7 +261,7 @@ void judge(Candidate& item, const TrustRoot& root, const ApprovalsReport& report
 Result<std::vector<git::Ref>> approval_refs(const git::Repository& repo, const ApprovalsReport& report)
 {
   if (report.policy.bind != "tree") {
-    return git::list_refs(repo, fmt::format("{}{}/*", k_approvals_ref_prefix, report.candidate.hex()));
+    return git::list_refs_under(repo, fmt::format("{}{}/", k_approvals_ref_prefix, report.candidate.hex()));
   }
   auto all = git::list_refs(repo, std::string(k_approvals_ref_prefix) + "*");
   if (!all) {

@@ -5,6 +5,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
 
 namespace tollgate::git {
 
@@ -51,6 +54,109 @@ Result<std::vector<Ref>> list_refs(const Repository& repo, const std::string& gl
   }
   std::sort(refs.begin(), refs.end(), [](const Ref& a, const Ref& b) { return a.name < b.name; });
   return refs;
+}
+
+namespace {
+
+// The lines of a sorted packed-refs file that name refs under `prefix`, as (name, oid hex).
+std::vector<std::pair<std::string, std::string>> packed_under(std::string_view text, std::string_view prefix)
+{
+  // Binary search over line starts: the first line whose ref name is >= prefix.
+  const auto line_start = [&](std::size_t pos) {
+    const std::size_t newline = pos == 0 ? std::string_view::npos : text.rfind('\n', pos - 1);
+    return newline == std::string_view::npos ? std::size_t{0} : newline + 1;
+  };
+  const auto name_at = [&](std::size_t start) -> std::string_view {
+    const std::size_t end = text.find('\n', start);
+    const std::string_view line =
+        text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+    if (line.size() < 42 || line[0] == '#' || line[0] == '^') {
+      return {};
+    }
+    return line.substr(41);
+  };
+  std::size_t low = 0;
+  std::size_t high = text.size();
+  while (low < high) {
+    const std::size_t mid = line_start(low + (high - low) / 2);
+    std::size_t start = mid;
+    std::string_view name = name_at(start);
+    while (name.empty() && start < text.size()) { // skip comment and peeled lines
+      const std::size_t end = text.find('\n', start);
+      start = end == std::string_view::npos ? text.size() : end + 1;
+      name = name_at(start);
+    }
+    if (start >= high || name.empty() || name >= prefix) {
+      high = mid;
+    } else {
+      const std::size_t end = text.find('\n', start);
+      low = end == std::string_view::npos ? text.size() : end + 1;
+    }
+  }
+  std::vector<std::pair<std::string, std::string>> found;
+  for (std::size_t pos = low; pos < text.size();) {
+    const std::size_t end = text.find('\n', pos);
+    const std::string_view line = text.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos);
+    pos = end == std::string_view::npos ? text.size() : end + 1;
+    if (line.empty() || line[0] == '#' || line[0] == '^' || line.size() < 42) {
+      continue;
+    }
+    const std::string_view name = line.substr(41);
+    if (!name.starts_with(prefix)) {
+      if (name > prefix) {
+        break;
+      }
+      continue;
+    }
+    found.emplace_back(std::string(name), std::string(line.substr(0, 40)));
+  }
+  return found;
+}
+
+} // namespace
+
+Result<std::vector<Ref>> list_refs_under(const Repository& repo, const std::string& prefix)
+{
+  namespace fs = std::filesystem;
+  const fs::path common = git_repository_commondir(repo.get());
+  std::ifstream packed(common / "packed-refs", std::ios::binary);
+  std::string text;
+  if (packed) {
+    text.assign(std::istreambuf_iterator<char>(packed), std::istreambuf_iterator<char>());
+    if (!text.starts_with("# pack-refs with:") ||
+        text.substr(0, text.find('\n')).find(" sorted") == std::string::npos) {
+      return list_refs(repo, prefix + "*"); // not known to be sorted: let libgit2 read it all
+    }
+  }
+  std::map<std::string, Oid> refs;
+  for (const auto& [name, hex] : packed_under(text, prefix)) {
+    if (auto id = Oid::parse(hex)) {
+      refs[name] = *id;
+    }
+  }
+  std::error_code ec;
+  const fs::path loose_root = common / prefix;
+  if (fs::is_directory(loose_root, ec)) {
+    for (auto it = fs::recursive_directory_iterator(loose_root, ec); !ec && it != fs::recursive_directory_iterator();
+         it.increment(ec)) {
+      if (!it->is_regular_file(ec) || it->path().filename().string().ends_with(".lock")) {
+        continue;
+      }
+      const std::string name = prefix + it->path().lexically_relative(loose_root).generic_string();
+      auto target = read_ref(repo, name); // loose refs win over packed ones
+      if (target && *target) {
+        refs[name] = **target;
+      } else {
+        refs.erase(name);
+      }
+    }
+  }
+  std::vector<Ref> result;
+  result.reserve(refs.size());
+  for (auto& [name, id] : refs) {
+    result.push_back(Ref{name, id});
+  }
+  return result;
 }
 
 Result<void> update_ref(const Repository& repo, const std::string& name, const Oid& target,

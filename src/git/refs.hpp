@@ -23,6 +23,12 @@ Result<std::optional<Oid>> read_ref(const Repository& repo, const std::string& n
 // name. Symbolic references that do not resolve are left out.
 Result<std::vector<Ref>> list_refs(const Repository& repo, const std::string& glob);
 
+// Every direct reference whose name starts with `prefix` (which ends with '/'), sorted by name: the
+// same answer as list_refs(prefix + "*"), found by a binary search in a sorted packed-refs file plus
+// the loose refs under the prefix, instead of parsing every packed ref (libgit2 1.5 parses the whole
+// file, which costs ~20 ms with 20,000 refs). Falls back to list_refs when the file is not sorted.
+Result<std::vector<Ref>> list_refs_under(const Repository& repo, const std::string& prefix);
+
 // Points `name` at `target` only if it still holds `expected` (nullopt: only if it does not
 // exist yet). Fails, changing nothing, when another writer got there first.
 Result<void> update_ref(const Repository& repo, const std::string& name, const Oid& target,
