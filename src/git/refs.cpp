@@ -8,11 +8,35 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <mutex>
+#include <optional>
 
 namespace tollgate::git {
 
+namespace {
+std::optional<std::string_view> sorted_packed_refs(const std::filesystem::path& common);
+std::vector<std::pair<std::string, std::string>> packed_under(std::string_view text, std::string_view prefix);
+} // namespace
+
 Result<std::optional<Oid>> read_ref(const Repository& repo, const std::string& name)
 {
+  // A ref that is not loose is looked up by a binary search in a sorted packed-refs file: libgit2
+  // 1.5 would parse the whole file (~6 ms with 20,000 refs) to find one.
+  if (name.starts_with("refs/")) {
+    const std::filesystem::path common = git_repository_commondir(repo.get());
+    std::error_code ec;
+    if (!std::filesystem::exists(common / name, ec) && !ec) {
+      if (const auto packed = sorted_packed_refs(common)) {
+        for (const auto& [found, hex] : packed_under(*packed, name)) {
+          if (found == name) {
+            auto id = Oid::parse(hex);
+            return id ? Result<std::optional<Oid>>(std::optional<Oid>(*id)) : fail(id.error().message);
+          }
+        }
+        return std::optional<Oid>();
+      }
+    }
+  }
   git_oid id{};
   const int error = git_reference_name_to_id(&id, repo.get(), name.c_str());
   if (error == GIT_ENOTFOUND) {
@@ -113,21 +137,52 @@ std::vector<std::pair<std::string, std::string>> packed_under(std::string_view t
   return found;
 }
 
+// The packed-refs file of `common`, read once per process while its size and mtime stay the same;
+// "" when there is none; nullopt when it is not known to be sorted (then libgit2 must read it).
+std::optional<std::string_view> sorted_packed_refs(const std::filesystem::path& common)
+{
+  namespace fs = std::filesystem;
+  struct Cached {
+    fs::path path;
+    std::uintmax_t size = 0;
+    fs::file_time_type mtime;
+    std::string text;
+    bool sorted = false;
+  };
+  static std::mutex mutex;
+  static Cached cached;
+  const std::lock_guard guard(mutex);
+  const fs::path path = common / "packed-refs";
+  std::error_code ec;
+  const auto size = fs::file_size(path, ec);
+  if (ec) {
+    return std::string_view(); // no packed refs at all
+  }
+  const auto mtime = fs::last_write_time(path, ec);
+  if (cached.path != path || cached.size != size || cached.mtime != mtime) {
+    std::ifstream in(path, std::ios::binary);
+    cached = Cached{path, size, mtime,
+                    std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()), false};
+    const std::string_view header = std::string_view(cached.text).substr(0, cached.text.find('\n'));
+    cached.sorted = header.starts_with("# pack-refs with:") && header.find(" sorted") != std::string_view::npos;
+  }
+  if (!cached.sorted) {
+    return std::nullopt;
+  }
+  return std::string_view(cached.text);
+}
+
 } // namespace
 
 Result<std::vector<Ref>> list_refs_under(const Repository& repo, const std::string& prefix)
 {
   namespace fs = std::filesystem;
   const fs::path common = git_repository_commondir(repo.get());
-  std::ifstream packed(common / "packed-refs", std::ios::binary);
-  std::string text;
-  if (packed) {
-    text.assign(std::istreambuf_iterator<char>(packed), std::istreambuf_iterator<char>());
-    if (!text.starts_with("# pack-refs with:") ||
-        text.substr(0, text.find('\n')).find(" sorted") == std::string::npos) {
-      return list_refs(repo, prefix + "*"); // not known to be sorted: let libgit2 read it all
-    }
+  const auto packed = sorted_packed_refs(common);
+  if (!packed) {
+    return list_refs(repo, prefix + "*"); // not known to be sorted: let libgit2 read it all
   }
+  const std::string_view text = *packed;
   std::map<std::string, Oid> refs;
   for (const auto& [name, hex] : packed_under(text, prefix)) {
     if (auto id = Oid::parse(hex)) {
