@@ -1,6 +1,7 @@
 #include "git/objects.hpp"
 
 #include "git/handles.hpp"
+#include "git/refs.hpp"
 
 #include <fmt/format.h>
 
@@ -45,6 +46,18 @@ std::string CommitInfo::summary() const
 Result<Oid> resolve_commit(const Repository& repo, std::string_view rev)
 {
   const std::string spec(rev);
+  if (spec == "HEAD") {
+    // Through read_ref, which finds a packed branch without parsing every packed ref.
+    git_reference* head_raw = nullptr;
+    if (git_reference_lookup(&head_raw, repo.get(), "HEAD") == 0) {
+      const ReferencePtr head(head_raw);
+      if (const char* target = git_reference_symbolic_target(head_raw); target != nullptr) {
+        if (auto id = read_ref(repo, target); id && *id) {
+          return peel_to_commit(repo, **id);
+        }
+      }
+    }
+  }
   git_object* raw = nullptr;
   if (git_revparse_single(&raw, repo.get(), spec.c_str()) != 0) {
     return fail(fmt::format("`{}` does not name a commit in this repository", spec));
