@@ -55,9 +55,9 @@ TEST_CASE("refs under a prefix: packed, loose and both", "[git]")
 
   auto repo = git::Repository::open(dir.path());
   REQUIRE(repo);
-  for (const std::string prefix : {"refs/tollgate/approvals/0150/", "refs/tollgate/approvals/0000/",
-                                   "refs/tollgate/approvals/0299/", "refs/tollgate/approvals/0151/",
-                                   "refs/tollgate/approvals/9999/", "refs/tollgate/approvals/"}) {
+  for (const std::string prefix :
+       {"refs/tollgate/approvals/0150/", "refs/tollgate/approvals/0000/", "refs/tollgate/approvals/0299/",
+        "refs/tollgate/approvals/0151/", "refs/tollgate/approvals/9999/", "refs/tollgate/approvals/"}) {
     INFO(prefix);
     auto fast = git::list_refs_under(*repo, prefix);
     auto full = git::list_refs(*repo, prefix + "*");
