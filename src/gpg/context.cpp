@@ -74,13 +74,16 @@ void Context::never_prompt()
 
 Result<std::string> Context::sign_detached(std::string_view data, const std::string& fingerprint) const
 {
-  gpgme_key_t key_raw = nullptr;
-  if (gpgme_error_t error = gpgme_get_key(m_ctx.get(), fingerprint.c_str(), &key_raw, 1); error != 0) {
-    return fail(error_message(fmt::format("no secret key {} here", fingerprint), error));
+  if (!m_signer || m_signer_fingerprint != fingerprint) {
+    gpgme_key_t key_raw = nullptr;
+    if (gpgme_error_t error = gpgme_get_key(m_ctx.get(), fingerprint.c_str(), &key_raw, 1); error != 0) {
+      return fail(error_message(fmt::format("no secret key {} here", fingerprint), error));
+    }
+    m_signer.reset(key_raw);
+    m_signer_fingerprint = fingerprint;
   }
-  const KeyPtr key(key_raw);
   gpgme_signers_clear(m_ctx.get());
-  if (gpgme_error_t error = gpgme_signers_add(m_ctx.get(), key_raw); error != 0) {
+  if (gpgme_error_t error = gpgme_signers_add(m_ctx.get(), m_signer.get()); error != 0) {
     return fail(error_message(fmt::format("cannot sign with {}", fingerprint), error));
   }
   gpgme_set_armor(m_ctx.get(), 1);

@@ -84,8 +84,14 @@ private:
   struct Free {
     void operator()(gpgme_ctx_t ctx) const { gpgme_release(ctx); }
   };
+  struct KeyFree {
+    void operator()(gpgme_key_t key) const { gpgme_key_unref(key); }
+  };
   explicit Context(gpgme_ctx_t ctx) : m_ctx(ctx) {}
   std::unique_ptr<gpgme_context, Free> m_ctx;
+  // The last signing key looked up: each lookup is a gpg process, and a promotion signs four times.
+  mutable std::unique_ptr<_gpgme_key, KeyFree> m_signer;
+  mutable std::string m_signer_fingerprint;
 };
 
 } // namespace tollgate::gpg
