@@ -58,23 +58,13 @@ std::string collapse_whitespace(std::string_view text)
   return out;
 }
 
-// The lines of `text` without their '\n' (and a trailing '\r').
-// Views, not util::split_lines's strings: this runs for every commit of a whole-history walk.
+// The lines of `text` without their '\n' (and a trailing '\r'), ending with an empty line when the
+// text ends with a newline (or is empty): the parser sees where the message ends.
 std::vector<std::string_view> lines_of(std::string_view text)
 {
-  std::vector<std::string_view> lines;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) {
-      end = text.size();
-    }
-    std::string_view line = text.substr(start, end - start);
-    if (!line.empty() && line.back() == '\r') {
-      line.remove_suffix(1);
-    }
-    lines.push_back(line);
-    start = end + 1;
+  std::vector<std::string_view> lines = util::split_line_views(text);
+  if (text.empty() || text.back() == '\n') {
+    lines.emplace_back();
   }
   return lines;
 }

@@ -72,9 +72,9 @@ std::string_view trim(std::string_view s)
   return s;
 }
 
-std::vector<std::string> split_lines(std::string_view text)
+std::vector<std::string_view> split_line_views(std::string_view text)
 {
-  std::vector<std::string> lines;
+  std::vector<std::string_view> lines;
   std::size_t start = 0;
   while (start < text.size()) {
     std::size_t end = text.find('\n', start);
@@ -85,10 +85,16 @@ std::vector<std::string> split_lines(std::string_view text)
     if (!line.empty() && line.back() == '\r') {
       line.remove_suffix(1);
     }
-    lines.emplace_back(line);
+    lines.push_back(line);
     start = end + 1;
   }
   return lines;
+}
+
+std::vector<std::string> split_lines(std::string_view text)
+{
+  const auto views = split_line_views(text);
+  return std::vector<std::string>(views.begin(), views.end());
 }
 
 std::optional<std::vector<std::string>> split_simple_command(std::string_view line)

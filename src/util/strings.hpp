@@ -19,6 +19,8 @@ std::string did_you_mean(std::string_view word, std::span<const std::string> can
 
 std::string_view trim(std::string_view s);
 std::vector<std::string> split_lines(std::string_view text);
+// The same lines as views into `text` (no copies: for hot paths over many texts).
+std::vector<std::string_view> split_line_views(std::string_view text);
 
 // Splits a command line into words the way a POSIX shell would for simple commands
 // (quotes and backslashes); returns nullopt when it needs a real shell
