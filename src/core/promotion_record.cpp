@@ -41,7 +41,8 @@ Result<std::optional<StableRef>> parse_previous(std::string_view value)
   return std::optional<StableRef>(StableRef{std::string(value.substr(0, space)), *commit});
 }
 
-// The trailers block: the `Key: value` lines after the last blank line, from the line `first`.
+// The trailers block: the `Key: value` lines from the line `<first>: v1` (the format and its
+// version, checked here and not listed) to the end.
 struct Trailers {
   std::vector<std::pair<std::string, std::string>> lines;
   std::string before; // everything above the block
@@ -57,12 +58,17 @@ Result<Trailers> split_trailers(std::string_view message, std::string_view first
   }
   Trailers trailers;
   trailers.before = std::string(message.substr(0, at));
-  for (const auto& line : util::split_lines(message.substr(at + 1))) {
+  const auto lines = util::split_line_views(message.substr(at + 1));
+  if (const std::string_view version = lines.front().substr(marker.size() - 1); version != "v1") {
+    return fail(fmt::format("unknown `{}:` record version `{}`", first, version));
+  }
+  for (std::size_t i = 1; i < lines.size(); ++i) {
+    const std::string_view line = lines[i];
     if (line.empty()) {
       continue;
     }
     const std::size_t colon = line.find(": ");
-    if (colon == std::string::npos) {
+    if (colon == std::string_view::npos) {
       return fail(fmt::format("malformed record line `{}`", line));
     }
     trailers.lines.emplace_back(line.substr(0, colon), line.substr(colon + 2));
@@ -116,16 +122,10 @@ Result<PromotionRecord> parse_release_message(std::string_view message)
   }
   record.notes =
       std::string(util::trim(std::string_view(trailers->before).substr(std::min(end, trailers->before.size()))));
-  bool versioned = false;
   bool candidate = false;
   bool previous = false;
   for (const auto& [key, value] : trailers->lines) {
-    if (key == "Tollgate-Promotion") {
-      if (value != "v1") {
-        return fail(fmt::format("unknown promotion record version `{}`", value));
-      }
-      versioned = true;
-    } else if (key == "Candidate") {
+    if (key == "Candidate") {
       auto id = git::Oid::parse(value);
       if (!id) {
         return fail("`Candidate:` is not a commit id");
@@ -165,7 +165,7 @@ Result<PromotionRecord> parse_release_message(std::string_view message)
       return fail(fmt::format("unknown record field `{}`", key));
     }
   }
-  if (!versioned || !candidate || !previous) {
+  if (!candidate || !previous) {
     return fail("the promotion record lacks `Candidate:` or `Previous-stable:`");
   }
   const std::size_t digit = record.tag.find_first_of("0123456789");
@@ -191,16 +191,10 @@ Result<StableRecord> parse_stable_message(std::string_view message)
     return std::unexpected(trailers.error());
   }
   StableRecord record;
-  bool versioned = false;
   bool release = false;
   bool previous = false;
   for (const auto& [key, value] : trailers->lines) {
-    if (key == "Tollgate-Stable") {
-      if (value != "v1") {
-        return fail(fmt::format("unknown stable record version `{}`", value));
-      }
-      versioned = true;
-    } else if (key == "Release") {
+    if (key == "Release") {
       const std::size_t space = value.rfind(' ');
       auto id = git::Oid::parse(space == std::string::npos ? "" : value.substr(space + 1));
       if (!id) {
@@ -224,7 +218,7 @@ Result<StableRecord> parse_stable_message(std::string_view message)
       return fail(fmt::format("unknown stable record field `{}`", key));
     }
   }
-  if (!versioned || !release || !previous) {
+  if (!release || !previous) {
     return fail("the stable record lacks `Release:` or `Previous-stable:`");
   }
   return record;
