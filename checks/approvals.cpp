@@ -25,27 +25,25 @@ public:
   core::CheckResult run(const core::Context& context) override
   {
     core::CheckResult result;
-    auto repo = git::Repository::open(context.git_dir);
-    if (!repo) {
-      return error(repo.error().message);
+    auto opened = core::open_candidate(context);
+    if (!opened) {
+      return error(opened.error().message);
     }
-    auto candidate = git::resolve_commit(*repo, context.revision);
-    if (!candidate) {
-      return error(candidate.error().message);
-    }
-    auto root = core::load_trust_root(*repo, *context.config, *candidate);
+    const git::Repository& repo = opened->repo;
+    const git::Oid& candidate = opened->commit;
+    auto root = core::load_trust_root(repo, *context.config, candidate);
     if (!root) {
       return error(root.error().message);
     }
     const core::ApprovalPolicy policy = core::tighten(root->approvals, m_required, m_bind, m_exclude_author);
-    auto report = core::evaluate_approvals(*repo, context.git_dir, *root, *candidate, policy);
+    auto report = core::evaluate_approvals(repo, context.git_dir, *root, candidate, policy);
     if (!report) {
       return error(report.error().message);
     }
     result.details = report->to_json();
     result.status = report->satisfied() ? core::Status::pass : core::Status::fail;
     std::vector<std::string> counted;
-    std::string lines = fmt::format("candidate {}, trust root: {}\n", candidate->hex(), report->trust_source);
+    std::string lines = fmt::format("candidate {}, trust root: {}\n", candidate.hex(), report->trust_source);
     for (const auto& approval : report->approvals) {
       const std::string who = approval.maintainer.empty() ? approval.ref : approval.maintainer;
       lines += fmt::format("{} {}: {}\n", approval.counts() ? "counts " : "refused", who, approval.reason);

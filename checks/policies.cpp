@@ -64,19 +64,15 @@ public:
       result.summary = std::move(message);
       return result;
     };
-    auto repo = git::Repository::open(context.git_dir);
-    if (!repo) {
-      return error(repo.error().message);
+    auto opened = core::open_candidate(context);
+    if (!opened) {
+      return error(opened.error().message);
     }
-    auto candidate = git::resolve_commit(*repo, context.revision);
-    if (!candidate) {
-      return error(candidate.error().message);
-    }
-    auto root = core::trust_root_commit(*repo, *context.config, *candidate);
+    auto root = core::trust_root_commit(opened->repo, *context.config, opened->commit);
     if (!root) {
       return error(root.error().message);
     }
-    auto files = git::read_tree_at(*repo, root->commit, m_dir);
+    auto files = git::read_tree_at(opened->repo, root->commit, m_dir);
     if (!files) {
       return error(files.error().message);
     }

@@ -1,5 +1,7 @@
 #include "core/check.hpp"
 
+#include "git/objects.hpp"
+
 namespace tollgate::core {
 
 std::string_view to_string(Status status)
@@ -15,6 +17,19 @@ std::string_view to_string(Status status)
     return "error";
   }
   return "error";
+}
+
+Result<Candidate> open_candidate(const Context& context)
+{
+  auto repo = git::Repository::open(context.git_dir);
+  if (!repo) {
+    return std::unexpected(repo.error());
+  }
+  auto commit = git::resolve_commit(*repo, context.revision);
+  if (!commit) {
+    return std::unexpected(commit.error());
+  }
+  return Candidate{std::move(*repo), *commit};
 }
 
 } // namespace tollgate::core

@@ -3,6 +3,8 @@
 // Context and returns a CheckResult; it never prints (the reporter does).
 
 #include "core/config.hpp"
+#include "git/oid.hpp"
+#include "git/repository.hpp"
 #include "proc/sandbox.hpp"
 
 #include <nlohmann/json.hpp>
@@ -40,6 +42,13 @@ struct Context {
   // details} (what the policy input's `checks`, `approvals` and `sandbox` are built from).
   nlohmann::json earlier = nlohmann::json::object();
 };
+
+// The repository a check runs in and the candidate commit `context.revision` names.
+struct Candidate {
+  git::Repository repo;
+  git::Oid commit;
+};
+Result<Candidate> open_candidate(const Context& context);
 
 class Check {
 public:

@@ -120,16 +120,13 @@ nlohmann::json conventional_commit(const std::string& message)
 
 Result<nlohmann::json> build_policy_input(const Context& context)
 {
-  git::ensure_initialised();
-  auto repo = git::Repository::open(context.root);
-  if (!repo) {
-    return std::unexpected(repo.error());
+  auto opened = open_candidate(context);
+  if (!opened) {
+    return std::unexpected(opened.error());
   }
-  auto candidate = git::resolve_commit(*repo, context.revision);
-  if (!candidate) {
-    return std::unexpected(candidate.error());
-  }
-  auto commit = git::read_commit(*repo, *candidate);
+  const git::Repository& repo = opened->repo;
+  const git::Oid& candidate = opened->commit;
+  auto commit = git::read_commit(repo, candidate);
   if (!commit) {
     return std::unexpected(commit.error());
   }
@@ -142,12 +139,12 @@ Result<nlohmann::json> build_policy_input(const Context& context)
   // The base: the current stable release, when there is one.
   const std::string stable_tag = context.config != nullptr ? context.config->release.stable_tag : "stable";
   std::optional<git::Oid> base;
-  if (auto stable = git::resolve_commit(*repo, "refs/tags/" + stable_tag)) {
+  if (auto stable = git::resolve_commit(repo, "refs/tags/" + stable_tag)) {
     base = *stable;
     input["base"] = {{"stable", stable_tag}, {"commit", stable->hex()}};
   }
 
-  auto changed = git::changed_paths(*repo, base, *candidate);
+  auto changed = git::changed_paths(repo, base, candidate);
   if (!changed) {
     return std::unexpected(changed.error());
   }
@@ -157,7 +154,7 @@ Result<nlohmann::json> build_policy_input(const Context& context)
   for (const auto& path : *changed) {
     bool existed = false;
     if (base) {
-      auto before = git::read_file_at(*repo, *base, path);
+      auto before = git::read_file_at(repo, *base, path);
       existed = !before || before->has_value();
     }
     if (!existed) {
@@ -166,11 +163,11 @@ Result<nlohmann::json> build_policy_input(const Context& context)
   }
   input["added_files"] = added;
 
-  auto walk = git::Revwalk::create(*repo);
+  auto walk = git::Revwalk::create(repo);
   if (!walk) {
     return std::unexpected(walk.error());
   }
-  if (auto pushed = walk->push(*candidate); !pushed) {
+  if (auto pushed = walk->push(candidate); !pushed) {
     return std::unexpected(pushed.error());
   }
   if (base) {
@@ -183,7 +180,7 @@ Result<nlohmann::json> build_policy_input(const Context& context)
     if (commits.size() >= k_max_commits) {
       break;
     }
-    auto info = git::read_commit(*repo, *id);
+    auto info = git::read_commit(repo, *id);
     if (!info) {
       return std::unexpected(info.error());
     }

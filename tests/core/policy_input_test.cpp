@@ -14,7 +14,7 @@ using namespace tollgate;
 
 namespace {
 
-void git(const test::TempDir& dir, const std::string& args)
+void run_git(const test::TempDir& dir, const std::string& args)
 {
   const std::string command = "git -C '" + dir.path().string() + "' -c user.name=Ann -c user.email=ann@example.com " +
                               args + " >/dev/null 2>&1";
@@ -72,16 +72,16 @@ TEST_CASE("commit messages are read as Conventional Commits", "[policy_input]")
 TEST_CASE("the input names the candidate, the changes since stable and the commits", "[policy_input]")
 {
   test::TempDir dir;
-  git(dir, "init -q -b main");
+  run_git(dir, "init -q -b main");
   dir.write("README.md", "hello\n");
-  git(dir, "add -A");
-  git(dir, "commit -q -m 'chore: start'");
-  git(dir, "tag stable");
+  run_git(dir, "add -A");
+  run_git(dir, "commit -q -m 'chore: start'");
+  run_git(dir, "tag stable");
   dir.write("agents/new.py", "print(1)\n");
   dir.write("README.md", "hello again\n");
   dir.write(".env", "SANDBOX_CPU_SEC=30\nSANDBOX_MEM_MB=512\n");
-  git(dir, "add -A");
-  git(dir, "commit -q -m 'feat(agents): add new'");
+  run_git(dir, "add -A");
+  run_git(dir, "commit -q -m 'feat(agents): add new'");
 
   core::Context context;
   context.root = dir.path();
@@ -106,8 +106,8 @@ TEST_CASE("the input names the candidate, the changes since stable and the commi
 TEST_CASE("approvals, sandbox and checks come from the checks that ran before", "[policy_input]")
 {
   test::TempDir dir;
-  git(dir, "init -q -b main");
-  git(dir, "commit -q --allow-empty -m 'chore: start'");
+  run_git(dir, "init -q -b main");
+  run_git(dir, "commit -q --allow-empty -m 'chore: start'");
   core::Context context;
   context.root = dir.path();
   context.git_dir = dir.path() / ".git";
