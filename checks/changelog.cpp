@@ -34,7 +34,7 @@ private:
   core::CheckResult evaluate(const core::Context& context) const
   {
     core::CheckResult result;
-    auto repo = git::Repository::open(context.root);
+    auto repo = git::Repository::open(context.git_dir);
     if (!repo) {
       result.status = core::Status::error;
       result.summary = repo.error().message;

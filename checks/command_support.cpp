@@ -23,6 +23,15 @@ Result<CommandRun> run_sandboxed(const core::Context& context, const core::Check
   command.argv = argv;
   command.cwd = context.root.string();
   command.env_set = std::move(env);
+  // Confined, the command writes only the tree it judges; the repository it came from is read-only
+  // (in place) or hidden (a snapshot), and so is everything else of the judge.
+  command.writable = {context.root.string()};
+  if (context.source_root.empty()) {
+    command.read_only = {context.git_dir.string()};
+  } else {
+    command.read_only = context.shared_paths;
+    command.hidden = {context.source_root.string(), context.git_dir.string()};
+  }
   command.output_path = log_path(context, spec).string();
 
   proc::Limits limits = context.limits;

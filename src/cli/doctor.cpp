@@ -223,20 +223,22 @@ std::vector<Finding> examine()
 
   // Sandbox backends: each is tried for real.
   const proc::Network network = config ? config->sandbox.network : proc::Network::none;
-  for (proc::Backend backend : {proc::Backend::firejail, proc::Backend::bwrap, proc::Backend::unshare}) {
-    auto works = proc::resolve_backend(backend);
-    findings.push_back({fmt::format("sandbox {}", proc::to_string(backend)), works ? Level::ok : Level::info,
-                        works ? "isolates the network" : works.error().message});
+  for (proc::Backend backend : {proc::Backend::namespaces, proc::Backend::bwrap, proc::Backend::firejail}) {
+    auto works = proc::resolve_backend(backend, true);
+    findings.push_back(
+        {fmt::format("sandbox {}", proc::to_string(backend)), works ? Level::ok : Level::info,
+         works ? "confines: user, mount, PID, IPC, UTS and network namespaces; read-only system; no capabilities; "
+                 "no_new_privs; seccomp"
+               : works.error().message});
   }
   const proc::Backend requested = config ? config->sandbox.backend : proc::Backend::automatic;
-  auto chosen = proc::resolve_backend(requested);
+  auto chosen = proc::resolve_backend(requested, true);
   if (chosen) {
     findings.push_back({"sandbox", Level::ok,
-                        fmt::format("`network: none` runs under {}{}", proc::to_string(*chosen),
+                        fmt::format("checks run confined under {}{}", proc::to_string(*chosen),
                                     network == proc::Network::allow ? " (this config allows the network)" : "")});
   } else {
-    findings.push_back({"sandbox", network == proc::Network::none ? Level::fail : Level::warn,
-                        fmt::format("no backend can isolate the network: {}", chosen.error().message)});
+    findings.push_back({"sandbox", Level::fail, fmt::format("checks cannot be confined: {}", chosen.error().message)});
   }
   return findings;
 }

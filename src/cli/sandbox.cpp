@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include <csignal>
+#include <filesystem>
 #include <optional>
 
 namespace tollgate::cli {
@@ -80,6 +81,9 @@ int run_sandbox(const SandboxOptions& options, const Globals& globals)
   proc::Command command;
   command.argv = options.command;
   command.stdin_null = false;
+  // Confined, the command may write the current directory and nothing else of the system.
+  command.cwd = std::filesystem::current_path().string();
+  command.writable = {command.cwd};
   command.stdout_to_stderr = globals.json;
 
   std::signal(SIGINT, on_signal);
@@ -117,7 +121,7 @@ std::function<int()> setup_sandbox(CLI::App& app, const Globals& globals)
       ->check(CLI::PositiveNumber);
   app.add_option("--network", options->network, "none (default) or allow")->check(CLI::IsMember({"none", "allow"}));
   app.add_option("--backend", options->backend, "Network isolation: auto, firejail, bwrap or unshare")
-      ->check(CLI::IsMember({"auto", "firejail", "bwrap", "unshare"}));
+      ->check(CLI::IsMember({"auto", "namespaces", "bwrap", "firejail", "unshare"}));
   // Everything after `--` (or after the first non-option) is the command, untouched.
   app.prefix_command();
   app.allow_extras();

@@ -32,7 +32,11 @@ struct CheckResult {
 
 struct Context {
   std::filesystem::path root;    // the repository's work tree
-  std::filesystem::path git_dir; // its .git directory
+  std::filesystem::path git_dir; // the repository's .git directory (read-only or hidden for checks)
+  // When the checks run on a snapshot: `root` is the snapshot, `source_root` the repository's work
+  // tree (hidden from checks), `shared_paths` what checks may read of it (its objects).
+  std::filesystem::path source_root;
+  std::vector<std::string> shared_paths;
   const Config* config = nullptr;
   std::filesystem::path log_dir; // this run's log directory
   proc::Limits limits;           // effective sandbox limits (timeout = the default)

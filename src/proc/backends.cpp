@@ -1,13 +1,16 @@
-// Network-isolation backends (DESIGN.md §7): firejail --net=none (the runbook's choice), else
-// bubblewrap --unshare-net, else unshare(CLONE_NEWNET) done in the command child. A backend counts
-// as working only if a probe command run through it really sits in another network namespace, so a
-// wrapper that degrades silently (firejail nested in a sandbox warns and runs without one) is
-// never trusted.
+// Confinement backends (DESIGN.md §7.2): namespaces (in-process, confine.cpp), bubblewrap, firejail;
+// without confinement, only network isolation. A backend counts as working only if a probe command
+// run through it really sits in other namespaces without capabilities, with no_new_privs and a
+// seccomp filter, so a wrapper that degrades silently (firejail nested in a sandbox warns and runs
+// without one) is never trusted.
 #include "proc/backends.hpp"
+
+#include "proc/supervisor.hpp"
 
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdlib>
 #include <filesystem>
@@ -21,12 +24,12 @@ std::string_view to_string(Backend backend)
   switch (backend) {
   case Backend::automatic:
     return "auto";
-  case Backend::firejail:
-    return "firejail";
+  case Backend::namespaces:
+    return "namespaces";
   case Backend::bwrap:
     return "bwrap";
-  case Backend::unshare:
-    return "unshare";
+  case Backend::firejail:
+    return "firejail";
   case Backend::none:
     return "none";
   }
@@ -35,7 +38,10 @@ std::string_view to_string(Backend backend)
 
 std::optional<Backend> parse_backend(std::string_view name)
 {
-  for (const Backend backend : {Backend::automatic, Backend::firejail, Backend::bwrap, Backend::unshare}) {
+  if (name == "unshare") {
+    return Backend::namespaces;
+  }
+  for (const Backend backend : {Backend::automatic, Backend::namespaces, Backend::bwrap, Backend::firejail}) {
     if (name == to_string(backend)) {
       return backend;
     }
@@ -43,9 +49,9 @@ std::optional<Backend> parse_backend(std::string_view name)
   return std::nullopt;
 }
 
-Result<Backend> resolve_backend(Backend requested)
+Result<Backend> resolve_backend(Backend requested, bool confine)
 {
-  auto isolation = detail::resolve_isolation(requested);
+  auto isolation = detail::resolve_isolation(requested, confine);
   if (!isolation) {
     return std::unexpected(isolation.error());
   }
@@ -56,7 +62,10 @@ namespace detail {
 
 namespace {
 
-constexpr std::array k_order{Backend::firejail, Backend::bwrap, Backend::unshare};
+// Fastest and strongest first: namespaces need no helper and give an unprivileged uid; firejail,
+// refused to unprivileged users where it is not configured for them, runs the command as uid 0
+// without capabilities.
+constexpr std::array k_order{Backend::namespaces, Backend::bwrap, Backend::firejail};
 
 struct Probe {
   bool works = false;
@@ -116,10 +125,52 @@ std::string complaint(const std::string& path)
   return last;
 }
 
-Probe probe(Backend backend)
+// The probe's script: confined, it must sit in other user, PID, mount and network namespaces, as a
+// non-root uid without capabilities, with no_new_privs and a seccomp filter; only the network
+// otherwise.
+constexpr const char* k_probe_network = R"sh(test "$(readlink /proc/self/ns/net)" != "$1")sh";
+constexpr const char* k_probe_confined = R"sh(
+test "$(readlink /proc/self/ns/net)" != "$1" || test "$5" = allow || exit 11
+test "$(readlink /proc/self/ns/pid)" != "$2" || exit 12
+test "$(readlink /proc/self/ns/mnt)" != "$3" || exit 13
+grep -q '^CapEff:[[:space:]]*0000000000000000$' /proc/self/status || exit 14
+grep -q '^NoNewPrivs:[[:space:]]*1$' /proc/self/status || exit 15
+grep -q '^Seccomp:[[:space:]]*2$' /proc/self/status || exit 16
+test ! -e "$4" || exit 17
+exit 0)sh";
+
+std::string probe_failure(int code)
 {
-  Isolation isolation{backend, {}};
-  if (backend != Backend::unshare) {
+  switch (code) {
+  case 11:
+    return "the probe still saw the host network";
+  case 12:
+    return "no PID namespace";
+  case 13:
+    return "no mount namespace";
+  case 14:
+    return "the probe kept capabilities";
+  case 15:
+    return "no no_new_privs";
+  case 16:
+    return "no seccomp filter";
+  case 17:
+    return "the probe could see a hidden path";
+  default:
+    return {};
+  }
+}
+
+std::string ns_link(const char* name)
+{
+  std::error_code error;
+  return std::filesystem::read_symlink(std::string("/proc/self/ns/") + name, error).string();
+}
+
+Probe probe(Backend backend, bool confine)
+{
+  Isolation isolation{backend, {}, confine};
+  if (backend != Backend::namespaces) {
     auto path = find_program(to_string(backend));
     if (!path) {
       return {false, {}, "not installed"};
@@ -128,21 +179,26 @@ Probe probe(Backend backend)
   }
   Command command;
   const std::string outside = own_network_namespace();
-  if (outside.empty()) {
+  // A path that must be hidden: the probe's own scratch directory under /tmp.
+  const TempFile output;
+  if (confine) {
+    command.argv = {"sh", "-c", k_probe_confined, "sh", outside, ns_link("pid"), ns_link("mnt"), output.path(), "none"};
+  } else if (outside.empty()) {
     command.argv = {"true"};
   } else {
-    command.argv = {"sh", "-c", R"sh(test "$(readlink /proc/self/ns/net)" != "$1")sh", "sh", outside};
+    command.argv = {"sh", "-c", k_probe_network, "sh", outside};
   }
   // The probe must not fail for want of `sh` or `readlink` on an unusual PATH.
   const char* path = std::getenv("PATH"); // NOLINT(concurrency-mt-unsafe): read-only use
   command.env_set = {{"PATH", std::string(path != nullptr ? path : "") + ":/usr/local/bin:/usr/bin:/bin"}};
-  const TempFile output;
   command.output_path = output.path();
+  command.cwd = "/";
   Limits limits;
   limits.timeout = std::chrono::seconds(10);
   limits.kill_grace = std::chrono::milliseconds(500);
   limits.network = Network::none;
   limits.backend = backend;
+  limits.confine = confine;
   auto outcome = run_isolated(command, limits, isolation, nullptr);
   if (!outcome) {
     std::string reason = outcome.error().message;
@@ -153,68 +209,140 @@ Probe probe(Backend backend)
     return {true, isolation.wrapper, {}};
   }
   const std::string said = output.path().empty() ? std::string() : complaint(output.path());
-  if (said.empty() && outcome->ended == Ended::exited && outcome->exit_code == 1) {
-    return {false, {}, "the probe still saw the host network"};
+  if (outcome->ended == Ended::exited) {
+    if (std::string known = probe_failure(outcome->exit_code); !known.empty()) {
+      return {false, {}, known};
+    }
+    if (said.empty() && outcome->exit_code == 1) {
+      return {false, {}, "the probe still saw the host network"};
+    }
   }
   return {false, {}, said.empty() ? "probe " + outcome->describe() : said + " (probe " + outcome->describe() + ")"};
 }
 
 std::mutex g_mutex;
-std::array<std::optional<Probe>, k_order.size()> g_probes;
+std::array<std::optional<Probe>, k_order.size() * 2> g_probes;
 
 // The cached probe of `backend`; `g_mutex` must be held.
-const Probe& probed(Backend backend)
+const Probe& probed(Backend backend, bool confine)
 {
   std::size_t index = 0;
   while (k_order.at(index) != backend) {
     ++index;
   }
-  auto& slot = g_probes.at(index);
+  auto& slot = g_probes.at(index * 2 + (confine ? 1 : 0));
   if (!slot) {
-    slot = probe(backend);
+    slot = probe(backend, confine);
   }
   return *slot;
 }
 
 } // namespace
 
-Result<Isolation> resolve_isolation(Backend requested)
+Result<Isolation> resolve_isolation(Backend requested, bool confine)
 {
   if (requested == Backend::none) {
     return fail("network isolation requested with backend `none`");
   }
+  const std::string what = confine ? "confinement" : "network isolation";
   const std::scoped_lock lock(g_mutex);
   if (requested != Backend::automatic) {
-    const Probe& result = probed(requested);
+    const Probe& result = probed(requested, confine);
     if (!result.works) {
-      return fail("network isolation with " + std::string(to_string(requested)) +
-                  " is not available: " + result.reason);
+      return fail(what + " with " + std::string(to_string(requested)) + " is not available: " + result.reason);
     }
-    return Isolation{requested, result.wrapper};
+    return Isolation{requested, result.wrapper, confine};
   }
   std::string reasons;
   for (const Backend backend : k_order) {
-    const Probe& result = probed(backend);
+    const Probe& result = probed(backend, confine);
     if (result.works) {
-      return Isolation{backend, result.wrapper};
+      return Isolation{backend, result.wrapper, confine};
     }
     reasons += (reasons.empty() ? "" : "; ") + std::string(to_string(backend)) + ": " + result.reason;
   }
-  return fail("no network isolation available (" + reasons + ")");
+  return fail("no " + what + " available (" + reasons + ")");
 }
 
-std::vector<std::string> wrapper_argv(const Isolation& isolation)
+namespace {
+
+std::vector<std::string> bwrap_confined(const Isolation& isolation, const ConfinePlan& plan, const Command& command,
+                                        const Limits& limits)
+{
+  std::vector<std::string> argv = {isolation.wrapper, "--unshare-user", "--unshare-ipc",
+                                   "--unshare-pid",   "--unshare-uts",  "--unshare-cgroup-try"};
+  if (limits.network == Network::none) {
+    argv.emplace_back("--unshare-net");
+  }
+  const std::string id = std::to_string(k_inside_id);
+  argv.insert(argv.end(), {"--die-with-parent", "--new-session", "--uid", id, "--gid", id, "--hostname",
+                           "tollgate-sandbox", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"});
+  for (const auto& mask : plan.masks) {
+    argv.insert(argv.end(), {"--tmpfs", mask});
+  }
+  for (const auto& file : plan.mask_files) {
+    argv.insert(argv.end(), {"--ro-bind", "/dev/null", file});
+  }
+  for (const auto& bind : plan.binds) {
+    argv.insert(argv.end(), {bind.read_only ? "--ro-bind" : "--bind", bind.path, bind.path});
+  }
+  argv.insert(argv.end(), {"--dir", plan.home, "--cap-drop", "ALL", "--seccomp", std::to_string(k_seccomp_fd)});
+  if (!command.cwd.empty()) {
+    argv.insert(argv.end(), {"--chdir", command.cwd});
+  }
+  argv.emplace_back("--");
+  return argv;
+}
+
+// firejail refuses unprivileged users it is not configured for, so it runs as tollgate's user: the
+// command keeps that uid, without capabilities, with no_new_privs, firejail's seccomp filter, a
+// private home and /tmp, and only its writable directories writable.
+std::vector<std::string> firejail_confined(const Isolation& isolation, const ConfinePlan& plan, const Limits& limits)
+{
+  std::vector<std::string> argv = {isolation.wrapper, "--quiet",    "--noprofile",     "--private",
+                                   "--private-dev",   "--noroot",   "--caps.drop=all", "--nonewprivs",
+                                   "--seccomp",       "--nogroups", "--read-only=/"};
+  if (limits.network == Network::none) {
+    argv.emplace_back("--net=none");
+  }
+  argv.push_back("--mkdir=" + plan.home);
+  if (plan.max_procs > 0) {
+    argv.push_back("--rlimit-nproc=" + std::to_string(plan.max_procs));
+  }
+  for (const auto& bind : plan.binds) {
+    if (bind.path.starts_with("/tmp/")) {
+      argv.push_back("--whitelist=" + bind.path);
+    }
+    argv.push_back((bind.read_only ? "--read-only=" : "--read-write=") + bind.path);
+  }
+  if (std::ranges::none_of(plan.binds, [](const MountBind& bind) { return bind.path.starts_with("/tmp/"); })) {
+    argv.emplace_back("--private-tmp");
+  }
+  argv.emplace_back("--");
+  return argv;
+}
+
+} // namespace
+
+std::vector<std::string> wrapper_argv(const Isolation& isolation, const ConfinePlan& plan, const Command& command,
+                                      const Limits& limits)
 {
   switch (isolation.backend) {
   case Backend::firejail:
+    if (isolation.confine) {
+      return firejail_confined(isolation, plan, limits);
+    }
     // --noprofile: only the network is isolated; firejail's default profile would also hide and
     // restrict parts of the file system, which breaks the caches of the tools a check runs.
     return {isolation.wrapper, "--quiet", "--noprofile", "--net=none", "--"};
   case Backend::bwrap:
+    if (isolation.confine) {
+      return bwrap_confined(isolation, plan, command, limits);
+    }
     // The whole file system as it is, devices included; only the network namespace is new.
     return {isolation.wrapper, "--dev-bind", "/", "/", "--unshare-net", "--die-with-parent", "--"};
   case Backend::automatic:
-  case Backend::unshare:
+  case Backend::namespaces:
   case Backend::none:
     break;
   }

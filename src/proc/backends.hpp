@@ -2,6 +2,7 @@
 // Network-isolation backends: which one works here (probed once per process) and how a command
 // is wrapped for it. Internal to src/proc.
 
+#include "proc/confine.hpp"
 #include "proc/sandbox.hpp"
 
 #include <string>
@@ -12,15 +13,17 @@ namespace tollgate::proc::detail {
 // A working backend and, for firejail and bwrap, the wrapper program that provides it.
 struct Isolation {
   Backend backend = Backend::none;
-  std::string wrapper; // absolute path of firejail / bwrap; empty otherwise
+  std::string wrapper;  // absolute path of firejail / bwrap; empty otherwise
+  bool confine = false; // the whole confinement of §7, not only the network
 };
 
 // resolve_backend() with the wrapper's path; cached for the process lifetime.
-Result<Isolation> resolve_isolation(Backend requested);
+Result<Isolation> resolve_isolation(Backend requested, bool confine);
 
-// The argv prefix that runs a program under `isolation` (empty for none and unshare, which
-// isolates in-process in the command child).
-std::vector<std::string> wrapper_argv(const Isolation& isolation);
+// The argv prefix that runs a program under `isolation` (empty for none and namespaces, which
+// confine in-process); confined, it carries `plan`'s mounts and `command`'s working directory.
+std::vector<std::string> wrapper_argv(const Isolation& isolation, const ConfinePlan& plan, const Command& command,
+                                      const Limits& limits);
 
 // Runs `command` under `isolation` without resolving anything (defined in sandbox.cpp; `run()`
 // and the backend probe both go through it).

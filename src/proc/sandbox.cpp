@@ -3,6 +3,7 @@
 #include "proc/sandbox.hpp"
 
 #include "proc/backends.hpp"
+#include "proc/confine.hpp"
 #include "proc/outcome.hpp"
 #include "proc/supervisor.hpp"
 
@@ -100,15 +101,28 @@ std::string relative_to(const std::string& base, std::string_view path)
   return (error ? joined : absolute).string();
 }
 
-// Shell-like lookup of `name` on `search_path`, relative entries taken from `base`.
-std::optional<std::string> lookup(std::string_view name, std::string_view search_path, const std::string& base)
+// Whether `path` can be exec'd: an executable file that, for a confined command, the command can
+// see (symbolic links resolved: a link into a hidden directory leads nowhere inside).
+bool usable(const std::string& path, const detail::ConfinePlan* plan)
+{
+  if (!is_executable_file(path)) {
+    return false;
+  }
+  return plan == nullptr ||
+         (detail::visible(*plan, std::filesystem::path(path).parent_path().string()) && detail::visible(*plan, path));
+}
+
+// Shell-like lookup of `name` on `search_path`, relative entries taken from `base`; confined
+// (`plan`), only what the command can see.
+std::optional<std::string> lookup(std::string_view name, std::string_view search_path, const std::string& base,
+                                  const detail::ConfinePlan* plan = nullptr)
 {
   if (name.empty()) {
     return std::nullopt;
   }
   if (name.find('/') != std::string_view::npos) {
     std::string candidate = relative_to(base, name);
-    return is_executable_file(candidate) ? std::optional(candidate) : std::nullopt;
+    return usable(candidate, plan) ? std::optional(candidate) : std::nullopt;
   }
   std::size_t start = 0;
   for (;;) {
@@ -118,7 +132,7 @@ std::optional<std::string> lookup(std::string_view name, std::string_view search
       dir = ".";
     }
     std::string candidate = relative_to(base, std::string(dir) + "/" + std::string(name));
-    if (is_executable_file(candidate)) {
+    if (usable(candidate, plan)) {
       return candidate;
     }
     if (end == std::string_view::npos) {
@@ -136,11 +150,24 @@ std::string default_search_path()
   return "/usr/local/bin:/usr/bin:/bin";
 }
 
-// The child's environment: ours, then `env_set`, then SANDBOX_CPU_SEC / SANDBOX_MEM_MB from the
-// limits unless `env_set` names them.
-std::vector<std::string> build_environment(const Command& command, const Limits& limits)
+// Whether a confined command may see the variable `name` of our environment (DESIGN.md §7.2).
+bool allowed_name(std::string_view name, const std::vector<std::string>& passenv)
 {
-  std::vector<std::pair<std::string, std::string>> overrides = command.env_set;
+  static constexpr std::string_view k_allowed[] = {"PATH", "LANG", "TZ", "TERM", "CI"};
+  return std::ranges::find(k_allowed, name) != std::end(k_allowed) || name.starts_with("LC_") ||
+         std::ranges::find(passenv, name) != passenv.end();
+}
+
+// The child's environment: ours (confined: only the allowlist and `passenv`), then `env_set`, then
+// SANDBOX_CPU_SEC / SANDBOX_MEM_MB from the limits unless `env_set` names them; confined, HOME and
+// TMPDIR point into the fresh /tmp.
+std::vector<std::string> build_environment(const Command& command, const Limits& limits, const std::string& home)
+{
+  std::vector<std::pair<std::string, std::string>> overrides;
+  if (!home.empty()) {
+    overrides = {{"HOME", home}, {"TMPDIR", "/tmp"}};
+  }
+  overrides.insert(overrides.end(), command.env_set.begin(), command.env_set.end());
   const auto mentioned = [&](std::string_view name) {
     return std::ranges::any_of(command.env_set, [&](const auto& entry) { return entry.first == name; });
   };
@@ -154,6 +181,9 @@ std::vector<std::string> build_environment(const Command& command, const Limits&
   for (char** entry = environ; *entry != nullptr; ++entry) {
     const std::string_view text(*entry);
     const std::string_view name = text.substr(0, text.find('='));
+    if (!home.empty() && !allowed_name(name, limits.passenv)) {
+      continue;
+    }
     if (std::ranges::none_of(overrides, [&](const auto& item) { return item.first == name; })) {
       environment.emplace_back(text);
     }
@@ -191,7 +221,7 @@ rlimit within_hard_limit(decltype(RLIMIT_CPU) resource, rlim_t soft, rlim_t hard
 }
 
 // Why the command could not be started, from the supervisor's report.
-Error start_failure(const detail::Report& report, const Command& command)
+Error start_failure(const detail::Report& report, const Command& command, const detail::ConfinePlan* plan)
 {
   const std::string& program = command.argv.front();
   const std::string reason = errno_text(report.error);
@@ -206,6 +236,14 @@ Error start_failure(const detail::Report& report, const Command& command)
     return {"cannot limit `" + program + "`: setrlimit: " + reason};
   case detail::Stage::redirect:
     return {"cannot redirect the output of `" + program + "`: " + reason};
+  case detail::Stage::namespaces:
+    return {"confinement failed: cannot create the namespaces: " + reason};
+  case detail::Stage::confine: {
+    const auto step = static_cast<detail::ConfineStep>(report.confine_step);
+    const char* path = plan == nullptr ? nullptr : detail::failed_path(*plan, report.confine_path);
+    return {std::string("confinement failed: ") + detail::to_string(step) + ": " + reason +
+            (path != nullptr ? std::string(" (") + path + ")" : std::string())};
+  }
   case detail::Stage::fork:
   case detail::Stage::started:
     break;
@@ -261,13 +299,30 @@ Result<Outcome> run_isolated(const Command& command, const Limits& limits, const
     outcome.limits = limits;
     return outcome;
   }
-  auto program = lookup(name, search_path_for(command), command.cwd);
-  if (!program) {
-    return fail("`" + name + "`: command not found");
-  }
-
   // Everything the forked processes touch is allocated here, before the fork.
-  std::vector<std::string> argv = wrapper_argv(isolation);
+  ConfinePlan confine;
+  if (isolation.confine) {
+    if (auto prepared = prepare_confinement(confine, command, limits); !prepared) {
+      return std::unexpected(prepared.error());
+    }
+    // firejail refuses users it is not configured for: it starts as tollgate's user.
+    if (isolation.backend == Backend::firejail) {
+      confine.drop_identity = false;
+    }
+  }
+  auto program = lookup(name, search_path_for(command), command.cwd, isolation.confine ? &confine : nullptr);
+  if (!program) {
+    return fail("`" + name + "`: command not found" +
+                (isolation.confine ? std::string(" (among what a confined check can see)") : std::string()));
+  }
+  UniqueFd seccomp;
+  if (isolation.confine && isolation.backend == Backend::bwrap) {
+    seccomp = UniqueFd(seccomp_memfd(confine));
+    if (seccomp.get() < 0) {
+      return fail("confinement failed: cannot pass the seccomp filter to bwrap: " + errno_text(errno));
+    }
+  }
+  std::vector<std::string> argv = wrapper_argv(isolation, confine, command, limits);
   std::string exec_path;
   if (argv.empty()) {
     exec_path = *program;
@@ -278,7 +333,7 @@ Result<Outcome> run_isolated(const Command& command, const Limits& limits, const
   }
   argv.insert(argv.end(), command.argv.begin() + 1, command.argv.end());
   const CStrings child_argv(std::move(argv));
-  const CStrings child_envp(build_environment(command, limits));
+  const CStrings child_envp(build_environment(command, limits, isolation.confine ? confine.home : std::string()));
 
   UniqueFd output;
   if (!command.output_path.empty()) {
@@ -301,7 +356,7 @@ Result<Outcome> run_isolated(const Command& command, const Limits& limits, const
   UniqueFd report_read(pipe_fds[0]);
   UniqueFd report_write(pipe_fds[1]);
 
-  const bool userns_fallback = isolation.backend == Backend::unshare && geteuid() != 0;
+  const bool userns_fallback = isolation.backend == Backend::namespaces && !isolation.confine && geteuid() != 0;
   const std::string uid_map = std::to_string(geteuid()) + " " + std::to_string(geteuid()) + " 1";
   const std::string gid_map = std::to_string(getegid()) + " " + std::to_string(getegid()) + " 1";
 
@@ -329,7 +384,13 @@ Result<Outcome> run_isolated(const Command& command, const Limits& limits, const
     const rlim_t bytes = rlim_t{*limits.mem_mb} * 1024 * 1024;
     plan.mem = within_hard_limit(RLIMIT_AS, bytes, bytes);
   }
-  plan.unshare_net = isolation.backend == Backend::unshare;
+  plan.unshare_net = isolation.backend == Backend::namespaces && limits.network == Network::none;
+  plan.confine = isolation.confine ? &confine : nullptr;
+  plan.namespaces = isolation.confine && isolation.backend == Backend::namespaces;
+  plan.seccomp_fd = seccomp.get();
+  if (plan.namespaces) {
+    plan.take_terminal = false;
+  }
   plan.uid_map = userns_fallback ? uid_map.c_str() : nullptr;
   plan.gid_map = userns_fallback ? gid_map.c_str() : nullptr;
   plan.timeout_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(limits.timeout).count();
@@ -351,6 +412,7 @@ Result<Outcome> run_isolated(const Command& command, const Limits& limits, const
   report_write.reset();
   output.reset();
   input.reset();
+  seccomp.reset();
   if (supervisor < 0) {
     return fail("cannot start `" + name + "`: fork: " + errno_text(fork_error));
   }
@@ -366,9 +428,11 @@ Result<Outcome> run_isolated(const Command& command, const Limits& limits, const
     return fail("the sandbox supervisor of `" + name + "` ended without a report (" + how + ")");
   }
   if (report.stage != Stage::started) {
-    return std::unexpected(start_failure(report, command));
+    return std::unexpected(start_failure(report, command, confine.active ? &confine : nullptr));
   }
-  return interpret(report, limits, isolation.backend, command.output_path);
+  Outcome outcome = interpret(report, limits, isolation.backend, command.output_path);
+  outcome.confined = isolation.confine;
+  return outcome;
 }
 
 } // namespace detail
@@ -376,8 +440,8 @@ Result<Outcome> run_isolated(const Command& command, const Limits& limits, const
 Result<Outcome> run(const Command& command, const Limits& limits, const std::atomic<bool>* cancel)
 {
   detail::Isolation isolation;
-  if (limits.network == Network::none) {
-    auto resolved = detail::resolve_isolation(limits.backend);
+  if (limits.confine || limits.network == Network::none) {
+    auto resolved = detail::resolve_isolation(limits.backend, limits.confine);
     if (!resolved) {
       return std::unexpected(resolved.error());
     }

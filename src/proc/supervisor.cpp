@@ -4,9 +4,11 @@
 #include "proc/supervisor.hpp"
 
 #include <fcntl.h>
+#include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -33,6 +35,14 @@ constexpr int k_child_failed = 127;
 struct ChildError {
   Stage stage = Stage::started;
   int error = 0;
+  int step = 0;  // ConfineStep, for Stage::confine
+  int path = -1; // index into the confinement plan's path table
+};
+
+// What the first process of a confined command's namespaces reports when the command ends.
+struct InitReport {
+  int status = 0;
+  std::int64_t cpu_us = 0;
 };
 
 std::int64_t now_ns() noexcept
@@ -90,13 +100,13 @@ std::size_t read_all(int fd, void* data, std::size_t size) noexcept
   return got;
 }
 
-// Closes every descriptor inherited from the parent except 0-2 and the (up to three) in `keep`:
+// Closes every descriptor inherited from the parent except 0-2 and the (up to four) in `keep`:
 // other threads' report pipes must not stay open in this supervisor.
-void close_other_fds(int a, int b, int c) noexcept
+void close_other_fds(int a, int b, int c, int d) noexcept
 {
-  int keep[3] = {a, b, c};
-  for (int i = 0; i < 3; ++i) {
-    for (int j = i + 1; j < 3; ++j) {
+  int keep[4] = {a, b, c, d};
+  for (int i = 0; i < 4; ++i) {
+    for (int j = i + 1; j < 4; ++j) {
       if (keep[j] < keep[i]) {
         const int tmp = keep[i];
         keep[i] = keep[j];
@@ -158,16 +168,16 @@ bool isolate_network(const Plan& plan) noexcept
          write_file("/proc/self/gid_map", plan.gid_map);
 }
 
-[[noreturn]] void child_fail(int error_fd, Stage stage) noexcept
+[[noreturn]] void child_fail(int error_fd, Stage stage, ConfineStep step = ConfineStep::none, int path = -1) noexcept
 {
-  const ChildError failure{stage, errno};
+  const ChildError failure{stage, errno, static_cast<int>(step), path};
   write_all(error_fd, &failure, sizeof failure);
   _exit(k_child_failed);
 }
 
 // The command child: a fresh signal state, its own process group (in the foreground of the
 // terminal when it reads from ours), limits, redirections, exec.
-[[noreturn]] void run_command(const Plan& plan, int error_fd, pid_t supervisor) noexcept
+[[noreturn]] void run_command(const Plan& plan, int error_fd, pid_t parent) noexcept
 {
   struct sigaction default_action {};
   default_action.sa_handler = SIG_DFL;
@@ -177,18 +187,22 @@ bool isolate_network(const Plan& plan) noexcept
       sigaction(sig, &default_action, nullptr); // fails harmlessly for the libc-reserved signals
     }
   }
-  setpgid(0, 0);
-  if (plan.take_terminal) {
+  if (plan.namespaces) {
+    setsid(); // no controlling terminal: nothing to type into
+  } else {
+    setpgid(0, 0);
+  }
+  if (plan.take_terminal && !plan.namespaces) {
     tcsetpgrp(0, getpid()); // allowed from the background while SIGTTOU is still blocked
   }
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);
   prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (getppid() != supervisor) {
+  if (getppid() != parent) {
     _exit(k_child_failed);
   }
-  if (plan.unshare_net && !isolate_network(plan)) {
+  if (plan.unshare_net && !plan.namespaces && !isolate_network(plan)) {
     child_fail(error_fd, Stage::unshare);
   }
   if (plan.set_cpu && setrlimit(RLIMIT_CPU, &plan.cpu) != 0) {
@@ -206,11 +220,158 @@ bool isolate_network(const Plan& plan) noexcept
   if (plan.stdout_to_stderr && !move_fd(2, 1)) {
     child_fail(error_fd, Stage::redirect);
   }
+  if (plan.seccomp_fd >= 0 && !move_fd(plan.seccomp_fd, k_seccomp_fd)) {
+    child_fail(error_fd, Stage::redirect);
+  }
   if (plan.cwd != nullptr && chdir(plan.cwd) != 0) {
     child_fail(error_fd, Stage::chdir);
   }
+  if (plan.confine != nullptr) {
+    ConfineStep step = ConfineStep::none;
+    if (plan.namespaces) {
+      if (!restrict_self(*plan.confine, step)) {
+        child_fail(error_fd, Stage::confine, step);
+      }
+    } else {
+      if (plan.confine->max_procs > 0) {
+        const rlimit procs{plan.confine->max_procs, plan.confine->max_procs};
+        if (setrlimit(RLIMIT_NPROC, &procs) != 0) {
+          child_fail(error_fd, Stage::confine, ConfineStep::nproc);
+        }
+      }
+      if (!drop_identity(*plan.confine)) {
+        child_fail(error_fd, Stage::confine, ConfineStep::identity);
+      }
+    }
+  }
   execve(plan.exec_path, plan.argv, plan.envp);
   child_fail(error_fd, Stage::exec);
+}
+
+// "/proc/<pid>/<name>" into `buffer`.
+void proc_path(char* buffer, std::size_t size, pid_t pid, const char* name) noexcept
+{
+  char digits[16];
+  std::size_t n = 0;
+  for (auto value = static_cast<unsigned>(pid); n == 0 || value != 0; value /= 10) {
+    digits[n++] = static_cast<char>('0' + value % 10);
+  }
+  std::size_t at = 0;
+  const auto append = [&](const char* text) {
+    while (*text != '\0' && at + 1 < size) {
+      buffer[at++] = *text++;
+    }
+  };
+  append("/proc/");
+  while (n > 0 && at + 1 < size) {
+    buffer[at++] = digits[--n];
+  }
+  append("/");
+  append(name);
+  buffer[at] = '\0';
+}
+
+// The first process of a confined command's namespaces (pid 1 there): waits for its maps, sets up
+// the mounts, starts the command, then reaps until the command ends and reports its status. When it
+// exits, the kernel kills whatever is left in the namespace.
+[[noreturn]] void run_init(const Plan& plan, int sync_fd, int error_fd, int status_fd) noexcept
+{
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  // A copy of tollgate's memory and environment: nobody in the namespace may read it.
+  prctl(PR_SET_DUMPABLE, 0);
+  char go = 0;
+  if (read_all(sync_fd, &go, 1) != 1) {
+    _exit(k_child_failed); // the supervisor could not write the maps, and said so itself
+  }
+  close(sync_fd);
+  ConfineStep step = ConfineStep::none;
+  int path = -1;
+  if (!enter_mounts(*plan.confine, plan.cwd, step, path)) {
+    child_fail(error_fd, Stage::confine, step, path);
+  }
+  const pid_t command = vfork();
+  if (command == 0) {
+    run_command(plan, error_fd, 1);
+  }
+  close(error_fd);
+  if (command < 0) {
+    _exit(k_child_failed);
+  }
+  sigset_t set;
+  sigemptyset(&set);
+  for (const int sig : {SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGQUIT}) {
+    sigaddset(&set, sig);
+  }
+  for (;;) {
+    int status = 0;
+    rusage usage{};
+    const pid_t pid = wait4(-1, &status, WNOHANG, &usage);
+    if (pid == command) {
+      const InitReport done{status, cpu_us(usage)};
+      write_all(status_fd, &done, sizeof done);
+      _exit(0);
+    }
+    if (pid > 0 || (pid < 0 && errno == EINTR)) {
+      continue;
+    }
+    const int sig = sigwaitinfo(&set, nullptr);
+    if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP || sig == SIGQUIT) {
+      kill(-1, SIGTERM); // everything in the namespace but this process
+      kill(-1, SIGCONT);
+    }
+  }
+}
+
+// Writes `text` to /proc/<pid>/<name>.
+bool write_proc(pid_t pid, const char* name, const char* text) noexcept
+{
+  char path[64];
+  proc_path(path, sizeof path, pid, name);
+  return write_file(path, text);
+}
+
+// Starts the first process of a confined command in new user, mount, PID, IPC, UTS, cgroup (and
+// network) namespaces, writes its uid/gid maps from outside, then lets it go on. -1 with errno set
+// on failure.
+pid_t start_confined(const Plan& plan, int error_fd, int status_fd) noexcept
+{
+  int sync[2] = {-1, -1};
+  if (pipe2(sync, O_CLOEXEC) != 0) {
+    return -1;
+  }
+  clone_args args{};
+  args.flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP |
+               (plan.unshare_net ? CLONE_NEWNET : 0U);
+  args.exit_signal = SIGCHLD;
+  const long pid = syscall(SYS_clone3, &args, sizeof args);
+  if (pid == 0) {
+    close(sync[1]);
+    run_init(plan, sync[0], error_fd, status_fd);
+  }
+  const int clone_error = errno;
+  close(sync[0]);
+  if (pid < 0) {
+    close(sync[1]);
+    errno = clone_error;
+    return -1;
+  }
+  const auto child = static_cast<pid_t>(pid);
+  const bool mapped = (plan.confine->drop_identity || write_proc(child, "setgroups", "deny")) &&
+                      write_proc(child, "uid_map", plan.confine->uid_map.c_str()) &&
+                      write_proc(child, "gid_map", plan.confine->gid_map.c_str());
+  const int map_error = errno;
+  if (!mapped) {
+    close(sync[1]);
+    kill(child, SIGKILL);
+    while (waitpid(child, nullptr, 0) < 0 && errno == EINTR) {
+    }
+    errno = map_error;
+    return -1;
+  }
+  const char go = 1;
+  write_all(sync[1], &go, 1);
+  close(sync[1]);
+  return child;
 }
 
 // A few hundred pids remembered on the stack, so that SIGTERM goes to each process once.
@@ -406,7 +567,7 @@ Finish wait_for_main(Tree& tree, std::int64_t deadline_ns) noexcept
 
 void supervise(const Plan& plan) noexcept
 {
-  close_other_fds(plan.report_fd, plan.output_fd, plan.stdin_fd);
+  close_other_fds(plan.report_fd, plan.output_fd, plan.stdin_fd, plan.seccomp_fd);
   // SIGTERM, not SIGKILL: if tollgate dies, the supervisor still kills the tree before exiting.
   prctl(PR_SET_PDEATHSIG, SIGTERM);
   if (getppid() != plan.parent_pid) {
@@ -433,13 +594,30 @@ void supervise(const Plan& plan) noexcept
     finish(plan, report);
   }
   const pid_t supervisor = getpid();
-  // vfork: the supervisor is a copy of all of tollgate, and copying its page tables again for
-  // every command costs more than the command itself often does. The child only makes syscalls
-  // and then execs or _exits, which is what vfork allows; the supervisor waits meanwhile anyway.
-  const pid_t child = vfork();
-  if (child == 0) {
-    close(error_pipe[0]);
-    run_command(plan, error_pipe[1], supervisor);
+  int status_pipe[2] = {-1, -1};
+  pid_t child = -1;
+  if (plan.namespaces) {
+    if (pipe2(status_pipe, O_CLOEXEC) != 0) {
+      report.stage = Stage::fork;
+      report.error = errno;
+      finish(plan, report);
+    }
+    child = start_confined(plan, error_pipe[1], status_pipe[1]);
+    close(status_pipe[1]);
+    if (child < 0) {
+      report.stage = Stage::namespaces;
+      report.error = errno;
+      finish(plan, report);
+    }
+  } else {
+    // vfork: the supervisor is a copy of all of tollgate, and copying its page tables again for
+    // every command costs more than the command itself often does. The child only makes syscalls
+    // and then execs or _exits, which is what vfork allows; the supervisor waits meanwhile anyway.
+    child = vfork();
+    if (child == 0) {
+      close(error_pipe[0]);
+      run_command(plan, error_pipe[1], supervisor);
+    }
   }
   close(error_pipe[1]);
   if (child < 0) {
@@ -457,6 +635,8 @@ void supervise(const Plan& plan) noexcept
   if (got == sizeof failure) {
     report.stage = failure.stage;
     report.error = failure.error;
+    report.confine_step = failure.step;
+    report.confine_path = failure.path;
     while (waitpid(child, nullptr, 0) < 0 && errno == EINTR) {
     }
     finish(plan, report);
@@ -477,6 +657,15 @@ void supervise(const Plan& plan) noexcept
   report.main_status = tree.main_done ? tree.main_status : SIGKILL;
   report.main_end_ns = tree.main_end_ns;
   report.main_cpu_us = cpu_us(tree.main_usage);
+  if (plan.namespaces) {
+    // The command's own status, as the namespace's first process saw it; none if it was killed.
+    InitReport done;
+    if (tree.main_done && read_all(status_pipe[0], &done, sizeof done) == sizeof done) {
+      report.main_status = done.status;
+      report.main_cpu_us = done.cpu_us;
+    }
+    close(status_pipe[0]);
+  }
   report.tree_cpu_us = cpu_us(children);
   report.max_rss_kb = children.ru_maxrss;
   finish(plan, report);

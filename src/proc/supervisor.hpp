@@ -3,6 +3,8 @@
 // Everything here is prepared by `run()` before forking, because the caller is multithreaded and
 // the forked processes may only use async-signal-safe system calls (no allocation, no locks).
 
+#include "proc/confine.hpp"
+
 #include <sys/resource.h>
 #include <sys/types.h>
 
@@ -11,7 +13,7 @@
 namespace tollgate::proc::detail {
 
 // Where starting the command failed, reported instead of an exit status.
-enum class Stage : int { started = 0, unshare, rlimit, redirect, chdir, exec, fork };
+enum class Stage : int { started = 0, unshare, rlimit, redirect, chdir, exec, fork, namespaces, confine };
 
 // How the supervisor ended its wait for the command.
 enum class Finish : int { exited, timeout, cancelled };
@@ -31,7 +33,12 @@ struct Plan {
   rlimit cpu{};
   bool set_mem = false;
   rlimit mem{};
-  bool unshare_net = false;      // unshare(CLONE_NEWNET) in the child (backend unshare)
+  bool unshare_net = false; // a new network namespace (namespaces backend)
+  // Confinement: with `namespaces`, the command runs in new namespaces set up here (confine.hpp);
+  // for a wrapper (bwrap, firejail), the child drops to the plan's identity before exec'ing it.
+  const ConfinePlan* confine = nullptr;
+  bool namespaces = false;
+  int seccomp_fd = -1;           // bwrap's `--seccomp` program, moved to `k_seccomp_fd` in the child
   const char* uid_map = nullptr; // "uid uid 1", for the user-namespace fallback when not root
   const char* gid_map = nullptr;
   std::int64_t timeout_ns = 0; // 0: none
@@ -41,9 +48,14 @@ struct Plan {
 };
 
 // What the supervisor writes to `report_fd`, once, just before it exits (a POD, under PIPE_BUF).
+// The descriptor bwrap reads its seccomp program from.
+inline constexpr int k_seccomp_fd = 3;
+
 struct Report {
   Stage stage = Stage::started;
-  int error = 0; // errno of the failed stage
+  int error = 0;         // errno of the failed stage
+  int confine_step = 0;  // ConfineStep, for Stage::confine
+  int confine_path = -1; // index into the plan's path table, or -1
   Finish finish = Finish::exited;
   int main_status = 0;          // wait status of the command's main process
   std::int64_t start_ns = 0;    // CLOCK_MONOTONIC

@@ -16,7 +16,7 @@ YAML
 tg -C "$repo" check
 expect_code 1 "fail-fast"
 expect_out '^pass +first' "first passes"
-expect_out '^fail +broken .*exit 4: line-30' "broken fails with its exit code and last line"
+expect_out '^fail +broken .*exit 4 \(namespaces\): line-30' "broken fails with its exit code and last line"
 expect_out '^skipped +third .*not run: `broken` failed' "third is skipped after the failure"
 expect_out 'line-11$' "the tail shows the 20th line from the end"
 expect_no_out 'line-10$' "the tail stops at 20 lines"
@@ -82,13 +82,13 @@ tg -C "$repo" --json check --junit "$E2E_TMP/junit.xml" --keep-going
 expect_code 1 "json run"
 [ "$(json_get 'd["status"]')" = fail ] || fail "json status"
 [ "$(json_get 'len(d["checks"])')" = 2 ] || fail "json has both checks"
-[ "$(json_get 'd["checks"][1]["summary"]')" = "exit 1: boom: 50%" ] || fail "json summary: $(json_get 'd["checks"][1]["summary"]')"
+[ "$(json_get 'd["checks"][1]["summary"]')" = "exit 1 (namespaces): boom: 50%" ] || fail "json summary: $(json_get 'd["checks"][1]["summary"]')"
 grep -q '<testcase name="bad"' "$E2E_TMP/junit.xml" || fail "junit has the failing case"
-grep -q '<failure message="exit 1: boom: 50%"' "$E2E_TMP/junit.xml" || fail "junit failure message"
+grep -q '<failure message="exit 1 (namespaces): boom: 50%"' "$E2E_TMP/junit.xml" || fail "junit failure message"
 /usr/bin/python3 -c 'import sys, xml.dom.minidom as m; m.parse(sys.argv[1])' "$E2E_TMP/junit.xml" || fail "junit is not well-formed XML"
 
 GITHUB_ACTIONS=true tg -C "$repo" check --keep-going
-expect_out '^::error title=tollgate bad::bad failed: exit 1: boom: 50%25$' "GitHub annotation, escaped"
+expect_out '^::error title=tollgate bad::bad failed: exit 1 \(namespaces\): boom: 50%25$' "GitHub annotation, escaped"
 
 # Logs live under .git/tollgate/logs/<run>/<id>.log.
 log=$(ls "$repo"/.git/tollgate/logs/*/bad.log | tail -n 1)

@@ -326,6 +326,8 @@ TEST_CASE("the wall-clock timeout kills the whole tree, setsid grandchildren inc
   {
     command.argv = {"sh", "-c", "trap '' TERM; setsid sleep \"$1\" & echo $!; sleep \"$1\"", "sh", marker};
   }
+  // Unconfined, the pids the command prints are ours to look up; confined, they are its namespace's.
+  limits.confine = false;
   const Outcome outcome = run_ok(command, limits);
   CHECK(outcome.ended == Ended::timeout);
   CHECK(outcome.exit_code > 128);
@@ -334,6 +336,13 @@ TEST_CASE("the wall-clock timeout kills the whole tree, setsid grandchildren inc
   CHECK(outcome.seconds < 5);
   const pid_t grandchild = std::stoi(read_file(command.output_path));
   CHECK_FALSE(process_alive(grandchild));
+  CHECK(count_processes_with(marker) == 0);
+
+  limits.confine = true;
+  command.output_path = dir.file("confined.log");
+  const Outcome confined = run_ok(command, limits);
+  CHECK(confined.ended == Ended::timeout);
+  CHECK(confined.confined);
   CHECK(count_processes_with(marker) == 0);
 }
 
@@ -354,7 +363,7 @@ TEST_CASE("the wall-clock timeout kills the whole tree inside each backend", "[p
   }
   SECTION("unshare")
   {
-    limits.backend = Backend::unshare;
+    limits.backend = Backend::namespaces;
   }
   if (auto backend = tollgate::proc::resolve_backend(limits.backend); !backend) {
     WARN(backend.error().message);
@@ -376,12 +385,24 @@ TEST_CASE("leftovers are killed when the main process exits", "[proc]")
   const std::string marker = unique_sleep();
   Command command = shell("setsid sh -c 'sleep $0' " + marker + " & echo $!; exit 0");
   command.output_path = dir.file("log");
-  const Outcome outcome = run_ok(command);
+  Limits limits;
+  limits.confine = false; // the printed pid is ours to look up
+  const Outcome outcome = run_ok(command, limits);
   CHECK(outcome.ended == Ended::exited);
   CHECK(outcome.exit_code == 0);
   CHECK(outcome.seconds < 3);
   CHECK_FALSE(process_alive(std::stoi(read_file(command.output_path))));
   CHECK(count_processes_with(marker) == 0);
+
+  SECTION("confined: the namespace dies with the command")
+  {
+    command.output_path = dir.file("confined.log");
+    limits.confine = true;
+    const Outcome confined = run_ok(command, limits);
+    CHECK(confined.exit_code == 0);
+    CHECK(confined.confined);
+    CHECK(count_processes_with(marker) == 0);
+  }
 }
 
 TEST_CASE("cancellation ends the tree promptly", "[proc]")
@@ -435,7 +456,7 @@ TEST_CASE("network none isolates through each backend that works here", "[proc]"
   }
   SECTION("unshare")
   {
-    limits.backend = Backend::unshare;
+    limits.backend = Backend::namespaces;
   }
   auto backend = tollgate::proc::resolve_backend(limits.backend);
   if (!backend) {
@@ -495,7 +516,7 @@ TEST_CASE("commands run concurrently from many threads", "[proc]")
 
 TEST_CASE("backend names and program lookup", "[proc]")
 {
-  for (const auto backend : {Backend::automatic, Backend::firejail, Backend::bwrap, Backend::unshare}) {
+  for (const auto backend : {Backend::automatic, Backend::firejail, Backend::bwrap, Backend::namespaces}) {
     CHECK(tollgate::proc::parse_backend(tollgate::proc::to_string(backend)) == backend);
   }
   CHECK_FALSE(tollgate::proc::parse_backend("docker"));
