@@ -427,7 +427,10 @@ Result<Snapshot> make_snapshot(const git::Repository& repo, const git::Oid& comm
   const git::TreePtr tree(tree_raw);
 
   std::error_code ec;
-  const fs::path base = options.scratch_base.empty() ? fs::temp_directory_path(ec) : options.scratch_base;
+  fs::path base = options.scratch_base.empty() ? fs::temp_directory_path(ec) : options.scratch_base;
+  if (base.empty()) {
+    base = "/tmp"; // $TMPDIR names nothing usable
+  }
   std::string pattern = (base / "tollgate-snapshot-XXXXXX").string();
   if (::mkdtemp(pattern.data()) == nullptr) {
     return fail(fmt::format("cannot create a snapshot directory in {}: {}", base.string(), errno_text(errno)));
