@@ -4,13 +4,13 @@
 #   core::make_snapshot (the hidden Catch2 test "[.bench]", median of RUNS; target < 50 ms),
 #   `git worktree add --detach` (files, index, and a .git file; no throwaway repository),
 #   `git archive HEAD | tar -x` (files only: no index, no .git).
-# Usage: bench/snapshot.sh [RUNS]   (after a build of the ci preset: build/ci/tollgate_tests, or
+# Usage: bench/snapshot.sh [RUNS]   (after a build of the ci preset: build/ci/tests/tollgate_tests, or
 # TOLLGATE_TESTS_BIN naming another build of the unit tests)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 runs=${1:-20}
-tests=${TOLLGATE_TESTS_BIN:-"$here/build/ci/tollgate_tests"}
-[ -x "$tests" ] || { echo "build the ci preset first (build/ci/tollgate_tests)" >&2; exit 1; }
+tests=${TOLLGATE_TESTS_BIN:-"$here/build/ci/tests/tollgate_tests"}
+[ -x "$tests" ] || { echo "build the ci preset first (build/ci/tests/tollgate_tests)" >&2; exit 1; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/tollgate-bench-XXXXXX")
 trap 'rm -rf "$work"' EXIT
