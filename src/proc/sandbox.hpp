@@ -29,6 +29,9 @@ struct Limits {
   std::chrono::milliseconds kill_grace{2000}; // SIGTERM -> SIGKILL delay
   Network network = Network::allow;
   Backend backend = Backend::automatic; // used only when network == none
+  bool confine = true;                  // false: run unconfined (`sandbox.confine: false` at the trust root)
+  std::vector<std::string> passenv;     // environment names passed beyond the allowlist
+  unsigned max_procs = 512;             // process-count limit of the tree
 };
 
 struct Command {
