@@ -4,6 +4,7 @@
 
 #include "core/approvals.hpp"
 #include "checks/registry.hpp"
+#include "core/floor.hpp"
 #include "git/objects.hpp"
 
 #include <fmt/format.h>
@@ -35,7 +36,8 @@ public:
     if (!root) {
       return error(root.error().message);
     }
-    const core::ApprovalPolicy policy = core::tighten(root->approvals, m_required, m_bind, m_exclude_author);
+    const core::ApprovalPolicy policy =
+        core::tighten(core::tighter(root->approvals, context.config->approvals), m_required, m_bind, m_exclude_author);
     auto report = core::evaluate_approvals(repo, context.git_dir, *root, candidate, policy);
     if (!report) {
       return error(report.error().message);

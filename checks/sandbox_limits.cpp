@@ -2,9 +2,11 @@
 // dotenv file or a YAML manifest) are present, positive integers within bounds, and agree
 // between files. Its details are the policy input's `sandbox` object (DESIGN.md §6).
 
+#include "checks/sandbox_limits.hpp"
 #include "checks/env_sources.hpp"
 #include "checks/registry.hpp"
 #include "core/yaml_reader.hpp"
+#include "git/objects.hpp"
 #include "util/strings.hpp"
 
 #include <fmt/format.h>
@@ -179,6 +181,16 @@ public:
   }
 
   core::CheckResult run(const core::Context& context) override;
+  // The check's verdict and details over the files `read` returns (no timing).
+  core::CheckResult evaluate(const FileReader& read) const;
+  std::map<std::string, long long> bounds() const
+  {
+    std::map<std::string, long long> max;
+    for (const auto& limit : m_limits) {
+      max[limit.name] = limit.max;
+    }
+    return max;
+  }
 
 private:
   void read_sources(const YAML::Node& node, const std::string& file)
@@ -270,17 +282,28 @@ std::optional<long long> parse_decimal(std::string_view value)
   return number;
 }
 
-Result<std::string> read_file(const fs::path& path, const std::string& label)
+// The work tree's files (`tollgate check` on a dirty tree).
+FileReader work_tree_reader(const fs::path& root)
 {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream content;
-  if (in) {
-    content << in.rdbuf();
-  }
-  if (!in || in.bad()) {
-    return fail(fmt::format("{}: cannot be read", label));
-  }
-  return content.str();
+  return [root](const std::string& relative) -> Result<std::optional<std::string>> {
+    const fs::path path = root / relative;
+    std::error_code ec;
+    if (!fs::exists(path, ec)) {
+      return std::optional<std::string>();
+    }
+    if (fs::is_directory(path, ec)) {
+      return fail(fmt::format("{} is a directory, not a file", relative));
+    }
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream content;
+    if (in) {
+      content << in.rdbuf();
+    }
+    if (!in || in.bad()) {
+      return fail(fmt::format("{}: cannot be read", relative));
+    }
+    return std::optional<std::string>(content.str());
+  };
 }
 
 // Checks every value of `limit`; appends problems; returns the valid values (first of each distinct one).
@@ -340,30 +363,43 @@ core::CheckResult SandboxLimits::run(const core::Context& context)
 {
   const auto start = std::chrono::steady_clock::now();
   core::CheckResult result;
+  if (context.snapshot) {
+    // The candidate's files are the commit's blobs: what is checked is what is tagged.
+    auto opened = core::open_candidate(context);
+    if (!opened) {
+      result.status = core::Status::error;
+      result.summary = opened.error().message;
+      return result;
+    }
+    result = evaluate(commit_reader(opened->repo, opened->commit));
+  } else {
+    result = evaluate(work_tree_reader(context.root));
+  }
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+
+core::CheckResult SandboxLimits::evaluate(const FileReader& read) const
+{
+  core::CheckResult result;
   std::vector<std::string> problems;
   std::vector<std::string> present;
   std::vector<std::string> missing;
   std::map<std::string, std::vector<Found>> found; // by variable name
 
   for (const auto& source : m_sources) {
-    const fs::path path = context.root / source.path;
-    std::error_code ec;
-    if (!fs::exists(path, ec)) {
+    auto text = read(source.path);
+    if (text && !*text) {
       missing.push_back(source.path);
       continue;
     }
     present.push_back(source.path);
-    if (fs::is_directory(path, ec)) {
-      problems.push_back(fmt::format("{} is a directory, not a file", source.path));
-      continue;
-    }
-    auto text = read_file(path, source.path);
     if (!text) {
       problems.push_back(text.error().message);
       continue;
     }
-    auto assignments = source.format == Format::dotenv ? parse_dotenv(*text, source.path)
-                                                       : parse_manifest(*text, source.path, known_names());
+    auto assignments = source.format == Format::dotenv ? parse_dotenv(**text, source.path)
+                                                       : parse_manifest(**text, source.path, known_names());
     if (!assignments) {
       problems.push_back(assignments.error().message);
       continue;
@@ -436,11 +472,35 @@ core::CheckResult SandboxLimits::run(const core::Context& context)
       result.summary += fmt::format("; not found: {}", fmt::join(missing, ", "));
     }
   }
-  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
 }
 
 } // namespace
+
+FileReader commit_reader(const git::Repository& repo, const git::Oid& commit)
+{
+  return [&repo, commit](const std::string& path) { return git::read_file_at(repo, commit, path); };
+}
+
+SandboxValues sandbox_values(const core::CheckSpec& spec, const FileReader& read)
+{
+  const SandboxLimits check(spec, core::k_config_file);
+  const core::CheckResult result = check.evaluate(read);
+  SandboxValues values;
+  values.valid = result.status == core::Status::pass;
+  for (const auto& name : known_names()) {
+    if (result.details.contains(name)) {
+      values.values[name] = result.details[name].get<long long>();
+    }
+  }
+  values.source = result.details.value("source", "");
+  return values;
+}
+
+std::map<std::string, long long> sandbox_bounds(const core::CheckSpec& spec)
+{
+  return SandboxLimits(spec, core::k_config_file).bounds();
+}
 
 std::unique_ptr<core::Check> make_sandbox_limits(const core::CheckSpec& spec, const std::string& file)
 {

@@ -70,17 +70,27 @@ core::RunReport run_with_reporter(std::vector<std::unique_ptr<core::Check>>& che
 
 int run_and_report(std::vector<std::unique_ptr<core::Check>>& checks, const core::Workspace& workspace,
                    const core::Config& config, const std::string& revision, const core::RunOptions& run,
-                   const std::string& junit, const Globals& globals)
+                   const std::string& junit, const Globals& globals, const RunExtras& extras)
 {
   std::string run_id;
-  const core::Context context = make_context(workspace, config, revision, run_id);
+  core::Context context = make_context(workspace, config, revision, run_id);
+  context.snapshot = extras.snapshot;
+  if (!globals.json) {
+    for (const auto& line : extras.floor) {
+      std::printf("%s\n", line.c_str());
+    }
+  }
   core::RunReport report = run_with_reporter(checks, context, run, globals);
   report.run_id = run_id;
   if (!junit.empty()) {
     core::write_file_atomically(junit, core::to_junit(report));
   }
   if (globals.json) {
-    print_json(core::to_json(report));
+    nlohmann::json document = core::to_json(report);
+    if (extras.snapshot) {
+      document["floor"] = extras.floor;
+    }
+    print_json(document);
   }
   if (core::interrupted().load()) {
     return 128 + SIGINT;

@@ -43,11 +43,17 @@ core::Context make_context(const core::Workspace& workspace, const core::Config&
 core::RunReport run_with_reporter(std::vector<std::unique_ptr<core::Check>>& checks, const core::Context& context,
                                   const core::RunOptions& run, const Globals& globals);
 
+// What `gate` (and `check REV`) add to a run.
+struct RunExtras {
+  std::vector<std::string> floor; // the floor's lines: printed before the checklist; `floor` in JSON
+  bool snapshot = false;          // checks read the candidate from its commit (core::Context::snapshot)
+};
+
 // Runs `checks` on `revision` with the live/plain/JSON/JUnit reporting of `tollgate check`; returns
 // the exit code (130 after Ctrl-C).
 int run_and_report(std::vector<std::unique_ptr<core::Check>>& checks, const core::Workspace& workspace,
                    const core::Config& config, const std::string& revision, const core::RunOptions& run,
-                   const std::string& junit, const Globals& globals);
+                   const std::string& junit, const Globals& globals, const RunExtras& extras = {});
 
 // The configured `approvals` check, or one with default options when tollgate.yaml lists none.
 std::unique_ptr<core::Check> approvals_check(const core::Config& config);

@@ -8,7 +8,6 @@
 #include "util/fatal.hpp"
 
 #include <algorithm>
-#include <set>
 
 namespace tollgate::cli {
 
@@ -31,27 +30,23 @@ int run_gate(const GateOptions& options, const Globals& globals)
   const git::Repository repo = open_repository(workspace);
   const git::Oid candidate = resolve_revision(repo, options.revision);
   trust_root_or_fatal(repo, config, candidate);
+  const core::Floor floor = floor_or_fatal(repo, config, candidate);
 
-  // The gate checks of tollgate.yaml at stable, which a candidate cannot drop, then the candidate's
-  // own (they can only add to them); an approvals check with defaults when neither lists one.
+  // The gate checks in force (core::load_floor: stable's, which a candidate cannot drop, then the
+  // candidate's additions); an approvals check with defaults when none is listed.
   std::vector<std::unique_ptr<core::Check>> checks;
-  std::set<std::string> ids;
-  for (const auto& spec : trusted_gate_checks(repo, config, candidate)) {
-    if (ids.insert(spec.id).second) {
+  for (const auto& spec : floor.config.checks) {
+    if (is_gate_kind(spec.kind)) {
       checks.push_back(checks::create(spec, core::k_config_file));
     }
   }
-  for (const auto& spec : config.checks) {
-    if (is_gate_kind(spec.kind) && ids.insert(spec.id).second) {
-      checks.push_back(checks::create(spec, config.path.string()));
-    }
-  }
   if (std::none_of(checks.begin(), checks.end(), [](const auto& check) { return check->spec().kind == "approvals"; })) {
-    checks.insert(checks.begin(), approvals_check(config));
+    checks.insert(checks.begin(), approvals_check(floor.config));
   }
   core::RunOptions run;
   run.keep_going = true; // a gate reports every reason it is closed
-  return run_and_report(checks, workspace, config, candidate.hex(), run, options.junit, globals);
+  return run_and_report(checks, workspace, floor.config, candidate.hex(), run, options.junit, globals,
+                        RunExtras{floor_lines(floor), true});
 }
 
 } // namespace

@@ -77,6 +77,9 @@ int run_history(const HistoryOptions& options, const Globals& globals)
       }
       detail = fmt::format("approved by {}",
                            names.empty() ? std::string("nobody") : fmt::format("{}", fmt::join(names, ", ")));
+      if (event.value("sandbox", "").find("confine=off") != std::string::npos) {
+        detail += "  UNCONFINED: checks ran with confine=off";
+      }
     }
     fmt::print("{}  {:<7}  {:<10}  {}  by {}  {}\n", when(event.value("time", std::int64_t{0})),
                event.value("event", "?"), event.value("release", "?"), event.value("commit", "").substr(0, 7), actor,

@@ -5,6 +5,7 @@
 #include "checks/registry.hpp"
 #include "cli/common.hpp"
 #include "cli/repository_support.hpp"
+#include "core/limits.hpp"
 #include "core/lock.hpp"
 #include "core/promotion.hpp"
 #include "core/report.hpp"
@@ -44,6 +45,17 @@ nlohmann::json updates_json(const core::Journal& journal)
                     {"new", update.new_value.hex()}});
   }
   return list;
+}
+
+// The isolation the checks' commands actually ran under ("none" when no command ran).
+std::string backend_in_force(const core::RunReport& report)
+{
+  for (const auto& check : report.checks) {
+    if (check.result.outcome && check.result.outcome->backend != proc::Backend::none) {
+      return std::string(proc::to_string(check.result.outcome->backend));
+    }
+  }
+  return "none";
 }
 
 int finish_interrupted(const git::Repository& repo, const core::Workspace& workspace, const core::Journal& journal,
@@ -165,25 +177,30 @@ int run_promote(const PromoteOptions& options, const Globals& globals)
   }
   require_maintainer_key(repo, config, baseline->candidate, *key, "promotion");
 
-  // 5. The checklist, approvals included (added with defaults when tollgate.yaml lists none).
-  auto checks = core::build_checklist(config);
-  // The gate checks of tollgate.yaml at stable stay in, whatever the candidate's file says.
-  for (const auto& spec : trusted_gate_checks(repo, config, baseline->candidate)) {
-    if (std::none_of(checks.begin(), checks.end(), [&](const auto& check) { return check->id() == spec.id; })) {
-      checks.push_back(checks::create(spec, core::k_config_file));
-    }
-  }
+  // 5. The checklist in force: tollgate.yaml at stable is the floor (DESIGN.md §7.6), approvals
+  //    included (added with defaults when none is listed); the limits in force read from the commit.
+  const core::Floor floor = floor_or_fatal(repo, config, baseline->candidate);
+  auto checks = core::build_checklist(floor.config);
   if (std::none_of(checks.begin(), checks.end(), [](const auto& check) { return check->spec().kind == "approvals"; })) {
-    checks.push_back(approvals_check(config));
+    checks.push_back(approvals_check(floor.config));
   }
   core::validate_selection(checks, options.run);
   std::string run_id;
-  core::Context context = make_context(workspace, config, baseline->candidate.hex(), run_id);
+  core::Context context = make_context(workspace, floor.config, baseline->candidate.hex(), run_id);
+  context.snapshot = true;
+  context.limits = core::limits_in_force(floor.config, context.limits, repo, baseline->candidate);
+  const std::vector<std::string> floor_text = floor_lines(floor);
+  if (!globals.json) {
+    for (const auto& line : floor_text) {
+      fmt::print("{}\n", line);
+    }
+    std::fflush(stdout);
+  }
   core::RunReport report = run_with_reporter(checks, context, options.run, globals);
   report.run_id = run_id;
   if (const int code = report.exit_code(); code != 0) {
     if (globals.json) {
-      print_json({{"promoted", false}, {"checks", core::to_json(report)}});
+      print_json({{"promoted", false}, {"floor", floor_text}, {"checks", core::to_json(report)}});
     } else {
       std::fprintf(stderr, "tollgate: promotion refused: the checklist did not pass\n");
     }
@@ -203,6 +220,8 @@ int run_promote(const PromoteOptions& options, const Globals& globals)
                                {"section", plan->section},
                                {"stable", config.release.stable_tag},
                                {"signing_key", key->fingerprint},
+                               {"rules", floor.rules()},
+                               {"floor", floor_text},
                                {"checks", core::to_json(report)}};
     if (globals.json) {
       print_json(document);
@@ -224,7 +243,11 @@ int run_promote(const PromoteOptions& options, const Globals& globals)
   }
 
   // 7. Objects first (CHANGELOG commit, signed tags, signed log entry), then every ref, compare-and-swap.
-  auto release = core::write_release(repo, config, *baseline, *plan, report, *gpg, *key);
+  core::PromotionRecord rules;
+  rules.rules = floor.rules();
+  rules.sandbox = core::describe_limits(context.limits, backend_in_force(report));
+  rules.floor_notes = floor.notes;
+  auto release = core::write_release(repo, config, *baseline, *plan, report, *gpg, *key, rules);
   if (!release) {
     environment_error("promotion failed before any ref moved: " + release.error().message);
   }
@@ -259,6 +282,8 @@ int run_promote(const PromoteOptions& options, const Globals& globals)
                 {"log", release->log_commit.hex()},
                 {"refs", updates_json(release->journal)},
                 {"pushed", pushed},
+                {"rules", floor.rules()},
+                {"floor", floor_text},
                 {"push", core::publish_command(release->journal)},
                 {"checks", core::to_json(report)}});
     return exit_code::k_ok;

@@ -35,31 +35,23 @@ core::TrustRoot trust_root_or_fatal(const git::Repository& repo, const core::Con
   return std::move(*root);
 }
 
-std::vector<core::CheckSpec> trusted_gate_checks(const git::Repository& repo, const core::Config& config,
-                                                 const git::Oid& candidate)
+core::Floor floor_or_fatal(const git::Repository& repo, const core::Config& config, const git::Oid& candidate)
 {
-  auto root = core::trust_root_commit(repo, config, candidate);
-  if (!root) {
-    throw Fatal(root.error().exit_code, root.error().message);
+  auto floor = core::load_floor(repo, config, candidate);
+  if (!floor) {
+    throw Fatal(floor.error().exit_code, floor.error().message);
   }
-  auto text = git::read_file_at(repo, root->commit, core::k_config_file);
-  if (!text) {
-    environment_error(text.error().message);
+  return std::move(*floor);
+}
+
+std::vector<std::string> floor_lines(const core::Floor& floor)
+{
+  std::vector<std::string> lines;
+  if (floor.first_promotion) {
+    lines.emplace_back(core::k_first_promotion_note);
   }
-  std::vector<core::CheckSpec> specs;
-  if (!*text) {
-    return specs;
-  }
-  auto trusted = core::parse_config(**text, core::k_config_file);
-  if (!trusted) {
-    usage_error(fmt::format("{} (at {})", trusted.error().message, root->source));
-  }
-  for (auto& spec : trusted->checks) {
-    if (spec.kind == "approvals" || spec.kind == "policies") {
-      specs.push_back(std::move(spec));
-    }
-  }
-  return specs;
+  lines.insert(lines.end(), floor.notes.begin(), floor.notes.end());
+  return lines;
 }
 
 void require_maintainer_key(const git::Repository& repo, const core::Config& config, const git::Oid& candidate,

@@ -2,6 +2,7 @@
 // What approve, approvals and gate share: the repository, the candidate, the trust root; each
 // failure is a Fatal with the contract's exit code.
 
+#include "core/floor.hpp"
 #include "core/trust_root.hpp"
 #include "core/workspace.hpp"
 #include "git/oid.hpp"
@@ -20,10 +21,13 @@ git::Oid resolve_revision(const git::Repository& repo, const std::string& rev);
 // Fatal(2) for a malformed MAINTAINERS.yaml or tollgate.yaml at the trust root, Fatal(3) otherwise.
 core::TrustRoot trust_root_or_fatal(const git::Repository& repo, const core::Config& config, const git::Oid& candidate);
 
-// The `approvals` and `policies` checks of tollgate.yaml at the trust root (stable), which a
-// candidate cannot remove; empty when that commit has no tollgate.yaml. Fatal(2) if it is invalid.
-std::vector<core::CheckSpec> trusted_gate_checks(const git::Repository& repo, const core::Config& config,
-                                                 const git::Oid& candidate);
+// The configuration in force for `candidate` (core::load_floor): Fatal(2) when tollgate.yaml at the
+// trust root or the candidate is invalid, Fatal(3) otherwise.
+core::Floor floor_or_fatal(const git::Repository& repo, const core::Config& config, const git::Oid& candidate);
+
+// The floor's lines for a text report: where the rules come from on a first promotion, then one
+// line per loosening ignored.
+std::vector<std::string> floor_lines(const core::Floor& floor);
 
 // Fatal(3) unless `key` belongs to a maintainer of the trust root for `candidate`: releases and
 // demotions must verify later, and `tollgate verify` accepts only maintainers' signatures.

@@ -42,6 +42,9 @@ struct Context {
   proc::Limits limits;           // effective sandbox limits (timeout = the default)
   const std::atomic<bool>* cancel = nullptr;
   std::string revision = "HEAD"; // the candidate: what approvals, policies and the changelog look at
+  // True for promote, gate and `check REV`: checks read the candidate's files from the commit
+  // `revision`, never from `root` (which may hold anything, a check's own rewrites included).
+  bool snapshot = false;
   // The checks declared before this one that have finished: id -> {kind, status, summary, seconds,
   // details} (what the policy input's `checks`, `approvals` and `sandbox` are built from).
   nlohmann::json earlier = nlohmann::json::object();

@@ -100,6 +100,24 @@ void read_sandbox(const YAML::Node& node, const std::string& file, SandboxConfig
     }
     sandbox.backend = *parsed;
   }
+  if (auto passenv = map.strings("passenv")) {
+    const YAML::Node list = node["passenv"];
+    for (std::size_t i = 0; i < passenv->size(); ++i) {
+      const std::string& name = (*passenv)[i];
+      const bool valid = !name.empty() && std::isdigit(static_cast<unsigned char>(name.front())) == 0 &&
+                         std::all_of(name.begin(), name.end(), [](char c) {
+                           return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+                         });
+      if (!valid) {
+        config_error(list.IsSequence() ? list[i] : list, file,
+                     fmt::format("`passenv` holds environment variable names ([A-Za-z_][A-Za-z0-9_]*), not `{}`",
+                                 util::printable(name)));
+      }
+    }
+    sandbox.passenv = std::move(*passenv);
+  }
+  sandbox.confine = map.boolean("confine").value_or(sandbox.confine);
+  sandbox.max_procs = static_cast<unsigned>(map.integer("max_procs", 1, 65536).value_or(sandbox.max_procs));
   map.finish();
 }
 

@@ -42,6 +42,9 @@ struct SandboxConfig {
   double timeout = 3600; // default wall-clock limit of a check, seconds
   proc::Network network = proc::Network::none;
   proc::Backend backend = proc::Backend::automatic;
+  std::vector<std::string> passenv; // environment names a check may see beyond the allowlist
+  bool confine = true;              // false: checks run unconfined (counts only from the trust root)
+  unsigned max_procs = 512;         // process-count limit per check
 };
 
 // Where a value came from, for error messages (1-based; 0 when unknown).

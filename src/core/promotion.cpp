@@ -235,7 +235,7 @@ std::expected<Baseline, BaselineError> read_baseline(const git::Repository& repo
 
 Result<ReleaseObjects> write_release(const git::Repository& repo, const Config& config, const Baseline& baseline,
                                      const changelog::ReleasePlan& plan, const RunReport& report,
-                                     const gpg::Context& gpg, const gpg::KeyInfo& key)
+                                     const gpg::Context& gpg, const gpg::KeyInfo& key, const PromotionRecord& rules)
 {
   ReleaseObjects release;
 
@@ -276,6 +276,9 @@ Result<ReleaseObjects> write_release(const git::Repository& repo, const Config& 
   record.candidate = baseline.candidate;
   record.previous_stable = baseline.stable;
   record.notes = plan.section;
+  record.rules = rules.rules;
+  record.sandbox = rules.sandbox;
+  record.floor_notes = rules.floor_notes;
   for (const auto& check : report.checks) {
     const std::string status(to_string(check.result.status));
     if (check.kind == "policies") {
@@ -332,6 +335,15 @@ Result<ReleaseObjects> write_release(const git::Repository& repo, const Config& 
                    {"stable_tag", stable_tag->hex()},
                    {"previous_stable", json_of(baseline.stable)},
                    {"approvals", approvals}};
+  if (!record.rules.empty()) {
+    release.event["rules"] = record.rules;
+  }
+  if (!record.sandbox.empty()) {
+    release.event["sandbox"] = record.sandbox;
+  }
+  if (!record.floor_notes.empty()) {
+    release.event["floor_notes"] = record.floor_notes;
+  }
   auto log_commit = write_audit_entry(repo, gpg, key, baseline.log_head, release.event,
                                       fmt::format("promote {} ({})", plan.tag, commit->short_hex()));
   if (!log_commit) {

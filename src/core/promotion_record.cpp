@@ -87,6 +87,11 @@ Result<RecordedResult> parse_result(const std::string& value, const std::string&
 
 } // namespace
 
+bool PromotionRecord::unconfined() const
+{
+  return sandbox.starts_with("confine=off") || sandbox.find(" confine=off") != std::string::npos;
+}
+
 std::string format_release_message(const PromotionRecord& record)
 {
   std::string text = fmt::format("Release {}\n\n", record.tag);
@@ -103,6 +108,15 @@ std::string format_release_message(const PromotionRecord& record)
   }
   for (const auto& policy : record.policies) {
     text += fmt::format("Policy: {} {}\n", policy.id, policy.status);
+  }
+  if (!record.rules.empty()) {
+    text += fmt::format("Rules: {}\n", one_line(record.rules));
+  }
+  if (!record.sandbox.empty()) {
+    text += fmt::format("Sandbox: {}\n", one_line(record.sandbox));
+  }
+  for (const auto& note : record.floor_notes) {
+    text += fmt::format("Floor-note: {}\n", one_line(note));
   }
   text += fmt::format("Previous-stable: {}\n", format_previous(record.previous_stable));
   return text;
@@ -161,6 +175,12 @@ Result<PromotionRecord> parse_release_message(std::string_view message)
       }
       record.previous_stable = std::move(*parsed);
       previous = true;
+    } else if (key == "Rules") {
+      record.rules = value;
+    } else if (key == "Sandbox") {
+      record.sandbox = value;
+    } else if (key == "Floor-note") {
+      record.floor_notes.push_back(value);
     } else {
       return fail(fmt::format("unknown record field `{}`", key));
     }

@@ -40,7 +40,11 @@ struct StableRef {
 //   Approved-by: Ada Lovelace <ada@example.com> <fingerprint> <approval object>
 //   Check: pytest pass
 //   Policy: policies pass
+//   Rules: stable v1.3.2 <40 hex>             (or `candidate (first promotion)`)
+//   Sandbox: confine=on backend=bwrap cpu=600s mem=4096MiB net=none procs=512
+//   Floor-note: <one loosening of tollgate.yaml the trust root ignored>   (zero or more)
 //   Previous-stable: v1.3.2 <40 hex>          (or `none`)
+// `Rules:`, `Sandbox:` and `Floor-note:` are optional (records before them lack them).
 struct PromotionRecord {
   std::string tag;     // "v1.4.0"
   std::string version; // "1.4.0"
@@ -49,7 +53,12 @@ struct PromotionRecord {
   std::vector<RecordedResult> checks;
   std::vector<RecordedResult> policies;
   std::optional<StableRef> previous_stable;
-  std::string notes; // the release notes (the CHANGELOG section), without the trailers
+  std::string notes;                    // the release notes (the CHANGELOG section), without the trailers
+  std::string rules;                    // where the rules came from; empty in older records
+  std::string sandbox;                  // the limits and confinement in force; empty in older records
+  std::vector<std::string> floor_notes; // loosenings the governance floor ignored
+  // True when the record says the checks ran unconfined (`confine=off`).
+  bool unconfined() const;
 };
 
 std::string format_release_message(const PromotionRecord& record);

@@ -99,7 +99,9 @@ public:
       return;
     }
     add("promotion record", true,
-        fmt::format("{}: candidate {}, {} approval(s)", name, record->candidate.short_hex(), record->approvals.size()));
+        fmt::format("{}: candidate {}, {} approval(s){}{}", name, record->candidate.short_hex(),
+                    record->approvals.size(), record->sandbox.empty() ? "" : "; sandbox: " + record->sandbox,
+                    record->unconfined() ? " (UNCONFINED: its checks ran with confine=off)" : ""));
     auto root = root_before(*record);
     if (!root) {
       return;

@@ -76,6 +76,9 @@ proc::Limits effective_limits(const SandboxConfig& sandbox)
   limits.timeout = std::chrono::milliseconds(static_cast<long long>(sandbox.timeout * 1000.0));
   limits.network = sandbox.network;
   limits.backend = sandbox.backend;
+  limits.confine = sandbox.confine;
+  limits.passenv = sandbox.passenv;
+  limits.max_procs = sandbox.max_procs;
   return limits;
 }
 

@@ -481,3 +481,40 @@ TEST_CASE("effective_limits: SANDBOX_CPU_SEC and SANDBOX_MEM_MB from the environ
     ::unsetenv(name.c_str());
   }
 }
+
+TEST_CASE("sandbox: passenv, confine and max_procs", "[config]")
+{
+  SECTION("defaults")
+  {
+    const auto config = parse_ok("version: 1\n");
+    CHECK(config.sandbox.passenv.empty());
+    CHECK(config.sandbox.confine);
+    CHECK(config.sandbox.max_procs == 512u);
+  }
+  SECTION("set")
+  {
+    const auto config = parse_ok("sandbox:\n  passenv: [NPM_TOKEN, _X1]\n  confine: false\n  max_procs: 64\n");
+    CHECK(config.sandbox.passenv == std::vector<std::string>{"NPM_TOKEN", "_X1"});
+    CHECK_FALSE(config.sandbox.confine);
+    CHECK(config.sandbox.max_procs == 64u);
+    const proc::Limits limits = core::effective_limits(config.sandbox);
+    CHECK_FALSE(limits.confine);
+    CHECK(limits.passenv == config.sandbox.passenv);
+    CHECK(limits.max_procs == 64u);
+  }
+  SECTION("one name")
+  {
+    CHECK(parse_ok("sandbox: {passenv: HOME_DIR}\n").sandbox.passenv == std::vector<std::string>{"HOME_DIR"});
+  }
+  SECTION("errors name line and column")
+  {
+    CHECK(parse_error("sandbox:\n  passenv: [GOOD, 1BAD]\n") ==
+          "tollgate.yaml:2:19: `passenv` holds environment variable names ([A-Za-z_][A-Za-z0-9_]*), not `1BAD`");
+    CHECK_THAT(parse_error("sandbox:\n  passenv: [\"A=B\"]\n"), Catch::StartsWith("tollgate.yaml:2:13: `passenv`"));
+    CHECK_THAT(parse_error("sandbox:\n  passenv: {A: 1}\n"), Catch::StartsWith("tollgate.yaml:2:12:"));
+    CHECK_THAT(parse_error("sandbox:\n  confine: maybe\n"), Catch::StartsWith("tollgate.yaml:2:12:"));
+    CHECK_THAT(parse_error("sandbox:\n  max_procs: 0\n"), Catch::StartsWith("tollgate.yaml:2:14:"));
+    CHECK_THAT(parse_error("sandbox:\n  max_procs: 65537\n"), Catch::StartsWith("tollgate.yaml:2:14:"));
+    CHECK_THAT(parse_error("sandbox:\n  max_proc: 5\n"), Catch::Contains("did you mean `max_procs`"));
+  }
+}

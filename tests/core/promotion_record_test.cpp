@@ -77,3 +77,30 @@ TEST_CASE("a stable record survives format then parse, demotions included", "[pr
   CHECK(parsed->reason == "bad release");
   CHECK_FALSE(core::parse_stable_message("stable -> v1\n\nRelease: v1 " + k_a.hex() + "\n"));
 }
+
+TEST_CASE("a promotion record carries the rules, the sandbox and the floor's notes", "[promotion]")
+{
+  core::PromotionRecord record;
+  record.tag = "v1.4.0";
+  record.candidate = k_a;
+  record.rules = "stable v1.3.2 " + k_b.hex();
+  record.sandbox = "confine=off backend=none cpu=600s mem=4096MiB net=none procs=512";
+  record.floor_notes = {"tollgate.yaml: `sandbox.network: allow` ignored: stable (v1.3.2) says `none`",
+                        "tollgate.yaml: dropping check `guard` ignored"};
+  const std::string text = core::format_release_message(record);
+  CHECK_THAT(text, Catch::Contains("\nRules: stable v1.3.2 " + k_b.hex() + "\nSandbox: confine=off backend=none "));
+  CHECK_THAT(text,
+             Catch::Contains("\nFloor-note: tollgate.yaml: dropping check `guard` ignored\nPrevious-stable: none\n"));
+  auto parsed = core::parse_release_message(text);
+  REQUIRE(parsed);
+  CHECK(parsed->rules == record.rules);
+  CHECK(parsed->sandbox == record.sandbox);
+  CHECK(parsed->floor_notes == record.floor_notes);
+  CHECK(parsed->unconfined());
+  record.sandbox = "confine=on backend=bwrap cpu=600s mem=4096MiB net=none procs=512";
+  CHECK_FALSE(core::parse_release_message(core::format_release_message(record))->unconfined());
+  record.sandbox.clear();
+  record.rules.clear();
+  record.floor_notes.clear();
+  CHECK_THAT(core::format_release_message(record), !Catch::Contains("Rules:") && !Catch::Contains("Sandbox:"));
+}
