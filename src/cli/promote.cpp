@@ -86,9 +86,11 @@ int run_promote(const PromoteOptions& options, const Globals& globals)
     lock.emplace(std::move(*acquired));
     core::fault_point("after-lock");
   }
-  auto journal = core::read_journal(workspace.git_dir);
+  auto journal = core::read_journal(repo, workspace.git_dir);
   if (!journal) {
-    environment_error(journal.error().message);
+    environment_error(fmt::format("{}\nnothing was changed; `tollgate promote --abort` is not offered for a journal "
+                                  "tollgate cannot trust: inspect it, then delete it",
+                                  journal.error().message));
   }
   if (options.abort) {
     if (!*journal) {

@@ -27,7 +27,7 @@ int run_verify(const VerifyOptions& options, const Globals& globals)
   const core::Config config = core::load_workspace_config(workspace);
   const git::Repository repo = open_repository(workspace);
   const std::string tag = options.tag.empty() ? config.release.stable_tag : options.tag;
-  auto report = core::verify_release(repo, workspace.git_dir, config, tag);
+  auto report = core::verify_release(repo, config, tag);
   if (!report) {
     usage_error(report.error().message);
   }
