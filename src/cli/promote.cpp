@@ -5,6 +5,7 @@
 #include "checks/registry.hpp"
 #include "cli/common.hpp"
 #include "cli/repository_support.hpp"
+#include "core/history_rewrites.hpp"
 #include "core/lock.hpp"
 #include "core/promotion.hpp"
 #include "core/report.hpp"
@@ -85,6 +86,9 @@ int run_promote(const PromoteOptions& options, const Globals& globals)
     }
     lock.emplace(std::move(*acquired));
     core::fault_point("after-lock");
+  }
+  if (auto plain = core::refuse_history_rewrites(repo); !plain) {
+    environment_error("promotion refused: " + plain.error().message);
   }
   auto journal = core::read_journal(repo, workspace.git_dir);
   if (!journal) {
