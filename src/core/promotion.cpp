@@ -508,7 +508,22 @@ Result<void> write_journal(const std::filesystem::path& git_dir, const Journal& 
   }
   nlohmann::json document = {{"release", journal.release}, {"updates", updates}};
   document["mac"] = journal_mac(*key, document);
-  write_file_atomically(journal_path(git_dir), document.dump(2) + "\n");
+  // Written to a fresh file (never through a planted link) and renamed into place.
+  const std::filesystem::path path = journal_path(git_dir);
+  const std::filesystem::path scratch = path.string() + fmt::format(".tmp-{}", ::getpid());
+  ::unlink(scratch.c_str());
+  const int fd = ::open(scratch.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return fail(fmt::format("cannot write {}: {}", scratch.string(), std::strerror(errno)));
+  }
+  const std::string text = document.dump(2) + "\n";
+  const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!written || ::rename(scratch.c_str(), path.c_str()) != 0) {
+    const int error = errno;
+    ::unlink(scratch.c_str());
+    return fail(fmt::format("cannot write {}: {}", path.string(), std::strerror(error)));
+  }
   return {};
 }
 
