@@ -3,6 +3,7 @@
 // the approvals report; they feed the policy input's `approvals` list (DESIGN.md §6).
 
 #include "core/approvals.hpp"
+#include "checks/command_support.hpp"
 #include "checks/registry.hpp"
 #include "core/floor.hpp"
 #include "git/objects.hpp"
@@ -38,7 +39,7 @@ public:
     }
     const core::ApprovalPolicy policy =
         core::tighten(core::tighter(root->approvals, context.config->approvals), m_required, m_bind, m_exclude_author);
-    auto report = core::evaluate_approvals(repo, context.git_dir, *root, candidate, policy);
+    auto report = core::evaluate_approvals(repo, *root, candidate, policy);
     if (!report) {
       return error(report.error().message);
     }
@@ -68,7 +69,7 @@ public:
     }
     if (!context.log_dir.empty()) {
       result.log = context.log_dir / (id() + ".log");
-      std::ofstream(result.log) << lines;
+      write_new_log(result.log, lines);
     }
     return result;
   }

@@ -5,8 +5,11 @@
 
 #include <fmt/format.h>
 
+#include <cerrno>
 #include <chrono>
-#include <fstream>
+#include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace tollgate::checks {
 
@@ -15,10 +18,50 @@ std::filesystem::path log_path(const core::Context& context, const core::CheckSp
   return context.log_dir / (spec.id + ".log");
 }
 
+namespace {
+
+int open_new_log(const std::filesystem::path& path)
+{
+  return ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+}
+
+Result<void> create_log(const std::filesystem::path& path)
+{
+  const int fd = open_new_log(path);
+  if (fd < 0) {
+    return fail(fmt::format("cannot create the log {}: {}", path.string(), std::strerror(errno)));
+  }
+  ::close(fd);
+  return {};
+}
+
+} // namespace
+
+bool write_new_log(const std::filesystem::path& path, std::string_view text)
+{
+  const int fd = open_new_log(path);
+  if (fd < 0) {
+    return false;
+  }
+  bool ok = true;
+  while (ok && !text.empty()) {
+    const ssize_t n = ::write(fd, text.data(), text.size());
+    ok = n > 0 || (n < 0 && errno == EINTR);
+    text.remove_prefix(n > 0 ? static_cast<std::size_t>(n) : 0);
+  }
+  ::close(fd);
+  return ok;
+}
+
 Result<CommandRun> run_sandboxed(const core::Context& context, const core::CheckSpec& spec,
                                  const std::vector<std::string>& argv,
                                  std::vector<std::pair<std::string, std::string>> env)
 {
+  // The log is tollgate's: created here, exclusively, so that a file or link planted at its name
+  // is refused rather than written through (the sandbox then opens it without following links).
+  if (auto created = create_log(log_path(context, spec)); !created) {
+    return std::unexpected(created.error());
+  }
   proc::Command command;
   command.argv = argv;
   command.cwd = context.root.string();
@@ -53,7 +96,15 @@ core::CheckResult start_error(const core::Context& context, const core::CheckSpe
   result.status = core::Status::error;
   result.summary = error.message;
   const auto log = log_path(context, spec);
-  std::ofstream(log) << error.message << '\n';
+  if (!write_new_log(log, error.message + "\n")) {
+    // run_sandboxed created it (exclusively) before the command failed to start: add the reason.
+    const int fd = ::open(log.c_str(), O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
+    if (fd >= 0) {
+      const std::string line = error.message + "\n";
+      [[maybe_unused]] const ssize_t written = ::write(fd, line.data(), line.size());
+      ::close(fd);
+    }
+  }
   result.log = log;
   return result;
 }

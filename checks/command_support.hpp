@@ -4,7 +4,9 @@
 
 #include "core/check.hpp"
 
+#include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace tollgate::checks {
@@ -29,5 +31,9 @@ core::CheckResult result_of(const core::Context& context, const core::CheckSpec&
 std::string last_line(const std::string& output, std::size_t width = 120);
 
 std::filesystem::path log_path(const core::Context& context, const core::CheckSpec& spec);
+
+// Writes `text` to a new file at `path` (O_EXCL, O_NOFOLLOW): false, writing nothing, when a file
+// or a link is already there.
+bool write_new_log(const std::filesystem::path& path, std::string_view text);
 
 } // namespace tollgate::checks

@@ -5,6 +5,7 @@
 // first one), like MAINTAINERS.yaml: a change cannot weaken the rules that judge it. Policies being
 // written are tried with `tollgate policy eval|test`, which read the work tree.
 
+#include "checks/command_support.hpp"
 #include "checks/registry.hpp"
 #include "core/policy_input.hpp"
 #include "core/trust_root.hpp"
@@ -174,8 +175,8 @@ public:
     }
     if (!context.log_dir.empty()) {
       result.log = context.log_dir / (id() + ".log");
-      std::ofstream(result.log) << fmt::format("policies: {}/ at {}\ninput: {}\n", m_dir, root->source, input->dump(2))
-                                << lines;
+      write_new_log(result.log,
+                    fmt::format("policies: {}/ at {}\ninput: {}\n", m_dir, root->source, input->dump(2)) + lines);
     }
     return result;
   }

@@ -4,6 +4,7 @@
 
 #include "cli/common.hpp"
 #include "core/maintainers.hpp"
+#include "core/state_key.hpp"
 #include "core/trust_root.hpp"
 #include "core/workspace.hpp"
 #include "git/repository.hpp"
@@ -87,8 +88,7 @@ Result<std::string> tool_version(const std::vector<std::string>& argv)
 
 // MAINTAINERS.yaml in the work tree parses, and every fingerprint it lists has its public key in
 // .tollgate/keys/ (so CI machines with an empty keyring can verify approvals).
-Finding examine_maintainers(const std::filesystem::path& root, const std::filesystem::path& git_dir,
-                            const core::Config& config)
+Finding examine_maintainers(const std::filesystem::path& root, const core::Config& config)
 {
   namespace fs = std::filesystem;
   const std::string& name = config.approvals.maintainers;
@@ -115,7 +115,11 @@ Finding examine_maintainers(const std::filesystem::path& root, const std::filesy
     keys.push_back({fmt::format("{}/{}", core::k_keys_dir, file.filename().string()),
                     std::string((std::istreambuf_iterator<char>(key_in)), std::istreambuf_iterator<char>())});
   }
-  auto keyring = gpg::Keyring::open(git_dir / "tollgate" / "keyrings", keys);
+  auto keyrings = core::user_state_subdir("keyrings");
+  if (!keyrings) {
+    return {"maintainers", Level::fail, keyrings.error().message};
+  }
+  auto keyring = gpg::Keyring::open(*keyrings, keys);
   if (!keyring) {
     return {"maintainers", Level::fail, keyring.error().message};
   }
@@ -163,7 +167,7 @@ std::vector<Finding> examine()
       config = std::move(*loaded);
       findings.push_back(
           {"config", Level::ok, fmt::format("{}: valid, {} checks", path.string(), config->checks.size())});
-      findings.push_back(examine_maintainers(repo->work_dir(), repo->git_dir(), *config));
+      findings.push_back(examine_maintainers(repo->work_dir(), *config));
     }
   }
   const auto uses = [&](std::string_view kind) {

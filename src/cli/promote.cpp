@@ -5,6 +5,7 @@
 #include "checks/registry.hpp"
 #include "cli/common.hpp"
 #include "cli/repository_support.hpp"
+#include "core/history_rewrites.hpp"
 #include "core/limits.hpp"
 #include "core/lock.hpp"
 #include "core/promotion.hpp"
@@ -98,9 +99,14 @@ int run_promote(const PromoteOptions& options, const Globals& globals)
     lock.emplace(std::move(*acquired));
     core::fault_point("after-lock");
   }
-  auto journal = core::read_journal(workspace.git_dir);
+  if (auto plain = core::refuse_history_rewrites(repo); !plain) {
+    environment_error("promotion refused: " + plain.error().message);
+  }
+  auto journal = core::read_journal(repo, workspace.git_dir);
   if (!journal) {
-    environment_error(journal.error().message);
+    environment_error(fmt::format("{}\nnothing was changed; `tollgate promote --abort` is not offered for a journal "
+                                  "tollgate cannot trust: inspect it, then delete it",
+                                  journal.error().message));
   }
   if (options.abort) {
     if (!*journal) {

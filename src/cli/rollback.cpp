@@ -35,10 +35,10 @@ struct RollbackOptions {
   bool dry_run = false;
 };
 
-void require_verified(const git::Repository& repo, const core::Workspace& workspace, const core::Config& config,
-                      const std::string& tag, const std::string& what)
+void require_verified(const git::Repository& repo, const core::Config& config, const std::string& tag,
+                      const std::string& what)
 {
-  auto report = core::verify_release(repo, workspace.git_dir, config, tag);
+  auto report = core::verify_release(repo, config, tag);
   if (!report) {
     environment_error(report.error().message);
   }
@@ -68,9 +68,9 @@ core::Journal demote(const git::Repository& repo, const core::Workspace& workspa
   if (!target) {
     usage_error(target.error().message);
   }
-  require_verified(repo, workspace, config, target->tag, "the release to demote to,");
+  require_verified(repo, config, target->tag, "the release to demote to,");
   if (options.dry_run) {
-    if (auto pending = core::read_journal(workspace.git_dir); pending && *pending) {
+    if (auto pending = core::read_journal(repo, workspace.git_dir); pending && *pending) {
       fmt::print("note: an interrupted promotion is pending; the real run would refuse until `tollgate promote` "
                  "finishes it\n");
     }
@@ -141,7 +141,11 @@ int run_rollback(const RollbackOptions& options, const Globals& globals)
         environment_error(acquired.error().message);
       }
       lock.emplace(std::move(*acquired));
-      if (auto pending = core::read_journal(workspace.git_dir); !pending || *pending) {
+      auto pending = core::read_journal(repo, workspace.git_dir);
+      if (!pending) {
+        environment_error(pending.error().message);
+      }
+      if (*pending) {
         environment_error("an interrupted promotion is pending: run `tollgate promote` to finish it first");
       }
     }
@@ -159,7 +163,7 @@ int run_rollback(const RollbackOptions& options, const Globals& globals)
           ? core::demotion_target(repo, *current, options.to).value_or(core::DemotionTarget{}).tag
           : current->record.release;
   if (!options.dry_run) {
-    require_verified(repo, workspace, config, config.release.stable_tag, "the stable release");
+    require_verified(repo, config, config.release.stable_tag, "the stable release");
   }
   const std::string bare_version =
       release.starts_with(config.release.tag_prefix) ? release.substr(config.release.tag_prefix.size()) : release;

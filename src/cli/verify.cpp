@@ -4,6 +4,7 @@
 #include "core/verify.hpp"
 #include "cli/common.hpp"
 #include "cli/repository_support.hpp"
+#include "core/history_rewrites.hpp"
 #include "util/fatal.hpp"
 #include "util/term.hpp"
 
@@ -27,7 +28,10 @@ int run_verify(const VerifyOptions& options, const Globals& globals)
   const core::Config config = core::load_workspace_config(workspace);
   const git::Repository repo = open_repository(workspace);
   const std::string tag = options.tag.empty() ? config.release.stable_tag : options.tag;
-  auto report = core::verify_release(repo, workspace.git_dir, config, tag);
+  if (auto plain = core::refuse_history_rewrites(repo); !plain) {
+    environment_error("verify refused: " + plain.error().message);
+  }
+  auto report = core::verify_release(repo, config, tag);
   if (!report) {
     usage_error(report.error().message);
   }

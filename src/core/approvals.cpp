@@ -2,6 +2,7 @@
 
 #include "core/approval_message.hpp"
 #include "core/audit_log.hpp"
+#include "core/state_key.hpp"
 #include "core/verify_cache.hpp"
 #include "git/refs.hpp"
 #include "git/signed_tag.hpp"
@@ -100,16 +101,17 @@ CachedVerification verify_one(const gpg::Context& context, const gpg::Keyring& k
   return result;
 }
 
-// Verifies every item the cache does not know, a few gpg processes at a time.
-Result<void> verify_pending(std::vector<Candidate>& items, const std::filesystem::path& git_dir, const TrustRoot& root,
-                            const VerifyCache& cache)
+// Verifies every item the cache (if any) does not know, a few gpg processes at a time.
+Result<void> verify_pending(std::vector<Candidate>& items, const TrustRoot& root, const VerifyCache* cache)
 {
   std::vector<Candidate*> pending;
   for (auto& item : items) {
     if (item.record.verdict != Verdict::counts) {
       continue;
     }
-    item.verification = cache.find(item.object);
+    if (cache != nullptr) {
+      item.verification = cache->find(item.object);
+    }
     if (!item.verification) {
       pending.push_back(&item);
     }
@@ -117,7 +119,11 @@ Result<void> verify_pending(std::vector<Candidate>& items, const std::filesystem
   if (pending.empty()) {
     return {};
   }
-  auto keyring = gpg::Keyring::open(git_dir / "tollgate" / "keyrings", root.keys);
+  auto keyrings = user_state_subdir("keyrings");
+  if (!keyrings) {
+    return std::unexpected(keyrings.error());
+  }
+  auto keyring = gpg::Keyring::open(*keyrings, root.keys);
   if (!keyring) {
     return fail(fmt::format("cannot build the keyring of the trust root: {}", keyring.error().message));
   }
@@ -145,8 +151,8 @@ Result<void> verify_pending(std::vector<Candidate>& items, const std::filesystem
     }
   }
   for (Candidate* item : pending) {
-    if (item->verification) {
-      cache.store(item->object, *item->verification);
+    if (cache != nullptr && item->verification) {
+      cache->store(item->object, *item->verification);
     }
   }
   return {};
@@ -379,9 +385,9 @@ ApprovalPolicy tighten(const ApprovalsConfig& trusted, const std::optional<int>&
   return policy;
 }
 
-Result<ApprovalsReport> evaluate_approvals(const git::Repository& repo, const std::filesystem::path& git_dir,
-                                           const TrustRoot& root, const git::Oid& candidate,
-                                           const ApprovalPolicy& policy, const std::vector<git::Ref>* only)
+Result<ApprovalsReport> evaluate_approvals(const git::Repository& repo, const TrustRoot& root,
+                                           const git::Oid& candidate, const ApprovalPolicy& policy,
+                                           const std::vector<git::Ref>* only, VerdictCache use)
 {
   ApprovalsReport report;
   report.candidate = candidate;
@@ -404,8 +410,9 @@ Result<ApprovalsReport> evaluate_approvals(const git::Repository& repo, const st
   for (const auto& ref : *refs) {
     items.push_back(read_candidate(repo, ref));
   }
-  const VerifyCache cache(git_dir, root.digest);
-  if (auto verified = verify_pending(items, git_dir, root, cache); !verified) {
+  const std::optional<VerifyCache> cache =
+      use == VerdictCache::use ? VerifyCache::for_user(root.digest) : std::optional<VerifyCache>();
+  if (auto verified = verify_pending(items, root, cache ? &*cache : nullptr); !verified) {
     return std::unexpected(verified.error());
   }
   std::set<std::string> counted;

@@ -76,12 +76,17 @@ struct ApprovalsReport {
 ApprovalPolicy tighten(const ApprovalsConfig& trusted, const std::optional<int>& required,
                        const std::optional<std::string>& bind, const std::optional<bool>& exclude_author);
 
+// Whether signature verdicts may come from (and go to) the per-user cache (core/verify_cache.hpp).
+enum class VerdictCache { use, skip };
+
 // Judges every approval of `candidate` (with bind: tree, also those of other commits with the
 // same tree), or only the refs in `only` when given. Signatures are verified in a keyring built
-// from the trust root's keys, in parallel, and their verdicts cached under `git_dir`.
-Result<ApprovalsReport> evaluate_approvals(const git::Repository& repo, const std::filesystem::path& git_dir,
-                                           const TrustRoot& root, const git::Oid& candidate,
-                                           const ApprovalPolicy& policy, const std::vector<git::Ref>* only = nullptr);
+// from the trust root's keys (cached per user, core/state_key.hpp), in parallel; with
+// VerdictCache::use their verdicts are cached per user, authenticated.
+Result<ApprovalsReport> evaluate_approvals(const git::Repository& repo, const TrustRoot& root,
+                                           const git::Oid& candidate, const ApprovalPolicy& policy,
+                                           const std::vector<git::Ref>* only = nullptr,
+                                           VerdictCache use = VerdictCache::use);
 
 struct CreatedApproval {
   std::string ref;

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <string>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace tollgate::core {
@@ -17,11 +18,19 @@ namespace tollgate::core {
 Result<PromotionLock> PromotionLock::acquire(const std::filesystem::path& git_dir)
 {
   const std::filesystem::path path = git_dir / "tollgate.lock";
-  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
   if (fd < 0) {
-    return fail(fmt::format("cannot open {}: {}", path.string(), std::strerror(errno)));
+    const int error = errno;
+    return fail(fmt::format("cannot open {}: {}{}", path.string(), std::strerror(error),
+                            error == ELOOP ? " (a symbolic link: tollgate does not follow it)" : ""));
   }
   PromotionLock lock(fd);
+  struct stat info {};
+  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode) || info.st_nlink != 1) {
+    return fail(fmt::format("{} is not a plain file of tollgate's (a hard link or a device?): refused; delete it "
+                            "after inspection",
+                            path.string()));
+  }
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     char holder[64] = {};
     const ssize_t n = ::pread(fd, holder, sizeof holder - 1, 0);

@@ -34,8 +34,11 @@ struct Journal {
   std::vector<RefUpdate> updates;
 };
 
-// `.git/tollgate/promotion.json`; nullopt when no promotion was interrupted.
-Result<std::optional<Journal>> read_journal(const std::filesystem::path& git_dir);
+// `.git/tollgate/promotion.json`; nullopt when no promotion was interrupted. Refused (an error)
+// unless it authenticates under this user's state key (core/state_key.hpp) and every update points
+// at an existing object, the release tag's and stable's at tags carrying tollgate's records; a
+// symbolic link is refused, never followed.
+Result<std::optional<Journal>> read_journal(const git::Repository& repo, const std::filesystem::path& git_dir);
 
 // Applies every update of `journal` (those already applied are skipped: their ref holds the new
 // value), then removes it. A ref that holds neither value is an error naming it: someone else moved
@@ -92,7 +95,10 @@ std::vector<std::string> publish_refspecs(const Journal& journal, const std::vec
 // The `git push` command that publishes `journal`, with every refs/tollgate/* ref (approvals, log).
 std::string publish_command(const Journal& journal);
 
-// Writes the journal, then applies it.
+// Writes `journal` to `.git/tollgate/promotion.json` with its MAC under this user's state key.
+Result<void> write_journal(const std::filesystem::path& git_dir, const Journal& journal);
+
+// Checks the journal's objects as read_journal does, writes it, then applies it.
 Result<void> commit_release(const git::Repository& repo, const std::filesystem::path& git_dir, const Journal& journal);
 
 } // namespace tollgate::core

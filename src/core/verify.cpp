@@ -4,6 +4,7 @@
 #include "core/approvals.hpp"
 #include "core/audit_log.hpp"
 #include "core/promotion_record.hpp"
+#include "core/state_key.hpp"
 #include "core/trust_root.hpp"
 #include "git/objects.hpp"
 #include "git/refs.hpp"
@@ -20,8 +21,8 @@ namespace {
 
 class Verifier {
 public:
-  Verifier(const git::Repository& repo, std::filesystem::path git_dir, const Config& local, VerifyReport& report)
-      : m_repo(repo), m_git_dir(std::move(git_dir)), m_local(local), m_report(report)
+  Verifier(const git::Repository& repo, const Config& local, VerifyReport& report)
+      : m_repo(repo), m_local(local), m_report(report)
   {
   }
 
@@ -36,7 +37,11 @@ public:
     if (signature.empty()) {
       return fail("it is not signed");
     }
-    auto keyring = gpg::Keyring::open(m_git_dir / "tollgate" / "keyrings", root.keys);
+    auto keyrings = user_state_subdir("keyrings");
+    if (!keyrings) {
+      return std::unexpected(keyrings.error());
+    }
+    auto keyring = gpg::Keyring::open(*keyrings, root.keys);
     if (!keyring) {
       return std::unexpected(keyring.error());
     }
@@ -136,7 +141,7 @@ public:
       refs.push_back(git::Ref{approval_ref(record->candidate, approval.fingerprint), approval.approval});
     }
     const ApprovalPolicy policy{root->approvals.required, root->approvals.bind, root->approvals.exclude_author};
-    auto approvals = evaluate_approvals(m_repo, m_git_dir, *root, record->candidate, policy, &refs);
+    auto approvals = evaluate_approvals(m_repo, *root, record->candidate, policy, &refs, VerdictCache::skip);
     if (!approvals) {
       add("approvals", false, approvals.error().message);
       return;
@@ -205,7 +210,6 @@ public:
 
 private:
   const git::Repository& m_repo;
-  std::filesystem::path m_git_dir;
   const Config& m_local;
   VerifyReport& m_report;
 };
@@ -226,8 +230,7 @@ nlohmann::json VerifyReport::to_json() const
   return {{"tag", tag}, {"release", release}, {"ok", ok()}, {"findings", list}};
 }
 
-Result<VerifyReport> verify_release(const git::Repository& repo, const std::filesystem::path& git_dir,
-                                    const Config& local, const std::string& tag)
+Result<VerifyReport> verify_release(const git::Repository& repo, const Config& local, const std::string& tag)
 {
   VerifyReport report;
   report.tag = tag;
@@ -238,7 +241,7 @@ Result<VerifyReport> verify_release(const git::Repository& repo, const std::file
   if (!*id) {
     return fail(fmt::format("there is no tag `{}`", tag));
   }
-  Verifier verifier(repo, git_dir, local, report);
+  Verifier verifier(repo, local, report);
   auto object = git::read_tag(repo, **id);
   if (!object) {
     verifier.add("signed tag", false, fmt::format("`{}` is a lightweight tag, not a signed tag object", tag));

@@ -29,8 +29,8 @@ struct VerifyReport {
   nlohmann::json to_json() const;
 };
 
-// Fails only when `tag` names no tag; everything else is a finding.
-Result<VerifyReport> verify_release(const git::Repository& repo, const std::filesystem::path& git_dir,
-                                    const Config& local, const std::string& tag);
+// Fails only when `tag` names no tag; everything else is a finding. Every signature is verified
+// afresh: no cached verdict is consulted.
+Result<VerifyReport> verify_release(const git::Repository& repo, const Config& local, const std::string& tag);
 
 } // namespace tollgate::core

@@ -1,10 +1,15 @@
 #include "core/verify_cache.hpp"
 
+#include "core/state_key.hpp"
+#include "util/hmac.hpp"
+
 #include <fmt/format.h>
 
 #include <array>
+#include <cerrno>
 #include <fstream>
 #include <sstream>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace tollgate::core {
@@ -15,26 +20,50 @@ constexpr std::array k_states = {gpg::SignatureState::good,        gpg::Signatur
                                  gpg::SignatureState::unknown_key, gpg::SignatureState::expired_key,
                                  gpg::SignatureState::revoked_key, gpg::SignatureState::expired_signature};
 
+constexpr const char* k_purpose = "tollgate verified v1";
+
 } // namespace
 
-VerifyCache::VerifyCache(const std::filesystem::path& git_dir, const std::string& trust_digest)
-    : m_dir(git_dir / "tollgate" / "cache" / "verified" / trust_digest)
+VerifyCache::VerifyCache(const std::filesystem::path& root, std::string key, std::string trust_digest)
+    : m_dir(root / trust_digest), m_key(std::move(key)), m_digest(std::move(trust_digest))
 {
+}
+
+std::optional<VerifyCache> VerifyCache::for_user(const std::string& trust_digest)
+{
+  auto root = user_state_subdir("verified");
+  if (!root) {
+    return std::nullopt;
+  }
+  auto key = state_key();
+  if (!key) {
+    return std::nullopt;
+  }
+  return VerifyCache(*root, std::move(*key), trust_digest);
+}
+
+std::string VerifyCache::mac(const git::Oid& tag, const std::string& line) const
+{
+  return state_mac(m_key, k_purpose, fmt::format("{}\n{}\n{}", m_digest, tag.hex(), line));
 }
 
 std::optional<CachedVerification> VerifyCache::find(const git::Oid& tag) const
 {
   std::ifstream in(m_dir / tag.hex());
-  if (!in) {
+  std::string line;
+  std::string stored_mac;
+  if (!in || !std::getline(in, line) || !std::getline(in, stored_mac) ||
+      !util::equal_constant_time(stored_mac, mac(tag, line))) {
     return std::nullopt;
   }
+  std::istringstream fields(line);
   int state = -1;
   CachedVerification entry;
-  if (!(in >> state >> entry.created >> entry.expires >> entry.key_expires) || state < 0 ||
+  if (!(fields >> state >> entry.created >> entry.expires >> entry.key_expires) || state < 0 ||
       state >= static_cast<int>(k_states.size())) {
     return std::nullopt;
   }
-  in >> entry.primary; // absent for an unknown key
+  fields >> entry.primary; // "-" for an unknown key
   if (entry.primary == "-") {
     entry.primary.clear();
   }
@@ -44,9 +73,7 @@ std::optional<CachedVerification> VerifyCache::find(const git::Oid& tag) const
 
 void VerifyCache::store(const git::Oid& tag, const CachedVerification& verification) const
 {
-  std::error_code ec;
-  std::filesystem::create_directories(m_dir, ec);
-  if (ec) {
+  if (::mkdir(m_dir.c_str(), 0700) != 0 && errno != EEXIST) {
     return;
   }
   int state = 0;
@@ -55,12 +82,15 @@ void VerifyCache::store(const git::Oid& tag, const CachedVerification& verificat
       state = static_cast<int>(i);
     }
   }
+  const std::string line =
+      fmt::format("{} {} {} {} {}", state, verification.created, verification.expires, verification.key_expires,
+                  verification.primary.empty() ? "-" : verification.primary);
+  std::error_code ec;
   const std::filesystem::path target = m_dir / tag.hex();
   const std::filesystem::path scratch = m_dir / fmt::format(".{}.{}", tag.hex(), getpid());
   {
     std::ofstream out(scratch);
-    out << fmt::format("{} {} {} {} {}\n", state, verification.created, verification.expires, verification.key_expires,
-                       verification.primary.empty() ? "-" : verification.primary);
+    out << line << '\n' << mac(tag, line) << '\n';
     if (!out.flush()) {
       std::filesystem::remove(scratch, ec);
       return;

@@ -5,10 +5,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace tollgate::core {
@@ -82,9 +85,50 @@ proc::Limits effective_limits(const SandboxConfig& sandbox)
   return limits;
 }
 
+namespace {
+
+Result<void> real_directory(const fs::path& path)
+{
+  if (::mkdir(path.c_str(), 0755) == 0) {
+    return {};
+  }
+  const int error = errno;
+  struct stat info {};
+  if (error != EEXIST || ::lstat(path.c_str(), &info) != 0) {
+    return fail(fmt::format("cannot create {}: {}", path.string(), std::strerror(error)));
+  }
+  if (S_ISLNK(info.st_mode) || !S_ISDIR(info.st_mode)) {
+    return fail(fmt::format("{} is a symbolic link or not a directory: tollgate does not follow it (delete it after "
+                            "inspection)",
+                            path.string()));
+  }
+  return {};
+}
+
+} // namespace
+
+Result<fs::path> repository_state_dir(const fs::path& git_dir, std::string_view sub)
+{
+  fs::path dir = git_dir / "tollgate";
+  if (auto made = real_directory(dir); !made) {
+    return std::unexpected(made.error());
+  }
+  if (!sub.empty()) {
+    dir /= sub;
+    if (auto made = real_directory(dir); !made) {
+      return std::unexpected(made.error());
+    }
+  }
+  return dir;
+}
+
 fs::path create_run_dir(const Workspace& workspace, std::string& run_id, std::size_t keep)
 {
-  const fs::path logs = workspace.git_dir / "tollgate" / "logs";
+  auto state = repository_state_dir(workspace.git_dir, "logs");
+  if (!state) {
+    environment_error(state.error().message);
+  }
+  const fs::path logs = *state;
   const auto now = std::chrono::system_clock::now();
   const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
   std::tm utc{};
@@ -93,11 +137,10 @@ fs::path create_run_dir(const Workspace& workspace, std::string& run_id, std::si
   std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &utc);
   run_id = fmt::format("{}-{}", stamp, ::getpid());
   const fs::path dir = logs / run_id;
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) {
-    environment_error(fmt::format("cannot create {}: {}", dir.string(), ec.message()));
+  if (::mkdir(dir.c_str(), 0700) != 0) {
+    environment_error(fmt::format("cannot create {}: {}", dir.string(), std::strerror(errno)));
   }
+  std::error_code ec;
   // Prune old runs: names sort by time.
   std::vector<fs::path> runs;
   for (const auto& entry : fs::directory_iterator(logs, ec)) {

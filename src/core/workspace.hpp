@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace tollgate::core {
 
@@ -28,7 +29,12 @@ Config load_workspace_config(const Workspace& workspace);
 // them when it sets them. Fatal(usage) for a malformed environment value.
 proc::Limits effective_limits(const SandboxConfig& sandbox);
 
-// Creates `.git/tollgate/logs/<run-id>/` and prunes all but the newest `keep` runs.
+// `.git/tollgate` (and `.git/tollgate/<sub>` when `sub` is given), created if absent; refused when
+// either is a symbolic link or not a directory: tollgate's own files never follow a planted link.
+Result<std::filesystem::path> repository_state_dir(const std::filesystem::path& git_dir, std::string_view sub = {});
+
+// Creates `.git/tollgate/logs/<run-id>/` (mode 0700; an existing one, or a symbolic link on the
+// way, is refused) and prunes all but the newest `keep` runs.
 std::filesystem::path create_run_dir(const Workspace& workspace, std::string& run_id, std::size_t keep = 20);
 
 } // namespace tollgate::core

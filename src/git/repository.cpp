@@ -99,6 +99,11 @@ std::filesystem::path Repository::git_dir() const
   return git_repository_path(m_repo.get());
 }
 
+std::filesystem::path Repository::common_dir() const
+{
+  return git_repository_commondir(m_repo.get());
+}
+
 std::string libgit2_version()
 {
   int major = 0;

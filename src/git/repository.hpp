@@ -46,6 +46,8 @@ public:
   git_repository* get() const { return m_repo.get(); }
   std::filesystem::path work_dir() const; // empty for a bare repository
   std::filesystem::path git_dir() const;
+  // Where objects, refs and `info/` live: git_dir() itself, or the main one for a linked worktree.
+  std::filesystem::path common_dir() const;
 
 private:
   struct Free {

@@ -337,7 +337,8 @@ Result<Outcome> run_isolated(const Command& command, const Limits& limits, const
 
   UniqueFd output;
   if (!command.output_path.empty()) {
-    output = UniqueFd(open(command.output_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0644));
+    output = UniqueFd(
+        open(command.output_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0644));
     if (output.get() < 0) {
       return fail("cannot write `" + command.output_path + "`: " + errno_text(errno));
     }

@@ -144,7 +144,7 @@ public:
       FAIL(root.error().message);
     }
     core::ApprovalPolicy policy{required, bind, true};
-    auto report = core::evaluate_approvals(repo, path() + "/.git", *root, id, policy);
+    auto report = core::evaluate_approvals(repo, *root, id, policy);
     if (!report) {
       FAIL(report.error().message);
     }
