@@ -1,22 +1,38 @@
-// `tollgate check`: the ordered checklist, read-only, on the work tree.
+// `tollgate check [REV]`: the ordered checklist, confined: in place on the work tree (its .git
+// read-only), or on a snapshot of REV.
 
 #include "cli/common.hpp"
+#include "cli/repository_support.hpp"
+#include "core/floor.hpp"
+#include "core/limits.hpp"
 #include "core/report.hpp"
 #include "core/runner.hpp"
 #include "core/workspace.hpp"
+#include "proc/sandbox.hpp"
 #include "util/fatal.hpp"
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
+#include <unistd.h>
 
 namespace tollgate::cli {
 
 namespace {
 
 struct CheckOptions {
+  std::string revision; // empty: the work tree, in place
   core::RunOptions run;
   std::string junit;
 };
+
+bool runs_commands(const core::Check& check)
+{
+  const std::string& kind = check.spec().kind;
+  return kind != "approvals" && kind != "policies" && kind != "changelog" && kind != "sandbox-limits";
+}
 
 extern "C" void on_interrupt(int /*signal*/)
 {
@@ -26,13 +42,28 @@ extern "C" void on_interrupt(int /*signal*/)
 int run_check(const CheckOptions& options, const Globals& globals)
 {
   const core::Workspace workspace = core::find_workspace();
-  const core::Config config = core::load_workspace_config(workspace);
+  core::Config config = core::load_workspace_config(workspace);
+  const git::Repository repo = open_repository(workspace);
+  const git::Oid commit = resolve_revision(repo, options.revision.empty() ? "HEAD" : options.revision);
+  // The rules in force: tollgate.yaml at stable is the floor. With a revision, the checks are the
+  // commit's own (never the work tree's); in place, the work tree's checks run under the floor's
+  // sandbox: a candidate cannot switch confinement off or open the network for itself.
+  core::Floor floor = floor_or_fatal(repo, config, commit);
+  RunExtras extras;
+  if (options.revision.empty()) {
+    config.sandbox = floor.config.sandbox;
+  } else {
+    config = std::move(floor.config);
+    extras.floor = floor_lines(floor);
+    extras.snapshot = true;
+    extras.repo = &repo;
+  }
   auto checks = core::build_checklist(config);
   if (checks.empty()) {
     usage_error(workspace.config_path.filename().string() + " lists no checks under `checks:`");
   }
   core::validate_selection(checks, options.run);
-  return run_and_report(checks, workspace, config, "HEAD", options.run, options.junit, globals);
+  return run_and_report(checks, workspace, config, commit.hex(), options.run, options.junit, globals, extras);
 }
 
 } // namespace
@@ -74,6 +105,16 @@ int run_and_report(std::vector<std::unique_ptr<core::Check>>& checks, const core
 {
   std::string run_id;
   core::Context context = make_context(workspace, config, revision, run_id);
+  std::optional<git::Oid> snapshot_of;
+  if (extras.snapshot && extras.repo != nullptr) {
+    if (auto parsed = git::Oid::parse(revision)) {
+      snapshot_of = *parsed;
+    }
+  }
+  if (snapshot_of) {
+    context.limits = core::limits_in_force(config, context.limits, *extras.repo, *snapshot_of);
+  }
+  const Judging judging = begin_judging(context, checks, extras.repo, snapshot_of);
   context.snapshot = extras.snapshot;
   if (!globals.json) {
     for (const auto& line : extras.floor) {
@@ -82,6 +123,7 @@ int run_and_report(std::vector<std::unique_ptr<core::Check>>& checks, const core
   }
   core::RunReport report = run_with_reporter(checks, context, run, globals);
   report.run_id = run_id;
+  const std::vector<std::string> changed = end_judging(judging, context);
   if (!junit.empty()) {
     core::write_file_atomically(junit, core::to_junit(report));
   }
@@ -90,17 +132,62 @@ int run_and_report(std::vector<std::unique_ptr<core::Check>>& checks, const core
     if (extras.snapshot) {
       document["floor"] = extras.floor;
     }
+    document["judge_changed"] = changed;
     print_json(document);
   }
   if (core::interrupted().load()) {
     return 128 + SIGINT;
   }
-  return report.exit_code();
+  return changed.empty() ? report.exit_code() : exit_code::k_failed;
+}
+
+Judging begin_judging(core::Context& context, const std::vector<std::unique_ptr<core::Check>>& checks,
+                      const git::Repository* repo, const std::optional<git::Oid>& commit)
+{
+  // Never silently open: a check that runs commands needs working confinement (or `confine: off`
+  // from the trust root, which the floor already decided).
+  if (context.limits.confine && std::ranges::any_of(checks, [](const auto& check) { return runs_commands(*check); })) {
+    if (auto backend = proc::resolve_backend(context.limits.backend, true); !backend) {
+      environment_error("the checks cannot be confined: " + backend.error().message +
+                        " (see `tollgate doctor`; docs/security.md)");
+    }
+  }
+  Judging judging;
+  if (commit && repo != nullptr) {
+    core::SnapshotOptions options;
+    if (geteuid() == 0) {
+      options.owner = proc::k_sandbox_uid;
+      options.group = proc::k_sandbox_gid;
+    }
+    auto snapshot = core::make_snapshot(*repo, *commit, options);
+    if (!snapshot) {
+      environment_error(
+          fmt::format("cannot export {} for the checks: {}", commit->short_hex(), snapshot.error().message));
+    }
+    context.source_root = context.root;
+    context.root = snapshot->root();
+    context.shared_paths = {(repo->common_dir() / "objects").string()};
+    judging.snapshot = std::move(*snapshot);
+  }
+  judging.before = core::capture_repo_state(context.git_dir);
+  return judging;
+}
+
+std::vector<std::string> end_judging(const Judging& judging, const core::Context& context)
+{
+  std::vector<std::string> changed = core::compare(judging.before, core::capture_repo_state(context.git_dir));
+  for (const auto& line : changed) {
+    std::fprintf(stderr, "tollgate: the repository changed while the checks ran: %s\n", line.c_str());
+  }
+  return changed;
 }
 
 std::function<int()> setup_check(CLI::App& app, const Globals& globals)
 {
   auto options = std::make_shared<CheckOptions>();
+  app.add_option("revision", options->revision,
+                 "Check this commit on a snapshot of it (default: the work tree, in place)")
+      ->type_name("REV");
   app.add_flag("--keep-going,-k", options->run.keep_going, "Run every check even after one fails");
   app.add_option("--only", options->run.only, "Run only the check with this id (repeatable)")->type_name("ID");
   app.add_option("--skip", options->run.skip, "Skip the check with this id (repeatable)")->type_name("ID");

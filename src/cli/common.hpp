@@ -2,7 +2,9 @@
 // What every subcommand shares: the global options, and the shape of an entry in main.cpp's table.
 
 #include "core/check.hpp"
+#include "core/repo_guard.hpp"
 #include "core/runner.hpp"
+#include "core/snapshot.hpp"
 #include "core/workspace.hpp"
 
 #include <CLI/CLI.hpp>
@@ -10,6 +12,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,9 +48,26 @@ core::RunReport run_with_reporter(std::vector<std::unique_ptr<core::Check>>& che
 
 // What `gate` (and `check REV`) add to a run.
 struct RunExtras {
-  std::vector<std::string> floor; // the floor's lines: printed before the checklist; `floor` in JSON
-  bool snapshot = false;          // checks read the candidate from its commit (core::Context::snapshot)
+  std::vector<std::string> floor;        // the floor's lines: printed before the checklist; `floor` in JSON
+  bool snapshot = false;                 // checks read the candidate from its commit (core::Context::snapshot)
+  const git::Repository* repo = nullptr; // with `snapshot`: the repository whose commit is exported
 };
+
+// What judging a commit holds while its checks run (DESIGN.md §7.1, §7.5): the snapshot they run
+// on (none in place), and the state of the judge (refs, config, hooks, info) before they ran.
+struct Judging {
+  std::optional<core::Snapshot> snapshot;
+  core::RepoState before;
+};
+
+// Exports `commit` (when given) to a snapshot owned by the sandbox's uid and points `context` at it,
+// then records the judge's state; Fatal(3) when the snapshot or the confinement cannot be set up.
+Judging begin_judging(core::Context& context, const std::vector<std::unique_ptr<core::Check>>& checks,
+                      const git::Repository* repo, const std::optional<git::Oid>& commit);
+
+// What changed in the judge while the checks ran, one line each (empty: nothing), each printed to
+// stderr: any change fails the run and nothing is promoted.
+std::vector<std::string> end_judging(const Judging& judging, const core::Context& context);
 
 // Runs `checks` on `revision` with the live/plain/JSON/JUnit reporting of `tollgate check`; returns
 // the exit code (130 after Ctrl-C).

@@ -195,6 +195,8 @@ int run_promote(const PromoteOptions& options, const Globals& globals)
   core::Context context = make_context(workspace, floor.config, baseline->candidate.hex(), run_id);
   context.snapshot = true;
   context.limits = core::limits_in_force(floor.config, context.limits, repo, baseline->candidate);
+  // The checks run on a snapshot of the candidate, confined; what is released is what they judged.
+  const Judging judging = begin_judging(context, checks, &repo, baseline->candidate);
   const std::vector<std::string> floor_text = floor_lines(floor);
   if (!globals.json) {
     for (const auto& line : floor_text) {
@@ -204,6 +206,9 @@ int run_promote(const PromoteOptions& options, const Globals& globals)
   }
   core::RunReport report = run_with_reporter(checks, context, options.run, globals);
   report.run_id = run_id;
+  if (!end_judging(judging, context).empty()) {
+    throw Fatal(exit_code::k_failed, "promotion refused: the repository changed while the checks ran");
+  }
   if (const int code = report.exit_code(); code != 0) {
     if (globals.json) {
       print_json({{"promoted", false}, {"floor", floor_text}, {"checks", core::to_json(report)}});
