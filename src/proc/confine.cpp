@@ -413,15 +413,6 @@ bool drop_identity(const ConfinePlan& plan) noexcept
 bool enter_mounts(const ConfinePlan& plan, const char* cwd, ConfineStep& step, int& path_index) noexcept
 {
   const Failure failed{step, path_index};
-  // The identity inside: uid/gid 1000, which the maps tie to the unprivileged outside ids. The
-  // capabilities of the namespace's first process survive (uid 0 is not mapped), for the mounts.
-  if (plan.drop_identity && syscall(SYS_setgroups, 0, nullptr) != 0) {
-    return failed(ConfineStep::identity, -1);
-  }
-  if (syscall(SYS_setresgid, k_inside_id, k_inside_id, k_inside_id) != 0 ||
-      syscall(SYS_setresuid, k_inside_id, k_inside_id, k_inside_id) != 0) {
-    return failed(ConfineStep::identity, -1);
-  }
   if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) {
     return failed(ConfineStep::propagate, -1);
   }
@@ -452,6 +443,16 @@ bool enter_mounts(const ConfinePlan& plan, const char* cwd, ConfineStep& step, i
       return failed(ConfineStep::capture, -1);
     }
     fds[count++] = static_cast<int>(fd);
+  }
+
+  // Captured with tollgate's own identity (the paths may be private to it); then the identity inside: uid/gid 1000, which the maps tie to the unprivileged outside ids. The
+  // capabilities of the namespace's first process survive (uid 0 is not mapped), for the mounts.
+  if (plan.drop_identity && syscall(SYS_setgroups, 0, nullptr) != 0) {
+    return failed(ConfineStep::identity, -1);
+  }
+  if (syscall(SYS_setresgid, k_inside_id, k_inside_id, k_inside_id) != 0 ||
+      syscall(SYS_setresuid, k_inside_id, k_inside_id, k_inside_id) != 0) {
+    return failed(ConfineStep::identity, -1);
   }
 
   // The whole system read-only, without set-uid programs or devices.

@@ -16,7 +16,7 @@ expect_out '^ok +pre-commit +pre-commit [0-9]' "finds pre-commit"
 expect_out '^ok +pytest +pytest [0-9]' "finds pytest"
 expect_out '^ok +gpg +gpg [0-9]' "finds gpg through gpgme"
 expect_out '^warn +signing key +no usable secret key' "no key in an empty GNUPGHOME"
-expect_out '^ok +sandbox +`network: none` runs under (firejail|bwrap|unshare)' "a backend works"
+expect_out '^ok +sandbox +checks run confined under (namespaces|bwrap|firejail)' "a backend works"
 expect_out '^ok +config .*valid, 1 checks' "config valid"
 
 # With a key, doctor names it.
