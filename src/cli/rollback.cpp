@@ -230,6 +230,9 @@ int run_rollback(const RollbackOptions& options, const Globals& globals)
   command.stdout_to_stderr = globals.json;
   proc::Limits limits = core::effective_limits(config.sandbox);
   limits.network = config.rollback.network;
+  // The deployment is the operator's command from the trust root, not the candidate's code: it runs
+  // as the operator (it needs their credentials), with the limits and the time limit only.
+  limits.confine = false;
   limits.timeout = std::chrono::milliseconds(static_cast<long long>(config.rollback.timeout * 1000.0));
   std::fflush(stdout); // our lines first, then the deploy command's own output
   auto outcome = proc::run(command, limits, nullptr);

@@ -445,8 +445,9 @@ bool enter_mounts(const ConfinePlan& plan, const char* cwd, ConfineStep& step, i
     fds[count++] = static_cast<int>(fd);
   }
 
-  // Captured with tollgate's own identity (the paths may be private to it); then the identity inside: uid/gid 1000, which the maps tie to the unprivileged outside ids. The
-  // capabilities of the namespace's first process survive (uid 0 is not mapped), for the mounts.
+  // Captured with tollgate's own identity (the paths may be private to it); then the identity inside: uid/gid 1000,
+  // which the maps tie to the unprivileged outside ids. The capabilities of the namespace's first process survive (uid
+  // 0 is not mapped), for the mounts.
   if (plan.drop_identity && syscall(SYS_setgroups, 0, nullptr) != 0) {
     return failed(ConfineStep::identity, -1);
   }

@@ -25,7 +25,8 @@ approve_head "$repo"
 
 tg -C "$repo" promote
 expect_code 0 "promoted"
-grep -q SANDBOX_CPU_SEC=500 "$repo/.env" || fail "the rewrite check did not run (the test proves nothing)"
+expect_out "^pass +rewrite" "the rewrite check ran (on the snapshot: the test proves something)"
+grep -q SANDBOX_CPU_SEC=20 "$repo/.env" || fail "the check rewrote the work tree: it must run on a snapshot"
 expect_out "^pass +sandbox-limits .*SANDBOX_CPU_SEC=20 " "sandbox-limits read the committed .env"
 expect_out "^pass +cpu" "later checks ran under 20 s of CPU"
 message=$(git -C "$repo" cat-file tag v0.1.0)

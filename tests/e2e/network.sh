@@ -56,7 +56,7 @@ checks:
 YAML
 PATH="$minpath" tg -C "$repo" check
 expect_code 3 "missing firejail"
-expect_out '^error +hello .*confinement with firejail is not available' "says why"
+expect_err 'cannot be confined: confinement with firejail is not available' "says why"
 
 # auto falls back to the next backend that works. (The program is named by its path: a confined
 # check cannot see $minpath, which is under the hidden /tmp.)

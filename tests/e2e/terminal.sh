@@ -22,7 +22,7 @@ on_tty check --keep-going
 grep -q $'\x1b\[2K' <<<"$OUT" || fail "no live redraw on a terminal"
 grep -q '⠋' <<<"$OUT" || fail "no spinner on a terminal"
 grep -Eq '✔.* slow .*exit 0' <<<"$OUT" || fail "no ✔ line for slow: $OUT"
-grep -Eq '✘.* broken .*exit 2: oops' <<<"$OUT" || fail "no ✘ line for broken"
+grep -Eq '✘.* broken .*exit 2 \(namespaces\): oops' <<<"$OUT" || fail "no ✘ line for broken"
 grep -q $'\x1b\[31m' <<<"$OUT" || fail "no colour on a terminal"
 
 on_tty --no-color check --keep-going
