@@ -69,7 +69,16 @@ Command shell(const std::string& script)
   return command;
 }
 
-Outcome run_ok(const Command& command, const Limits& limits = {}, const std::atomic<bool>* cancel = nullptr)
+// The supervisor's own semantics (limits, tree kill, exit codes), without confinement; the
+// confined cases say so, and tests/security attacks every backend.
+Limits plain()
+{
+  Limits limits;
+  limits.confine = false;
+  return limits;
+}
+
+Outcome run_ok(const Command& command, const Limits& limits = plain(), const std::atomic<bool>* cancel = nullptr)
 {
   auto outcome = tollgate::proc::run(command, limits, cancel);
   if (!outcome) {
@@ -179,7 +188,7 @@ TEST_CASE("stdout_to_stderr sends the child's stdout to our stderr", "[proc]")
   REQUIRE(saved >= 0);
   REQUIRE(file >= 0);
   dup2(file, 2);
-  auto outcome = tollgate::proc::run(command, {});
+  auto outcome = tollgate::proc::run(command, plain());
   dup2(saved, 2);
   close(saved);
   close(file);
@@ -193,7 +202,7 @@ TEST_CASE("the environment is extended and the limits exported", "[proc]")
   Command command = shell(R"(echo "$FOO|$SANDBOX_CPU_SEC|$SANDBOX_MEM_MB|${HOME:+home}")");
   command.output_path = dir.file("log");
   command.env_set = {{"FOO", "bar"}};
-  Limits limits;
+  Limits limits = plain();
   limits.cpu_sec = 7;
   limits.mem_mb = 512;
   run_ok(command, limits);
@@ -225,7 +234,7 @@ TEST_CASE("the working directory is honoured, relative programs too", "[proc]")
     const fs::path previous = fs::current_path();
     fs::current_path(dir.path().parent_path());
     command.cwd = dir.path().filename().string();
-    auto outcome = tollgate::proc::run(command, {});
+    auto outcome = tollgate::proc::run(command, plain());
     fs::current_path(previous);
     REQUIRE(outcome);
     CHECK(outcome->exit_code == 0);
@@ -239,7 +248,7 @@ TEST_CASE("start failures are error values", "[proc]")
   {
     Command command;
     command.argv = {"tollgate-no-such-program"};
-    auto outcome = tollgate::proc::run(command, {});
+    auto outcome = tollgate::proc::run(command, plain());
     REQUIRE_FALSE(outcome);
     CHECK(outcome.error().message == "`tollgate-no-such-program`: command not found");
   }
@@ -251,7 +260,7 @@ TEST_CASE("start failures are error values", "[proc]")
     fs::permissions(junk, fs::perms::owner_all);
     Command command;
     command.argv = {junk};
-    auto outcome = tollgate::proc::run(command, {});
+    auto outcome = tollgate::proc::run(command, plain());
     REQUIRE_FALSE(outcome);
     CHECK(outcome.error().message == "cannot run `" + junk + "`: Exec format error");
   }
@@ -259,19 +268,19 @@ TEST_CASE("start failures are error values", "[proc]")
   {
     Command command = shell("true");
     command.cwd = dir.file("gone");
-    auto outcome = tollgate::proc::run(command, {});
+    auto outcome = tollgate::proc::run(command, plain());
     REQUIRE_FALSE(outcome);
     CHECK_THAT(outcome.error().message, Catch::Contains("No such file or directory"));
   }
   SECTION("empty command")
   {
-    CHECK_FALSE(tollgate::proc::run(Command{}, {}));
+    CHECK_FALSE(tollgate::proc::run(Command{}, plain()));
   }
 }
 
 TEST_CASE("a busy loop ends at the CPU limit", "[proc]")
 {
-  Limits limits;
+  Limits limits = plain();
   limits.cpu_sec = 1;
   limits.timeout = 20s;
   const Outcome outcome = run_ok(shell("while :; do :; done"), limits);
@@ -291,7 +300,7 @@ TEST_CASE("an allocation beyond the memory limit fails and says so", "[proc]")
   Command command;
   command.argv = {"python3", "-c", "x = bytearray(256 * 1024 * 1024)"};
   command.output_path = dir.file("log");
-  Limits limits;
+  Limits limits = plain();
   limits.mem_mb = 64;
   limits.timeout = 20s;
   const Outcome outcome = run_ok(command, limits);
@@ -309,7 +318,7 @@ TEST_CASE("the wall-clock timeout kills the whole tree, setsid grandchildren inc
 {
   const TempDir dir;
   const std::string marker = unique_sleep();
-  Limits limits;
+  Limits limits = plain();
   limits.timeout = 2s;
   limits.kill_grace = 300ms;
   Command command;
@@ -349,7 +358,7 @@ TEST_CASE("the wall-clock timeout kills the whole tree, setsid grandchildren inc
 TEST_CASE("the wall-clock timeout kills the whole tree inside each backend", "[proc]")
 {
   const std::string marker = unique_sleep();
-  Limits limits;
+  Limits limits = plain();
   limits.timeout = 1s;
   limits.kill_grace = 300ms;
   limits.network = Network::none;
@@ -385,7 +394,7 @@ TEST_CASE("leftovers are killed when the main process exits", "[proc]")
   const std::string marker = unique_sleep();
   Command command = shell("setsid sh -c 'sleep $0' " + marker + " & echo $!; exit 0");
   command.output_path = dir.file("log");
-  Limits limits;
+  Limits limits = plain();
   limits.confine = false; // the printed pid is ours to look up
   const Outcome outcome = run_ok(command, limits);
   CHECK(outcome.ended == Ended::exited);
@@ -416,7 +425,7 @@ TEST_CASE("cancellation ends the tree promptly", "[proc]")
     cancel = true;
   });
   const auto start = std::chrono::steady_clock::now();
-  const Outcome outcome = run_ok(command, {}, &cancel);
+  const Outcome outcome = run_ok(command, plain(), &cancel);
   const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
   canceller.join();
   CHECK(outcome.ended == Ended::cancelled);
@@ -426,7 +435,7 @@ TEST_CASE("cancellation ends the tree promptly", "[proc]")
 
   SECTION("an already cancelled command does not start")
   {
-    CHECK(run_ok(shell("exit 1"), {}, &cancel).ended == Ended::cancelled);
+    CHECK(run_ok(shell("exit 1"), plain(), &cancel).ended == Ended::cancelled);
   }
 }
 
@@ -439,7 +448,7 @@ TEST_CASE("network none isolates through each backend that works here", "[proc]"
   connect.output_path = dir.file("log");
   REQUIRE(run_ok(connect).exit_code == 0); // reachable with network allowed
 
-  Limits limits;
+  Limits limits = plain();
   limits.network = Network::none;
   limits.timeout = 20s;
   SECTION("auto")
@@ -478,7 +487,7 @@ TEST_CASE("network none isolates through each backend that works here", "[proc]"
 
 TEST_CASE("the CPU limit is recognised through a wrapper", "[proc]")
 {
-  Limits limits;
+  Limits limits = plain();
   limits.network = Network::none;
   limits.cpu_sec = 1;
   limits.timeout = 20s;
@@ -501,7 +510,7 @@ TEST_CASE("commands run concurrently from many threads", "[proc]")
       for (int round = 0; round < 10; ++round) {
         Command command;
         command.argv = {"sh", "-c", "exit $1", "sh", std::to_string(i)};
-        auto outcome = tollgate::proc::run(command, {});
+        auto outcome = tollgate::proc::run(command, plain());
         if (outcome && outcome->exit_code == i) {
           ++passed;
         }
