@@ -53,7 +53,8 @@ checks:
 YAML
 (cd "$repo" && exec "$TOLLGATE" check >"$E2E_TMP/int.out" 2>&1) &
 pid=$!
-sleep 0.5
+# Interrupt once the check's command runs (start-up includes the confinement probe).
+for _ in $(seq 1 200); do pgrep -f "sleep $marker" >/dev/null && break; sleep 0.05; done
 kill -INT "$pid"
 start=$(date +%s%N)
 wait "$pid"
