@@ -6,6 +6,7 @@
 #include "proc/confine.hpp"
 #include "proc/outcome.hpp"
 #include "proc/supervisor.hpp"
+#include "util/fd.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -28,36 +29,7 @@ namespace {
 
 constexpr int k_cancel_poll_ms = 50;
 
-// Owns one file descriptor.
-class UniqueFd {
-public:
-  UniqueFd() = default;
-  explicit UniqueFd(int fd) : m_fd(fd) {}
-  UniqueFd(UniqueFd&& other) noexcept : m_fd(std::exchange(other.m_fd, -1)) {}
-  UniqueFd& operator=(UniqueFd&& other) noexcept
-  {
-    if (this != &other) {
-      reset();
-      m_fd = std::exchange(other.m_fd, -1);
-    }
-    return *this;
-  }
-  UniqueFd(const UniqueFd&) = delete;
-  UniqueFd& operator=(const UniqueFd&) = delete;
-  ~UniqueFd() { reset(); }
-
-  int get() const { return m_fd; }
-  void reset()
-  {
-    if (m_fd >= 0) {
-      close(m_fd);
-      m_fd = -1;
-    }
-  }
-
-private:
-  int m_fd = -1;
-};
+using UniqueFd = util::Fd;
 
 // Null-terminated `char*` arrays over strings that outlive the fork.
 class CStrings {
