@@ -57,6 +57,7 @@ int run_check(const CheckOptions& options, const Globals& globals)
     extras.floor = floor_lines(floor);
     extras.snapshot = true;
     extras.repo = &repo;
+    extras.snapshot_of = commit;
   }
   auto checks = core::build_checklist(config);
   if (checks.empty()) {
@@ -105,16 +106,10 @@ int run_and_report(std::vector<std::unique_ptr<core::Check>>& checks, const core
 {
   std::string run_id;
   core::Context context = make_context(workspace, config, revision, run_id);
-  std::optional<git::Oid> snapshot_of;
-  if (extras.snapshot && extras.repo != nullptr) {
-    if (auto parsed = git::Oid::parse(revision)) {
-      snapshot_of = *parsed;
-    }
+  if (extras.snapshot_of) {
+    context.limits = core::limits_in_force(config, context.limits, *extras.repo, *extras.snapshot_of);
   }
-  if (snapshot_of) {
-    context.limits = core::limits_in_force(config, context.limits, *extras.repo, *snapshot_of);
-  }
-  const Judging judging = begin_judging(context, checks, extras.repo, snapshot_of);
+  const Judging judging = begin_judging(context, checks, extras.repo, extras.snapshot_of);
   context.snapshot = extras.snapshot;
   if (!globals.json) {
     for (const auto& line : extras.floor) {

@@ -50,7 +50,8 @@ core::RunReport run_with_reporter(std::vector<std::unique_ptr<core::Check>>& che
 struct RunExtras {
   std::vector<std::string> floor;        // the floor's lines: printed before the checklist; `floor` in JSON
   bool snapshot = false;                 // checks read the candidate from its commit (core::Context::snapshot)
-  const git::Repository* repo = nullptr; // with `snapshot`: the repository whose commit is exported
+  const git::Repository* repo = nullptr; // with `snapshot_of`: the repository it belongs to
+  std::optional<git::Oid> snapshot_of;   // the checks run on a snapshot of this commit (check REV)
 };
 
 // What judging a commit holds while its checks run (DESIGN.md §7.1, §7.5): the snapshot they run

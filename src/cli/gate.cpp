@@ -46,7 +46,7 @@ int run_gate(const GateOptions& options, const Globals& globals)
   core::RunOptions run;
   run.keep_going = true; // a gate reports every reason it is closed
   return run_and_report(checks, workspace, floor.config, candidate.hex(), run, options.junit, globals,
-                        RunExtras{floor_lines(floor), true});
+                        RunExtras{.floor = floor_lines(floor), .snapshot = true, .repo = nullptr, .snapshot_of = {}});
 }
 
 } // namespace

@@ -1,5 +1,7 @@
 #include "util/hmac.hpp"
 
+#include "util/sha256.hpp"
+
 #include <mbedtls/md.h>
 
 #include <array>
@@ -11,14 +13,7 @@ std::string hmac_sha256_hex(std::string_view key, std::string_view data)
   std::array<unsigned char, 32> mac{};
   mbedtls_md_hmac(mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), reinterpret_cast<const unsigned char*>(key.data()),
                   key.size(), reinterpret_cast<const unsigned char*>(data.data()), data.size(), mac.data());
-  static constexpr char k_digits[] = "0123456789abcdef";
-  std::string text;
-  text.reserve(64);
-  for (const unsigned char byte : mac) {
-    text += k_digits[byte >> 4U];
-    text += k_digits[byte & 0xfU];
-  }
-  return text;
+  return digest_hex(mac);
 }
 
 bool equal_constant_time(std::string_view a, std::string_view b)

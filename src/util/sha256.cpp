@@ -43,6 +43,11 @@ std::string Sha256::hex()
 {
   std::array<unsigned char, 32> digest{};
   mbedtls_sha256_finish_ret(m_context.get(), digest.data());
+  return digest_hex(digest);
+}
+
+std::string digest_hex(const std::array<unsigned char, 32>& digest)
+{
   static constexpr char k_digits[] = "0123456789abcdef";
   std::string text;
   text.reserve(64);

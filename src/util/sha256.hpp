@@ -1,6 +1,7 @@
 #pragma once
 // SHA-256 (mbedtls), for content-addressed cache keys: keyrings and verification verdicts.
 
+#include <array>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -30,5 +31,8 @@ private:
 };
 
 std::string sha256_hex(std::string_view data);
+
+// A 32-byte digest as 64 lowercase hex digits.
+std::string digest_hex(const std::array<unsigned char, 32>& digest);
 
 } // namespace tollgate::util

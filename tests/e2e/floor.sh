@@ -5,26 +5,8 @@
 source "$(dirname "$0")/lib.bash"
 source "$(dirname "$0")/promote_lib.bash"
 
-port_file="$E2E_TMP/port"
-/usr/bin/python3 - "$port_file" <<'PY' &
-import socket, sys
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", 0))
-s.listen(16)
-open(sys.argv[1], "w").write(str(s.getsockname()[1]))
-s.settimeout(120)
-try:
-    while True:
-        conn, _ = s.accept()
-        conn.close()
-except OSError:
-    pass
-PY
-listener=$!
+start_listener
 trap 'kill $listener 2>/dev/null; gpgconf --homedir "$GNUPGHOME" --kill gpg-agent 2>/dev/null; rm -rf "$E2E_TMP"' EXIT
-for _ in $(seq 1 50); do [ -s "$port_file" ] && break; sleep 0.1; done
-port=$(cat "$port_file")
 
 repo="$E2E_TMP/repo"
 promote_repo "$repo"

@@ -77,3 +77,27 @@ finish() {
   fi
   echo "$E2E_NAME: ok"
 }
+
+# start_listener: a TCP listener on 127.0.0.1 (accepting and closing for up to 2 minutes); sets
+# `port` and `listener` (its pid, for the caller's exit trap).
+start_listener() {
+  local port_file="$E2E_TMP/port"
+  /usr/bin/python3 - "$port_file" <<'PY' &
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 0))
+s.listen(16)
+open(sys.argv[1], "w").write(str(s.getsockname()[1]))
+s.settimeout(120)
+try:
+    while True:
+        conn, _ = s.accept()
+        conn.close()
+except OSError:
+    pass
+PY
+  listener=$!
+  for _ in $(seq 1 50); do [ -s "$port_file" ] && break; sleep 0.1; done
+  port=$(cat "$port_file")
+}

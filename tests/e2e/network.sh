@@ -3,26 +3,8 @@
 # installed makes the check fail with the reason (exit 3), never run with network.
 source "$(dirname "$0")/lib.bash"
 
-port_file="$E2E_TMP/port"
-/usr/bin/python3 - "$port_file" <<'PY' &
-import socket, sys, time
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", 0))
-s.listen(16)
-open(sys.argv[1], "w").write(str(s.getsockname()[1]))
-s.settimeout(60)
-try:
-    while True:
-        conn, _ = s.accept()
-        conn.close()
-except OSError:
-    pass
-PY
-listener=$!
+start_listener
 trap 'kill $listener 2>/dev/null; rm -rf "$E2E_TMP"' EXIT
-for _ in $(seq 1 50); do [ -s "$port_file" ] && break; sleep 0.1; done
-port=$(cat "$port_file")
 connect="exec 3<>/dev/tcp/127.0.0.1/$port"
 
 tg sandbox --network allow -- bash -c "$connect"
