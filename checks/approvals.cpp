@@ -29,19 +29,19 @@ public:
     core::CheckResult result;
     auto opened = core::open_candidate(context);
     if (!opened) {
-      return error(opened.error().message);
+      return error_result(opened.error().message);
     }
     const git::Repository& repo = opened->repo;
     const git::Oid& candidate = opened->commit;
     auto root = core::load_trust_root(repo, *context.config, candidate);
     if (!root) {
-      return error(root.error().message);
+      return error_result(root.error().message);
     }
     const core::ApprovalPolicy policy =
         core::tighten(core::tighter(root->approvals, context.config->approvals), m_required, m_bind, m_exclude_author);
     auto report = core::evaluate_approvals(repo, *root, candidate, policy);
     if (!report) {
-      return error(report.error().message);
+      return error_result(report.error().message);
     }
     result.details = report->to_json();
     result.status = report->satisfied() ? core::Status::pass : core::Status::fail;
@@ -75,14 +75,6 @@ public:
   }
 
 private:
-  static core::CheckResult error(std::string message)
-  {
-    core::CheckResult result;
-    result.status = core::Status::error;
-    result.summary = std::move(message);
-    return result;
-  }
-
   std::optional<int> m_required;
   std::optional<std::string> m_bind;
   std::optional<bool> m_exclude_author;

@@ -133,4 +133,12 @@ std::string last_line(const std::string& output, std::size_t width)
   return "";
 }
 
+core::CheckResult error_result(std::string message)
+{
+  core::CheckResult result;
+  result.status = core::Status::error;
+  result.summary = std::move(message);
+  return result;
+}
+
 } // namespace tollgate::checks

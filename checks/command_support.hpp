@@ -32,6 +32,9 @@ std::string last_line(const std::string& output, std::size_t width = 120);
 
 std::filesystem::path log_path(const core::Context& context, const core::CheckSpec& spec);
 
+// A check that could not judge (`Status::error`), with `message` as its summary.
+core::CheckResult error_result(std::string message);
+
 // Writes `text` to a new file at `path` (O_EXCL, O_NOFOLLOW): false, writing nothing, when a file
 // or a link is already there.
 bool write_new_log(const std::filesystem::path& path, std::string_view text);

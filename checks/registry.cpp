@@ -15,6 +15,7 @@ constexpr std::array k_kinds = {
     Kind{"pre-commit", &make_pre_commit},
     Kind{"pytest", &make_pytest},
     Kind{"sandbox-limits", &make_sandbox_limits},
+    Kind{"trust-root", &make_trust_root},
     Kind{"approvals", &make_approvals},
     Kind{"changelog", &make_changelog},
     Kind{"policies", &make_policies},

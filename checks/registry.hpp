@@ -30,6 +30,7 @@ std::unique_ptr<core::Check> make_pre_commit(const core::CheckSpec& spec, const 
 std::unique_ptr<core::Check> make_pytest(const core::CheckSpec& spec, const std::string& file);
 std::unique_ptr<core::Check> make_sandbox_limits(const core::CheckSpec& spec, const std::string& file);
 std::unique_ptr<core::Check> make_policies(const core::CheckSpec& spec, const std::string& file);
+std::unique_ptr<core::Check> make_trust_root(const core::CheckSpec& spec, const std::string& file);
 std::unique_ptr<core::Check> make_approvals(const core::CheckSpec& spec, const std::string& file);
 std::unique_ptr<core::Check> make_changelog(const core::CheckSpec& spec, const std::string& file);
 

@@ -4,6 +4,7 @@ pkg_check_modules(LIBGIT2 REQUIRED IMPORTED_TARGET libgit2)
 pkg_check_modules(GPGME REQUIRED IMPORTED_TARGET gpgme)
 pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
 pkg_check_modules(SECCOMP REQUIRED IMPORTED_TARGET libseccomp)
+pkg_check_modules(RNP REQUIRED IMPORTED_TARGET librnp)
 find_package(yaml-cpp REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(nlohmann_json 3 REQUIRED)
@@ -12,7 +13,7 @@ find_package(Threads REQUIRED)
 
 add_library(tollgate_deps INTERFACE)
 target_link_libraries(tollgate_deps INTERFACE
-  PkgConfig::LIBGIT2 PkgConfig::GPGME PkgConfig::RE2 PkgConfig::SECCOMP
+  PkgConfig::LIBGIT2 PkgConfig::GPGME PkgConfig::RE2 PkgConfig::SECCOMP PkgConfig::RNP
   yaml-cpp CLI11::CLI11 nlohmann_json::nlohmann_json fmt::fmt Threads::Threads)
 # kainjow mustache is a single header in /usr/include/kainjow.
 # SHA-256 for cache keys: mbedtls, which libgit2 itself uses on Debian (libgit2-dev depends on it).

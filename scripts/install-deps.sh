@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   cmake ninja-build g++ pkg-config
   libgit2-dev libgpgme-dev libcli11-dev libyaml-cpp-dev catch2
-  nlohmann-json3-dev libre2-dev libseccomp-dev libkainjow-mustache-dev libfmt-dev libmbedtls-dev
+  nlohmann-json3-dev libre2-dev libseccomp-dev librnp-dev libkainjow-mustache-dev libfmt-dev libmbedtls-dev
   git gnupg pre-commit python3-pytest firejail bubblewrap util-linux
 )
 # Extra packages for optional tools: `--with-bench` (hyperfine, GNU time, Google Benchmark; the peers

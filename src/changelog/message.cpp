@@ -31,14 +31,6 @@ bool is_space(char c)
 
 using util::trim;
 
-std::string lower(std::string_view text)
-{
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 std::string collapse_whitespace(std::string_view text)
 {
   std::string out;
@@ -122,7 +114,7 @@ std::string first_hex_word(std::string_view text)
     }
     const bool bounded = (i == 0 || !is_alnum(text[i - 1])) && (end == text.size() || !is_alnum(text[end]));
     if (bounded && end - i >= 7 && end - i <= 40) {
-      return lower(text.substr(i, end - i));
+      return util::to_lower(text.substr(i, end - i));
     }
     i = end;
   }
@@ -202,7 +194,7 @@ bool parse_header(std::string_view header, Message& out)
     return false;
   }
   out.kind = MessageKind::conventional;
-  out.type = lower(type);
+  out.type = util::to_lower(type);
   out.scope = std::string(trim(scope));
   out.description = std::string(description);
   out.breaking = bang;
@@ -280,7 +272,7 @@ Message parse_message(std::string_view message)
       out.reverts = first_hex_word(std::string_view(out.body).substr(at + 20));
     }
     for (const Footer& footer : out.footers) {
-      if (out.reverts.empty() && lower(footer.token) == "refs") {
+      if (out.reverts.empty() && util::to_lower(footer.token) == "refs") {
         out.reverts = first_hex_word(footer.value);
       }
     }

@@ -85,18 +85,7 @@ int run_approvals(const ApprovalsOptions& options, const Globals& globals)
 
 std::unique_ptr<core::Check> approvals_check(const core::Config& config)
 {
-  const std::string file = config.path.empty() ? std::string(core::k_config_file) : config.path.string();
-  for (const auto& spec : config.checks) {
-    if (spec.kind == "approvals") {
-      return checks::create(spec, file);
-    }
-  }
-  core::CheckSpec spec;
-  spec.kind = "approvals";
-  spec.id = "approvals";
-  spec.options = YAML::Node(YAML::NodeType::Map);
-  spec.location = core::Location{file, 0, 0};
-  return checks::create(spec, file);
+  return builtin_check(config, "approvals");
 }
 
 std::function<int()> setup_approvals(CLI::App& app, const Globals& globals)

@@ -21,6 +21,7 @@ struct ApproveOptions {
   std::string revision = "HEAD";
   std::string comment;
   std::string key;
+  bool recover_trust_root = false;
 };
 
 constexpr const char* k_push_hint = "git push origin 'refs/tollgate/*:refs/tollgate/*'";
@@ -28,9 +29,12 @@ constexpr const char* k_push_hint = "git push origin 'refs/tollgate/*:refs/tollg
 int run_approve(const ApproveOptions& options, const Globals& globals)
 {
   const core::Workspace workspace = core::find_workspace();
-  const core::Config config = core::load_workspace_config(workspace);
+  core::Config config = core::load_workspace_config(workspace);
   const git::Repository repo = open_repository(workspace);
   const git::Oid commit = resolve_revision(repo, options.revision);
+  if (options.recover_trust_root) {
+    recover_trust_root_or_fatal(repo, config, globals.json);
+  }
   const core::TrustRoot root = trust_root_or_fatal(repo, config, commit);
   if (root.repository.empty()) {
     environment_error("cannot tell which repository this is: set release.repository in tollgate.yaml or add an "
@@ -88,6 +92,8 @@ std::function<int()> setup_approve(CLI::App& app, const Globals& globals)
   app.add_option("revision", options->revision, "The commit to approve (default: HEAD)")->type_name("REV");
   app.add_option("--comment", options->comment, "A one-line comment kept in the approval")->type_name("TEXT");
   app.add_option("--key", options->key, "Sign with this secret key (fingerprint, key id or email)")->type_name("FPR");
+  app.add_flag("--recover-trust-root", options->recover_trust_root,
+               "The trust root at stable is broken: approve as a maintainer of the last usable one");
   return [options, &globals] { return run_approve(*options, globals); };
 }
 

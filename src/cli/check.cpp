@@ -8,6 +8,8 @@
 #include "core/report.hpp"
 #include "core/runner.hpp"
 #include "core/workspace.hpp"
+#include "git/objects.hpp"
+#include "git/refs.hpp"
 #include "proc/sandbox.hpp"
 #include "util/fatal.hpp"
 
@@ -16,6 +18,7 @@
 #include <algorithm>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <unistd.h>
 
 namespace tollgate::cli {
@@ -31,7 +34,8 @@ struct CheckOptions {
 bool runs_commands(const core::Check& check)
 {
   const std::string& kind = check.spec().kind;
-  return kind != "approvals" && kind != "policies" && kind != "changelog" && kind != "sandbox-limits";
+  return kind != "approvals" && kind != "policies" && kind != "changelog" && kind != "sandbox-limits" &&
+         kind != "trust-root";
 }
 
 extern "C" void on_interrupt(int /*signal*/)
@@ -62,6 +66,22 @@ int run_check(const CheckOptions& options, const Globals& globals)
   auto checks = core::build_checklist(config);
   if (checks.empty()) {
     usage_error(workspace.config_path.filename().string() + " lists no checks under `checks:`");
+  }
+  // The trust root the change would make, validated first, once the repository has one to break: a
+  // maintainers file in the work tree (or at REV), or at the stable release.
+  const auto has_maintainers = [&](const git::Oid& at) {
+    return git::read_file_at(repo, at, config.approvals.maintainers).value_or(std::nullopt).has_value();
+  };
+  bool governed =
+      options.revision.empty()
+          ? std::filesystem::exists(std::filesystem::symlink_status(workspace.root / config.approvals.maintainers))
+          : has_maintainers(commit);
+  if (auto stable = git::read_ref(repo, "refs/tags/" + config.release.stable_tag); !governed && stable && *stable) {
+    auto stable_commit = git::peel_to_commit(repo, **stable);
+    governed = stable_commit && has_maintainers(*stable_commit);
+  }
+  if (governed) {
+    add_trust_root_check(checks, config);
   }
   core::validate_selection(checks, options.run);
   return run_and_report(checks, workspace, config, commit.hex(), options.run, options.junit, globals, extras);

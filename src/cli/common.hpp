@@ -76,8 +76,13 @@ int run_and_report(std::vector<std::unique_ptr<core::Check>>& checks, const core
                    const core::Config& config, const std::string& revision, const core::RunOptions& run,
                    const std::string& junit, const Globals& globals, const RunExtras& extras = {});
 
-// The configured `approvals` check, or one with default options when tollgate.yaml lists none.
+// The configured check of built-in `kind` (the first), or one with default options when
+// tollgate.yaml lists none; `approvals_check` is builtin_check(config, "approvals").
+std::unique_ptr<core::Check> builtin_check(const core::Config& config, std::string_view kind);
 std::unique_ptr<core::Check> approvals_check(const core::Config& config);
+
+// Puts the built-in `trust-root` check first unless tollgate.yaml lists it (core/trust_root_validation).
+void add_trust_root_check(std::vector<std::unique_ptr<core::Check>>& checks, const core::Config& config);
 
 // One setup per file under src/cli/.
 std::function<int()> setup_init(CLI::App& app, const Globals& globals);

@@ -1,6 +1,6 @@
 // `tollgate gate [REV]`: the CI gate. Runs the checks that decide whether a change may merge without
-// running its code: `approvals` (always, with defaults when tollgate.yaml lists none) and every
-// `policies` check. Exit 0 open, 1 closed, 2 usage/config, 3 environment.
+// running its code: `trust-root` and `approvals` (always, with defaults when tollgate.yaml lists
+// none) and every `policies` check. Exit 0 open, 1 closed, 2 usage/config, 3 environment.
 
 #include "checks/registry.hpp"
 #include "cli/common.hpp"
@@ -20,7 +20,7 @@ struct GateOptions {
 
 bool is_gate_kind(const std::string& kind)
 {
-  return kind == "approvals" || kind == "policies";
+  return kind == "trust-root" || kind == "approvals" || kind == "policies";
 }
 
 int run_gate(const GateOptions& options, const Globals& globals)
@@ -43,6 +43,7 @@ int run_gate(const GateOptions& options, const Globals& globals)
   if (std::none_of(checks.begin(), checks.end(), [](const auto& check) { return check->spec().kind == "approvals"; })) {
     checks.insert(checks.begin(), approvals_check(floor.config));
   }
+  add_trust_root_check(checks, floor.config);
   core::RunOptions run;
   run.keep_going = true; // a gate reports every reason it is closed
   return run_and_report(checks, workspace, floor.config, candidate.hex(), run, options.junit, globals,

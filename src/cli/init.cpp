@@ -6,6 +6,7 @@
 #include "core/approval_message.hpp"
 #include "core/config.hpp"
 #include "core/report.hpp"
+#include "core/repository_identity.hpp"
 #include "core/templates.hpp"
 #include "core/trust_root.hpp"
 #include "core/workspace.hpp"
@@ -188,7 +189,9 @@ int run_init(const InitOptions& options, const Globals& globals)
       repository = core::normalise_repository(*origin);
     }
   }
-  data.set("repository", repository);
+  if (!repository.empty()) {
+    data.set("repository", repository); // a set empty string would count as true in a section
+  }
   kainjow::mustache::mustache tmpl{std::string(templates::get("tollgate.yaml.mustache"))};
   if (!tmpl.is_valid()) {
     environment_error("the built-in tollgate.yaml template is invalid: " + tmpl.error_message());

@@ -11,6 +11,7 @@
 #include "core/promotion.hpp"
 #include "core/report.hpp"
 #include "core/signing.hpp"
+#include "core/trust_root_validation.hpp"
 #include "git/refs.hpp"
 #include "git/worktree.hpp"
 #include "util/fatal.hpp"
@@ -20,6 +21,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <ctime>
 #include <unistd.h>
 
 namespace tollgate::cli {
@@ -35,6 +37,7 @@ struct PromoteOptions {
   std::string push;
   std::string key;
   bool abort = false;
+  bool recover_trust_root = false;
 };
 
 nlohmann::json updates_json(const core::Journal& journal)
@@ -83,10 +86,32 @@ int finish_interrupted(const git::Repository& repo, const core::Workspace& works
   return exit_code::k_ok;
 }
 
+// The candidate's tollgate.yaml, MAINTAINERS.yaml and keys become the trust root once promoted: a
+// set under which nothing could ever be approved would brick the repository (exit 2, every problem).
+void refuse_broken_trust_root(const git::Repository& repo, const core::Config& config, const git::Oid& candidate)
+{
+  auto files = core::trust_root_files_at(repo, candidate, config);
+  if (!files) {
+    environment_error("promotion refused: cannot read the candidate's trust root: " + files.error().message);
+  }
+  const core::TrustRootSummary summary = core::validate_trust_root(*files, std::time(nullptr));
+  if (summary.ok()) {
+    return;
+  }
+  std::string message = "promotion refused: " + summary.problems.front();
+  for (std::size_t i = 1; i < summary.problems.size(); ++i) {
+    message += "\ntollgate: error: " + summary.problems[i];
+  }
+  message += fmt::format("\nnothing was written: promoted, {} would become a trust root under which no release "
+                         "could be approved; fix it in a new commit",
+                         candidate.short_hex());
+  usage_error(message);
+}
+
 int run_promote(const PromoteOptions& options, const Globals& globals)
 {
   const core::Workspace workspace = core::find_workspace();
-  const core::Config config = core::load_workspace_config(workspace);
+  core::Config config = core::load_workspace_config(workspace);
   const git::Repository repo = open_repository(workspace);
 
   // 1. The lock, then any promotion a crash interrupted.
@@ -136,6 +161,13 @@ int run_promote(const PromoteOptions& options, const Globals& globals)
   auto baseline = core::read_baseline(repo, config, options.revision);
   if (!baseline) {
     throw Fatal(baseline.error().exit_code, "promotion refused: " + baseline.error().message);
+  }
+
+  // 2b. What the candidate would make the trust root: refused when no later promotion could pass.
+  refuse_broken_trust_root(repo, config, baseline->candidate);
+  std::optional<core::Recovery> recovery;
+  if (options.recover_trust_root) {
+    recovery = recover_trust_root_or_fatal(repo, config, globals.json);
   }
 
   // 3. The version and the CHANGELOG section, before anything runs.
@@ -258,6 +290,9 @@ int run_promote(const PromoteOptions& options, const Globals& globals)
   rules.rules = floor.rules();
   rules.sandbox = core::describe_limits(context.limits, backend_in_force(report));
   rules.floor_notes = floor.notes;
+  if (recovery) {
+    rules.recovered_trust_root = core::StableRef{recovery->root.release, recovery->root.commit};
+  }
   auto release = core::write_release(repo, config, *baseline, *plan, report, *gpg, *key, rules);
   if (!release) {
     environment_error("promotion failed before any ref moved: " + release.error().message);
@@ -329,6 +364,9 @@ std::function<int()> setup_promote(CLI::App& app, const Globals& globals)
   app.add_option("--push", options->push, "Push the branch, the tags and refs/tollgate/* to REMOTE")
       ->type_name("REMOTE");
   app.add_option("--key", options->key, "Sign with this secret key (fingerprint, key id or email)")->type_name("FPR");
+  app.add_flag("--recover-trust-root", options->recover_trust_root,
+               "The trust root at stable is broken: count approvals under the last release whose trust root is "
+               "usable (docs/approvals.md)");
   app.add_flag("--abort", options->abort,
                "Undo an interrupted promotion that cannot be finished (refs back to where they were)");
   return [options, &globals] { return run_promote(*options, globals); };

@@ -6,6 +6,9 @@
 
 #include <fmt/format.h>
 
+#include <cstdio>
+#include <ctime>
+
 namespace tollgate::cli {
 
 git::Repository open_repository(const core::Workspace& workspace)
@@ -42,6 +45,21 @@ core::Floor floor_or_fatal(const git::Repository& repo, const core::Config& conf
     throw Fatal(floor.error().exit_code, floor.error().message);
   }
   return std::move(*floor);
+}
+
+core::Recovery recover_trust_root_or_fatal(const git::Repository& repo, core::Config& config, bool quiet)
+{
+  auto found = core::recover_trust_root(repo, config, std::time(nullptr));
+  if (!found) {
+    throw Fatal(found.error().exit_code, found.error().message);
+  }
+  config.trust_root_override = found->root;
+  if (!quiet) {
+    fmt::print("recovering the trust root: the one at {} {} is broken ({});\napprovals count under {}'s\n",
+               config.release.stable_tag, found->stable.tag, found->broken, found->root.release);
+    std::fflush(stdout);
+  }
+  return std::move(*found);
 }
 
 std::vector<std::string> floor_lines(const core::Floor& floor)

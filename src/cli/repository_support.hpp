@@ -4,6 +4,7 @@
 
 #include "core/floor.hpp"
 #include "core/trust_root.hpp"
+#include "core/trust_root_recovery.hpp"
 #include "core/workspace.hpp"
 #include "git/oid.hpp"
 #include "git/repository.hpp"
@@ -24,6 +25,11 @@ core::TrustRoot trust_root_or_fatal(const git::Repository& repo, const core::Con
 // The configuration in force for `candidate` (core::load_floor): Fatal(2) when tollgate.yaml at the
 // trust root or the candidate is invalid, Fatal(3) otherwise.
 core::Floor floor_or_fatal(const git::Repository& repo, const core::Config& config, const git::Oid& candidate);
+
+// `--recover-trust-root` (approve, promote): points `config` at the last usable trust root before
+// the broken one at stable (core/trust_root_recovery.hpp) and says so on stdout unless `quiet`;
+// Fatal(2) when stable's is usable, Fatal(3) when no earlier release has a usable one.
+core::Recovery recover_trust_root_or_fatal(const git::Repository& repo, core::Config& config, bool quiet);
 
 // The floor's lines for a text report: where the rules come from on a first promotion, then one
 // line per loosening ignored.

@@ -19,14 +19,6 @@ std::string one_line(std::string_view text)
   return line;
 }
 
-std::string lower(std::string_view text)
-{
-  std::string result(text);
-  std::transform(result.begin(), result.end(), result.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return result;
-}
-
 } // namespace
 
 std::string format_approval_message(const ApprovalMessage& message)
@@ -102,51 +94,6 @@ Result<ApprovalMessage> parse_approval_message(std::string_view text)
 std::string approval_ref(const git::Oid& commit, std::string_view fingerprint)
 {
   return fmt::format("{}{}/{}", k_approvals_ref_prefix, commit.hex(), fingerprint);
-}
-
-std::string normalise_repository(std::string_view url)
-{
-  std::string text(util::trim(url));
-  std::string_view rest = text;
-  bool is_url = false;
-  if (const std::size_t scheme = rest.find("://"); scheme != std::string_view::npos) {
-    rest.remove_prefix(scheme + 3);
-    is_url = true;
-  }
-  if (const std::size_t at = rest.find('@'); at != std::string_view::npos && at < rest.find('/')) {
-    rest.remove_prefix(at + 1);
-    is_url = true;
-  }
-  std::string host;
-  std::string path;
-  const std::size_t slash = rest.find('/');
-  const std::size_t colon = rest.find(':');
-  if (!is_url && colon == std::string_view::npos) {
-    return text; // a plain name
-  }
-  if (colon != std::string_view::npos && (slash == std::string_view::npos || colon < slash)) {
-    host = std::string(rest.substr(0, colon)); // scp form host:path, or host:port/path
-    std::string_view after = rest.substr(colon + 1);
-    if (!after.empty() && std::isdigit(static_cast<unsigned char>(after.front())) != 0 && is_url) {
-      after.remove_prefix(std::min(after.find('/'), after.size())); // a port
-    }
-    path = std::string(after);
-  } else if (slash != std::string_view::npos) {
-    host = std::string(rest.substr(0, slash));
-    path = std::string(rest.substr(slash));
-  } else {
-    host = std::string(rest);
-  }
-  while (!path.empty() && path.front() == '/') {
-    path.erase(0, 1);
-  }
-  while (!path.empty() && path.back() == '/') {
-    path.pop_back();
-  }
-  if (path.ends_with(".git")) {
-    path.resize(path.size() - 4);
-  }
-  return path.empty() ? lower(host) : lower(host) + "/" + path;
 }
 
 } // namespace tollgate::core

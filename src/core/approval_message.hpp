@@ -1,5 +1,5 @@
 #pragma once
-// The approval message (DESIGN.md §4, a contract) and the repository identity it names.
+// The approval message (DESIGN.md §4, a contract); the identity it names is core/repository_identity.
 
 #include "git/oid.hpp"
 #include "util/expected.hpp"
@@ -33,10 +33,5 @@ Result<ApprovalMessage> parse_approval_message(std::string_view text);
 
 // `refs/tollgate/approvals/<commit>/<fingerprint>`.
 std::string approval_ref(const git::Oid& commit, std::string_view fingerprint);
-
-// A repository URL reduced to `host/path` so that the forms of one repository compare equal:
-// `git@github.com:o/r.git`, `ssh://git@github.com/o/r`, `https://GitHub.com/o/r/` -> `github.com/o/r`.
-// Anything that is not a URL (a name chosen in `release.repository`) is kept, trimmed.
-std::string normalise_repository(std::string_view url);
 
 } // namespace tollgate::core

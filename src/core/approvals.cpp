@@ -2,6 +2,7 @@
 
 #include "core/approval_message.hpp"
 #include "core/audit_log.hpp"
+#include "core/repository_identity.hpp"
 #include "core/state_key.hpp"
 #include "core/verify_cache.hpp"
 #include "git/refs.hpp"
@@ -338,9 +339,28 @@ int ApprovalsReport::counted() const
   return static_cast<int>(std::count_if(approvals.begin(), approvals.end(), [](const auto& a) { return a.counts(); }));
 }
 
+std::vector<std::string> ApprovalsReport::missing_roles() const
+{
+  std::vector<std::string> missing;
+  for (const auto& role : policy.roles) {
+    const bool held = std::any_of(approvals.begin(), approvals.end(), [&](const ApprovalRecord& approval) {
+      return approval.counts() && std::find(approval.roles.begin(), approval.roles.end(), role) != approval.roles.end();
+    });
+    if (!held) {
+      missing.push_back(role);
+    }
+  }
+  return missing;
+}
+
 std::string ApprovalsReport::summary() const
 {
-  return fmt::format("{} of {} required approval{}", counted(), policy.required, policy.required == 1 ? "" : "s");
+  std::string text =
+      fmt::format("{} of {} required approval{}", counted(), policy.required, policy.required == 1 ? "" : "s");
+  for (const auto& role : missing_roles()) {
+    text += fmt::format(", none by a `{}` maintainer", role);
+  }
+  return text;
 }
 
 nlohmann::json ApprovalsReport::to_json() const
@@ -368,6 +388,8 @@ nlohmann::json ApprovalsReport::to_json() const
           {"required", policy.required},
           {"bind", policy.bind},
           {"exclude_author", policy.exclude_author},
+          {"roles", policy.roles},
+          {"missing_roles", missing_roles()},
           {"counted", counted()},
           {"satisfied", satisfied()},
           {"approvals", list}};
@@ -376,7 +398,7 @@ nlohmann::json ApprovalsReport::to_json() const
 ApprovalPolicy tighten(const ApprovalsConfig& trusted, const std::optional<int>& required,
                        const std::optional<std::string>& bind, const std::optional<bool>& exclude_author)
 {
-  ApprovalPolicy policy{trusted.required, trusted.bind, trusted.exclude_author};
+  ApprovalPolicy policy{trusted.required, trusted.bind, trusted.exclude_author, trusted.roles};
   policy.required = std::max(policy.required, required.value_or(0));
   if (bind && *bind == "commit") {
     policy.bind = "commit";

@@ -40,6 +40,7 @@ struct ApprovalPolicy {
   int required = 2;
   std::string bind = "commit"; // commit | tree
   bool exclude_author = true;
+  std::vector<std::string> roles; // each must be held by the maintainer of at least one counted approval
 };
 
 struct ApprovalRecord {
@@ -66,8 +67,9 @@ struct ApprovalsReport {
   ApprovalPolicy policy;
   std::vector<ApprovalRecord> approvals;
   int counted() const;
-  bool satisfied() const { return counted() >= policy.required; }
-  std::string summary() const; // "2 of 2 required approvals"
+  std::vector<std::string> missing_roles() const; // required roles no counted approval holds
+  bool satisfied() const { return counted() >= policy.required && missing_roles().empty(); }
+  std::string summary() const; // "2 of 2 required approvals", then ", none by a `security` maintainer"
   nlohmann::json to_json() const;
 };
 

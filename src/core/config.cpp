@@ -2,6 +2,7 @@
 
 #include "changelog/semver.hpp"
 #include "checks/registry.hpp"
+#include "core/repository_identity.hpp"
 #include "core/yaml_reader.hpp"
 #include "util/strings.hpp"
 
@@ -48,7 +49,12 @@ void read_release(const YAML::Node& node, const std::string& file, ReleaseConfig
   release.stable_tag = map.string("stable_tag").value_or(release.stable_tag);
   release.changelog = map.string("changelog").value_or(release.changelog);
   release.signing_key = map.string("signing_key").value_or(release.signing_key);
-  release.repository = map.string("repository").value_or(release.repository);
+  if (auto repository = map.string("repository")) {
+    if (auto identity = repository_identity(*repository); !identity) {
+      config_error(node["repository"], file, "`repository`: " + identity.error().message);
+    }
+    release.repository = *repository;
+  }
   map.finish();
   if (release.branch.empty()) {
     config_error(node["branch"], file, "`branch` must not be empty");
@@ -65,6 +71,18 @@ void read_approvals(const YAML::Node& node, const std::string& file, ApprovalsCo
   approvals.maintainers = map.string("maintainers").value_or(approvals.maintainers);
   approvals.bind = map.string("bind").value_or(approvals.bind);
   approvals.exclude_author = map.boolean("exclude_author").value_or(approvals.exclude_author);
+  if (auto roles = map.strings("roles")) {
+    const YAML::Node list = node["roles"];
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < roles->size(); ++i) {
+      const std::string& role = (*roles)[i];
+      if (role.empty() || !seen.insert(role).second) {
+        config_error(list.IsSequence() ? list[i] : list, file,
+                     role.empty() ? "`roles` holds an empty name" : fmt::format("role `{}` is listed twice", role));
+      }
+    }
+    approvals.roles = std::move(*roles);
+  }
   map.finish();
   if (approvals.bind != "commit" && approvals.bind != "tree") {
     config_error(node["bind"], file, fmt::format("`bind` must be `commit` or `tree`, not `{}`", approvals.bind));

@@ -4,6 +4,7 @@
 // `file:line:col`, with a suggestion for misspelt keys.
 
 #include "changelog/settings.hpp"
+#include "git/oid.hpp"
 #include "proc/sandbox.hpp"
 #include "util/expected.hpp"
 
@@ -24,7 +25,7 @@ struct ReleaseConfig {
   std::string stable_tag = "stable";
   std::string changelog = "CHANGELOG.md";
   std::string signing_key;
-  std::string repository; // identity used in approvals; default: the origin URL
+  std::string repository; // identity used in approvals (core/repository_identity); default: the origin URL
 };
 
 struct ApprovalsConfig {
@@ -32,6 +33,7 @@ struct ApprovalsConfig {
   std::string maintainers = "MAINTAINERS.yaml";
   std::string bind = "commit"; // commit | tree
   bool exclude_author = true;
+  std::vector<std::string> roles; // each needs at least one counted approval by a maintainer holding it
 };
 
 struct SandboxConfig {
@@ -72,6 +74,14 @@ struct RollbackConfig {
   double timeout = 3600; // seconds
 };
 
+// Where the trust root is read instead of at `stable`: set only by `promote --recover-trust-root`
+// (core/trust_root_recovery.hpp), never from a file.
+struct TrustRootOverride {
+  git::Oid commit;     // the last release whose trust root is usable
+  std::string release; // its tag, "v1.3.1"
+  std::string source;  // how messages name it
+};
+
 struct Config {
   int version = 1;
   ReleaseConfig release;
@@ -81,6 +91,7 @@ struct Config {
   RollbackConfig rollback;
   changelog::Settings changelog; // the `changelog:` section (docs/changelog.md)
   std::filesystem::path path;    // the file it was read from (empty for defaults)
+  std::optional<TrustRootOverride> trust_root_override;
 };
 
 // Parses `text` as the content of `file_label` (used in messages).

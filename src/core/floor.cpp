@@ -266,6 +266,7 @@ std::expected<Floor, TrustRootError> load_floor(const git::Repository& repo, con
     }
     theirs = std::move(*parsed);
     theirs.path = local.path;
+    theirs.trust_root_override = local.trust_root_override;
   }
   if (root->bootstrap) {
     Floor floor;
@@ -286,7 +287,9 @@ std::expected<Floor, TrustRootError> load_floor(const git::Repository& repo, con
     }
     stable = std::move(*parsed);
   }
-  Floor floor = apply_floor(stable, theirs, stable_release_name(repo, local));
+  Floor floor =
+      apply_floor(stable, theirs,
+                  local.trust_root_override ? local.trust_root_override->release : stable_release_name(repo, local));
   floor.stable_commit = root->commit;
   return floor;
 }

@@ -395,6 +395,7 @@ Result<ReleaseObjects> write_release(const git::Repository& repo, const Config& 
   record.rules = rules.rules;
   record.sandbox = rules.sandbox;
   record.floor_notes = rules.floor_notes;
+  record.recovered_trust_root = rules.recovered_trust_root;
   for (const auto& check : report.checks) {
     const std::string status(to_string(check.result.status));
     if (check.kind == "policies") {
@@ -459,6 +460,10 @@ Result<ReleaseObjects> write_release(const git::Repository& repo, const Config& 
   }
   if (!record.floor_notes.empty()) {
     release.event["floor_notes"] = record.floor_notes;
+  }
+  if (record.recovered_trust_root) {
+    release.event["recovered_trust_root"] = {{"tag", record.recovered_trust_root->tag},
+                                             {"commit", record.recovered_trust_root->commit.hex()}};
   }
   auto log_commit = write_audit_entry(repo, gpg, key, baseline.log_head, release.event,
                                       fmt::format("promote {} ({})", plan.tag, commit->short_hex()));

@@ -118,6 +118,9 @@ std::string format_release_message(const PromotionRecord& record)
   for (const auto& note : record.floor_notes) {
     text += fmt::format("Floor-note: {}\n", one_line(note));
   }
+  if (record.recovered_trust_root) {
+    text += fmt::format("Recovered-trust-root: {}\n", format_previous(record.recovered_trust_root));
+  }
   text += fmt::format("Previous-stable: {}\n", format_previous(record.previous_stable));
   return text;
 }
@@ -181,6 +184,12 @@ Result<PromotionRecord> parse_release_message(std::string_view message)
       record.sandbox = value;
     } else if (key == "Floor-note") {
       record.floor_notes.push_back(value);
+    } else if (key == "Recovered-trust-root") {
+      auto parsed = parse_previous(value);
+      if (!parsed || !*parsed) {
+        return fail("`Recovered-trust-root:` must be `<tag> <40 hex>`");
+      }
+      record.recovered_trust_root = std::move(*parsed);
     } else {
       return fail(fmt::format("unknown record field `{}`", key));
     }

@@ -43,8 +43,11 @@ struct StableRef {
 //   Rules: stable v1.3.2 <40 hex>             (or `candidate (first promotion)`)
 //   Sandbox: confine=on backend=bwrap cpu=600s mem=4096MiB net=none procs=512
 //   Floor-note: <one loosening of tollgate.yaml the trust root ignored>   (zero or more)
+//   Recovered-trust-root: v1.3.1 <40 hex>     (`promote --recover-trust-root` only)
 //   Previous-stable: v1.3.2 <40 hex>          (or `none`)
-// `Rules:`, `Sandbox:` and `Floor-note:` are optional (records before them lack them).
+// `Rules:`, `Sandbox:`, `Floor-note:` and `Recovered-trust-root:` are optional (records before
+// them lack them). `Recovered-trust-root:` names the earlier release whose trust root counted the
+// approvals because the one at Previous-stable was broken (core/trust_root_recovery.hpp).
 struct PromotionRecord {
   std::string tag;     // "v1.4.0"
   std::string version; // "1.4.0"
@@ -57,6 +60,7 @@ struct PromotionRecord {
   std::string rules;                    // where the rules came from; empty in older records
   std::string sandbox;                  // the limits and confinement in force; empty in older records
   std::vector<std::string> floor_notes; // loosenings the governance floor ignored
+  std::optional<StableRef> recovered_trust_root;
   // True when the record says the checks ran unconfined (`confine=off`).
   bool unconfined() const;
 };

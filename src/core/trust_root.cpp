@@ -1,6 +1,7 @@
 #include "core/trust_root.hpp"
 
 #include "core/approval_message.hpp"
+#include "core/repository_identity.hpp"
 #include "git/objects.hpp"
 #include "git/refs.hpp"
 #include "util/sha256.hpp"
@@ -22,6 +23,11 @@ std::expected<TrustRootCommit, TrustRootError> trust_root_commit(const git::Repo
                                                                  const git::Oid& candidate)
 {
   TrustRootCommit root;
+  if (local.trust_root_override) {
+    root.commit = local.trust_root_override->commit;
+    root.source = local.trust_root_override->source;
+    return root;
+  }
   const std::string stable_ref = "refs/tags/" + local.release.stable_tag;
   auto stable = git::read_ref(repo, stable_ref);
   if (!stable) {
@@ -70,7 +76,11 @@ std::expected<TrustRoot, TrustRootError> load_trust_root_at(const git::Repositor
   root.commit = commit;
   root.bootstrap = bootstrap;
   root.source = source;
-  const std::string at = fmt::format(" (at {})", root.bootstrap ? root.commit.short_hex() : root.source);
+  std::string at = fmt::format(" (at {})", root.bootstrap ? root.commit.short_hex() : root.source);
+  if (!bootstrap && !local.trust_root_override && source.starts_with(local.release.stable_tag + " (")) {
+    at += "; the trust root at stable is broken: `--recover-trust-root` (approve, promote) releases a fix "
+          "approved under the last usable one";
+  }
 
   // The approvals policy and the repository identity come from tollgate.yaml at the trust root.
   Config trusted = local;

@@ -6,6 +6,7 @@
 #include "core/promotion_record.hpp"
 #include "core/state_key.hpp"
 #include "core/trust_root.hpp"
+#include "core/trust_root_recovery.hpp"
 #include "git/objects.hpp"
 #include "git/refs.hpp"
 #include "git/signed_tag.hpp"
@@ -14,6 +15,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <ctime>
 
 namespace tollgate::core {
 
@@ -78,6 +80,9 @@ public:
   // for the first one.
   std::optional<TrustRoot> root_before(const PromotionRecord& record)
   {
+    if (record.recovered_trust_root) {
+      return recovered_root(record);
+    }
     auto root = record.previous_stable
                     ? load_trust_root_at(m_repo, m_local, record.previous_stable->commit, false,
                                          fmt::format("{} ({})", record.previous_stable->tag,
@@ -88,6 +93,48 @@ public:
       add("trust root", false, root.error().message);
       return std::nullopt;
     }
+    return std::move(*root);
+  }
+
+  // A release promoted with --recover-trust-root: only when the trust root at its Previous-stable is
+  // broken, and the one it names is an earlier release of the same history.
+  std::optional<TrustRoot> recovered_root(const PromotionRecord& record)
+  {
+    const StableRef& used = *record.recovered_trust_root;
+    if (!record.previous_stable) {
+      add("trust root", false, "the record claims a recovered trust root but names no previous stable release");
+      return std::nullopt;
+    }
+    const auto broken = trust_root_problem(m_repo, m_local, record.previous_stable->commit, std::time(nullptr));
+    if (!broken) {
+      add("trust root", false,
+          fmt::format("the record claims the trust root at {} was broken, but it is usable: the recovery to {} "
+                      "was not justified",
+                      record.previous_stable->tag, used.tag));
+      return std::nullopt;
+    }
+    auto earlier = git::descends_from(m_repo, record.previous_stable->commit, used.commit);
+    auto tag = git::read_ref(m_repo, "refs/tags/" + used.tag);
+    std::optional<git::Oid> tagged;
+    if (tag && *tag) {
+      if (auto commit = git::peel_to_commit(m_repo, **tag)) {
+        tagged = *commit;
+      }
+    }
+    if (!earlier || !*earlier || tagged != used.commit) {
+      add("trust root", false,
+          fmt::format("the recovered trust root {} ({}) is not an earlier release of this history", used.tag,
+                      used.commit.short_hex()));
+      return std::nullopt;
+    }
+    auto root = load_trust_root_at(m_repo, m_local, used.commit, false,
+                                   fmt::format("{} ({}), recovered: the one at {} is broken ({})", used.tag,
+                                               used.commit.short_hex(), record.previous_stable->tag, *broken));
+    if (!root) {
+      add("trust root", false, root.error().message);
+      return std::nullopt;
+    }
+    add("trust root", true, root->source);
     return std::move(*root);
   }
 
@@ -140,7 +187,8 @@ public:
     for (const auto& approval : record->approvals) {
       refs.push_back(git::Ref{approval_ref(record->candidate, approval.fingerprint), approval.approval});
     }
-    const ApprovalPolicy policy{root->approvals.required, root->approvals.bind, root->approvals.exclude_author};
+    const ApprovalPolicy policy{root->approvals.required, root->approvals.bind, root->approvals.exclude_author,
+                                root->approvals.roles};
     auto approvals = evaluate_approvals(m_repo, *root, record->candidate, policy, &refs, VerdictCache::skip);
     if (!approvals) {
       add("approvals", false, approvals.error().message);

@@ -214,6 +214,14 @@ std::string sanitize_utf8(std::string_view text)
   return out;
 }
 
+std::string to_lower(std::string_view text)
+{
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c); });
+  return out;
+}
+
 std::string printable(std::string_view text)
 {
   std::string out;

@@ -31,6 +31,9 @@ std::optional<std::vector<std::string>> split_simple_command(std::string_view li
 // other encodings cannot break JSON or XML reports.
 std::string sanitize_utf8(std::string_view text);
 
+// ASCII lower case (host names, identifiers); other bytes are kept.
+std::string to_lower(std::string_view text);
+
 // `text` fit for a one-line message: control characters as \n, \t, \xNN; invalid UTF-8 replaced.
 std::string printable(std::string_view text);
 

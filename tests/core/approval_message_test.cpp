@@ -57,20 +57,6 @@ TEST_CASE("malformed approval messages are refused with the reason", "[approvals
   CHECK_THAT(parsed.error().message, Catch::Contains(c.reason));
 }
 
-TEST_CASE("repository URLs of one repository normalise to the same identity", "[approvals]")
-{
-  for (const char* url :
-       {"git@github.com:Example/demo.git", "ssh://git@github.com/Example/demo", "https://GitHub.com/Example/demo/",
-        "https://github.com/Example/demo.git", "ssh://git@github.com:22/Example/demo.git", "github.com/Example/demo"}) {
-    INFO(url);
-    CHECK(core::normalise_repository(url) == "github.com/Example/demo");
-  }
-  CHECK(core::normalise_repository("https://gitlab.com/group/sub/project.git") == "gitlab.com/group/sub/project");
-  CHECK(core::normalise_repository("  my-project  ") == "my-project");
-  CHECK(core::normalise_repository("https://github.com/example/demo") !=
-        core::normalise_repository("https://github.com/example/fork"));
-}
-
 TEST_CASE("approval refs name the commit and the signer's fingerprint", "[approvals]")
 {
   CHECK(core::approval_ref(*git::Oid::parse(k_commit), "3AA5") == "refs/tollgate/approvals/" + k_commit + "/3AA5");

@@ -143,7 +143,7 @@ public:
     if (!root) {
       FAIL(root.error().message);
     }
-    core::ApprovalPolicy policy{required, bind, true};
+    core::ApprovalPolicy policy{required, bind, true, {}};
     auto report = core::evaluate_approvals(repo, *root, id, policy);
     if (!report) {
       FAIL(report.error().message);

@@ -16,8 +16,10 @@ namespace {
 
 void run_git(const test::TempDir& dir, const std::string& args)
 {
-  const std::string command = "git -C '" + dir.path().string() + "' -c user.name=Ann -c user.email=ann@example.com " +
-                              args + " >/dev/null 2>&1";
+  // The environment wins over -c user.*: another test of this process may have set GIT_AUTHOR_*.
+  const std::string command = "GIT_AUTHOR_NAME=Ann GIT_AUTHOR_EMAIL=ann@example.com GIT_COMMITTER_NAME=Ann "
+                              "GIT_COMMITTER_EMAIL=ann@example.com git -C '" +
+                              dir.path().string() + "' " + args + " >/dev/null 2>&1";
   REQUIRE(std::system(command.c_str()) == 0);
 }
 

@@ -1,0 +1,52 @@
+// Public keys read in-process with RNP agree with gpg on fingerprints, revocation and expiry.
+
+#include "openpgp/keys.hpp"
+#include "support/gpg_fixture.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <ctime>
+
+using namespace tollgate;
+
+TEST_CASE("an armored public key yields gpg's fingerprint and user id", "[openpgp]")
+{
+  const auto& ada = test::Keys::get()["ada"];
+  auto keys = openpgp::read_public_keys(ada.armored);
+  REQUIRE(keys);
+  REQUIRE(keys->size() == 1);
+  CHECK(keys->front().fingerprint == ada.fingerprint);
+  CHECK_THAT(keys->front().user_id, Catch::Contains(ada.email));
+  CHECK(keys->front().valid);
+  CHECK(keys->front().can_sign);
+  CHECK_FALSE(keys->front().revoked);
+}
+
+TEST_CASE("several keys in one file are all read", "[openpgp]")
+{
+  const auto& keys = test::Keys::get();
+  auto read = openpgp::read_public_keys(keys["ada"].armored + keys["bob"].armored);
+  REQUIRE(read);
+  REQUIRE(read->size() == 2);
+}
+
+TEST_CASE("a revoked key and an expired key are not valid", "[openpgp]")
+{
+  const auto& keys = test::Keys::get();
+  auto revoked = openpgp::read_public_keys(keys["rita"].armored);
+  REQUIRE(revoked);
+  CHECK(revoked->front().revoked);
+  CHECK_FALSE(revoked->front().valid);
+  auto expired = openpgp::read_public_keys(keys["olga"].armored);
+  REQUIRE(expired);
+  CHECK_FALSE(expired->front().revoked);
+  CHECK(expired->front().valid_till <= static_cast<std::uint64_t>(std::time(nullptr)));
+}
+
+TEST_CASE("what is not a key is an error", "[openpgp]")
+{
+  for (const char* text : {"", "not a key", "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nAAAA\n-----END PGP PUBLIC KEY BLOCK-----\n"}) {
+    INFO(text);
+    CHECK_FALSE(openpgp::read_public_keys(text));
+  }
+}
