@@ -101,6 +101,10 @@ Finding examine_maintainers(const std::filesystem::path& root, const core::Confi
   if (!maintainers) {
     return {"maintainers", Level::fail, maintainers.error().message};
   }
+  if (maintainers->list.empty()) {
+    return {"maintainers", Level::fail,
+            fmt::format("{} lists no maintainers yet: no approval can count until you add them", name)};
+  }
   std::vector<gpg::ArmoredKey> keys;
   std::error_code ec;
   std::vector<fs::path> files;

@@ -1,10 +1,12 @@
 // `tollgate init`: writes a commented tollgate.yaml from templates/, adapted to what the repository
-// has (a changelog, .pre-commit-config.yaml, a pytest suite, check_env.py, .env and manifests).
-// Never overwrites without --force; prints what it wrote.
+// has (a changelog, .pre-commit-config.yaml, a pytest suite, check_env.py, .env and manifests), a
+// MAINTAINERS.yaml that loads, and the CI job. Never overwrites without --force; prints what it
+// wrote, a warning when the maintainers cannot approve every commit, and the git lines to commit it.
 
 #include "cli/common.hpp"
 #include "core/approval_message.hpp"
 #include "core/config.hpp"
+#include "core/maintainers.hpp"
 #include "core/report.hpp"
 #include "core/repository_identity.hpp"
 #include "core/templates.hpp"
@@ -21,7 +23,11 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cctype>
+#include <cstdio>
 #include <fstream>
+#include <iterator>
+#include <optional>
 
 namespace tollgate::cli {
 
@@ -45,16 +51,48 @@ struct Written {
   std::string note;
 };
 
-// MAINTAINERS.yaml when absent: an entry for this machine's signing key (its public key exported to
-// .tollgate/keys/), or a commented example. An existing trust root is never overwritten.
-Written write_maintainers(const fs::path& root, const core::Config& config)
+// MAINTAINERS.yaml as init writes it: an entry for this machine's signing key (its public key to
+// export to .tollgate/keys/), or an empty list with the example commented out. Validated before
+// anything is written; `kept` when the file exists and --force was not given.
+struct MaintainersPlan {
+  std::string path; // relative to the root
+  bool kept = false;
+  std::string text;
+  std::string key_path; // relative to the root; empty when no key is exported
+  std::string armored_key;
+  std::string note;
+};
+
+// `text` as a YAML double-quoted scalar (a JSON string is one).
+std::string yaml_quoted(const std::string& text)
 {
-  const fs::path path = root / config.approvals.maintainers;
-  if (present(path)) {
-    return {config.approvals.maintainers, "exists, kept"};
+  return nlohmann::json(text).dump();
+}
+
+// An email's local part fit for a file name in .tollgate/keys/.
+std::string key_file_stem(const std::string& email)
+{
+  std::string stem = email.substr(0, email.find('@'));
+  for (char& c : stem) {
+    if (std::isalnum(static_cast<unsigned char>(c)) == 0 && c != '-' && c != '_' && c != '+' && c != '.') {
+      c = '_';
+    }
+  }
+  return stem.empty() || stem.starts_with('.') ? "maintainer" + stem : stem;
+}
+
+MaintainersPlan plan_maintainers(const fs::path& root, const core::Config& config, bool force)
+{
+  MaintainersPlan plan;
+  plan.path = config.approvals.maintainers;
+  if (present(root / plan.path) && !force) {
+    plan.kept = true;
+    plan.note = "exists, kept (--force rewrites it)";
+    return plan;
   }
   kainjow::mustache::data data;
-  std::string note = "an example to fill in (no usable secret key here)";
+  plan.note = "nobody listed yet (no secret key with an email here): create a key with `gpg --quick-gen-key`, then "
+              "run `tollgate init --force`, or list the maintainers by hand";
   if (auto gpg = gpg::Context::create()) {
     auto keys = gpg->list_keys(true).value_or(std::vector<gpg::KeyInfo>{});
     const auto usable = std::find_if(keys.begin(), keys.end(), [](const auto& k) { return k.usable_for_signing(); });
@@ -65,26 +103,107 @@ Written write_maintainers(const fs::path& root, const core::Config& config)
       const bool has_email = open != std::string::npos && close != std::string::npos && open < close;
       const std::string email = has_email ? uid.substr(open + 1, close - open - 1) : "";
       const std::string name = has_email ? std::string(util::trim(std::string_view(uid).substr(0, open))) : uid;
-      if (auto armored = gpg->export_public_key(usable->fingerprint); armored && !email.empty()) {
-        const std::string local = email.substr(0, email.find('@'));
-        const fs::path key_file = root / core::k_keys_dir / (local + ".asc");
-        fs::create_directories(key_file.parent_path());
-        if (!present(key_file)) {
-          core::write_file_atomically(key_file, *armored);
+      if (auto armored = gpg->export_public_key(usable->fingerprint); armored && email.find('@') != std::string::npos) {
+        const std::string key_path = fmt::format("{}/{}.asc", core::k_keys_dir, key_file_stem(email));
+        if (!present(root / key_path) || force) {
+          plan.key_path = key_path;
+          plan.armored_key = *armored;
         }
         kainjow::mustache::data entry;
-        entry.set("name", name);
-        entry.set("email", email);
+        entry.set("name", yaml_quoted(name.empty() ? email : name));
+        entry.set("email", yaml_quoted(email));
         entry.set("fingerprint", usable->fingerprint);
         data.set("maintainer", entry);
-        note =
-            fmt::format("{} <{}>, key in {}/{}.asc; add the other maintainers", name, email, core::k_keys_dir, local);
+        plan.note = fmt::format("{} <{}>, key in {}; add the other maintainers", name, email, key_path);
       }
     }
   }
   kainjow::mustache::mustache tmpl{std::string(templates::get("MAINTAINERS.yaml.mustache"))};
-  core::write_file_atomically(path, tmpl.render(data));
-  return {config.approvals.maintainers, note};
+  plan.text = tmpl.render(data);
+  // What we write must load: a template mistake or an odd user id must never leave a broken trust root.
+  if (auto parsed = core::parse_maintainers(plan.text, plan.path); !tmpl.is_valid() || !parsed) {
+    environment_error("the generated " + plan.path +
+                      " does not load: " + (parsed ? tmpl.error_message() : parsed.error().message));
+  }
+  return plan;
+}
+
+// Writes what `plan` holds; returns the paths written (relative to the root).
+std::vector<std::string> write_maintainers(const fs::path& root, const MaintainersPlan& plan)
+{
+  if (plan.kept) {
+    return {};
+  }
+  std::vector<std::string> wrote{plan.path};
+  if (!plan.key_path.empty()) {
+    fs::create_directories((root / plan.key_path).parent_path());
+    core::write_file_atomically(root / plan.key_path, plan.armored_key);
+    wrote.push_back(plan.key_path);
+  }
+  fs::create_directories((root / plan.path).parent_path());
+  core::write_file_atomically(root / plan.path, plan.text);
+  return wrote;
+}
+
+// What the trust root in MAINTAINERS.yaml cannot do with approvals as configured: a warning, or
+// nothing when every commit can be approved.
+std::optional<std::string> maintainers_warning(const fs::path& root, const std::string& path,
+                                               const core::ApprovalsConfig& approvals)
+{
+  std::ifstream in(root / path, std::ios::binary);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto parsed = core::parse_maintainers(text, path);
+  if (!parsed) {
+    return fmt::format("the kept {} does not load: {}", path, parsed.error().message);
+  }
+  const auto count = static_cast<int>(parsed->list.size());
+  const std::string listed = fmt::format("{} lists {} maintainer{}", path, count, count == 1 ? "" : "s");
+  if (approvals.required > 0 && approvals.exclude_author && count < approvals.required + 1) {
+    return fmt::format("{} for approvals.required: {} with exclude_author: no commit by a maintainer can ever be "
+                       "promoted (its author's approval does not count){}; list at least {}",
+                       listed, approvals.required, count < approvals.required ? ", nor any other commit" : "",
+                       approvals.required + 1);
+  }
+  if (count < approvals.required) {
+    return fmt::format("{} for approvals.required: {}: nothing can be promoted; list at least {}", listed,
+                       approvals.required, approvals.required);
+  }
+  return std::nullopt;
+}
+
+// `path` as one shell word.
+std::string shell_word(const std::string& path)
+{
+  const bool plain = !path.empty() && std::all_of(path.begin(), path.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
+           std::string_view("._/+@-").find(c) != std::string_view::npos;
+  });
+  if (plain) {
+    return path;
+  }
+  std::string quoted = "'";
+  for (const char c : path) {
+    quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  }
+  return quoted + "'";
+}
+
+// The exact commands that commit what init wrote (`paths`, relative to `root`).
+std::vector<std::string> commit_commands(const fs::path& root, const std::vector<std::string>& paths)
+{
+  std::error_code ec;
+  const bool here = fs::equivalent(root, fs::current_path(ec), ec);
+  const std::string git = here ? "git" : "git -C " + shell_word(core::display_path(root));
+  std::vector<std::string> words;
+  std::transform(paths.begin(), paths.end(), std::back_inserter(words), shell_word);
+  return {fmt::format("{} add {}", git, fmt::join(words, " ")),
+          fmt::format("{} commit -m \"chore: set up tollgate\"", git)};
+}
+
+void print_warning(const std::string& warning)
+{
+  std::fflush(stdout);
+  std::fprintf(stderr, "tollgate: warning: %s\n", warning.c_str());
 }
 
 Written write_ci(const fs::path& root, const std::string& ci, bool force)
@@ -142,11 +261,13 @@ int run_init(const InitOptions& options, const Globals& globals)
     }
     // `init --ci SYSTEM` in a configured repository adds the CI job and keeps tollgate.yaml.
     const Written written = write_ci(root, options.ci, false);
+    const auto commit = commit_commands(root, {written.path});
     if (globals.json) {
-      print_json(
-          nlohmann::json{{"kept", target.string()}, {"also", {{{"path", written.path}, {"note", written.note}}}}});
+      print_json(nlohmann::json{
+          {"kept", target.string()}, {"also", {{{"path", written.path}, {"note", written.note}}}}, {"commit", commit}});
     } else {
-      fmt::print("kept {}\n  {}: {}\n", core::display_path(target), written.path, written.note);
+      fmt::print("kept {}\n  {}: {}\nnext: review it, then commit it:\n{}\n", core::display_path(target), written.path,
+                 written.note, fmt::join(commit, "\n"));
     }
     return exit_code::k_ok;
   }
@@ -202,12 +323,20 @@ int run_init(const InitOptions& options, const Globals& globals)
   if (!parsed) {
     environment_error("the generated configuration does not load: " + parsed.error().message);
   }
+  const MaintainersPlan maintainers = plan_maintainers(root, *parsed, options.force);
   std::vector<Written> also;
   if (!options.ci.empty()) {
     also.push_back(write_ci(root, options.ci, options.force));
   }
   core::write_file_atomically(target, text);
-  also.insert(also.begin(), write_maintainers(root, *parsed));
+  std::vector<std::string> wrote = write_maintainers(root, maintainers);
+  wrote.insert(wrote.begin(), core::k_config_file);
+  if (!options.ci.empty()) {
+    wrote.push_back(also.front().path);
+  }
+  also.insert(also.begin(), Written{maintainers.path, maintainers.note});
+  const auto warning = maintainers_warning(root, maintainers.path, parsed->approvals);
+  const auto commit = commit_commands(root, wrote);
 
   std::vector<std::string> checks;
   if (precommit) {
@@ -231,7 +360,9 @@ int run_init(const InitOptions& options, const Globals& globals)
                               {"checks", checks},
                               {"limit_sources", sources},
                               {"repository", repository},
-                              {"also", files}});
+                              {"also", files},
+                              {"warnings", warning ? nlohmann::json::array({*warning}) : nlohmann::json::array()},
+                              {"commit", commit}});
     return exit_code::k_ok;
   }
   fmt::print("wrote {}\n", core::display_path(target));
@@ -251,7 +382,10 @@ int run_init(const InitOptions& options, const Globals& globals)
   if (!pytest) {
     fmt::print("  no pytest suite found: the pytest check is commented out\n");
   }
-  fmt::print("next: review it, then run `tollgate check`\n");
+  if (warning) {
+    print_warning(*warning);
+  }
+  fmt::print("next: review them, run `tollgate check`, then commit them:\n{}\n", fmt::join(commit, "\n"));
   return exit_code::k_ok;
 }
 
@@ -260,7 +394,7 @@ int run_init(const InitOptions& options, const Globals& globals)
 std::function<int()> setup_init(CLI::App& app, const Globals& globals)
 {
   auto options = std::make_shared<InitOptions>();
-  app.add_flag("--force,-f", options->force, "Overwrite an existing tollgate.yaml (and CI file)");
+  app.add_flag("--force,-f", options->force, "Overwrite an existing tollgate.yaml (and MAINTAINERS.yaml, CI file)");
   app.add_option("--ci", options->ci, "Also write the CI gate job: github or gitlab")
       ->type_name("SYSTEM")
       ->check(CLI::IsMember({"github", "gitlab"}));

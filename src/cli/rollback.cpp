@@ -1,6 +1,8 @@
 // `tollgate rollback`: redeploy `stable` — verify it, check it out (detached, here or in
 // --worktree DIR), run `rollback.deploy` in the sandbox. With --demote, first move `stable` back to
 // the stable release before it (or --to TAG), signed and recorded in the audit log with --reason.
+// The demotion is final before the redeploy starts: a failed deploy exits 3 with `stable` demoted and
+// says how to retry the redeploy alone (`tollgate rollback`).
 
 #include "cli/common.hpp"
 #include "cli/repository_support.hpp"
@@ -54,6 +56,21 @@ void require_verified(const git::Repository& repo, const core::Config& config, c
   }
 }
 
+// After a failed redeploy: what stays as it was and how to retry the redeploy alone.
+std::string retry_hint(const RollbackOptions& options, const core::Config& config, const std::string& release)
+{
+  std::string hint =
+      options.demote
+          ? fmt::format("{} stays demoted to {} (the audit log records it): run `tollgate rollback` "
+                        "(without --demote) to retry the redeploy alone",
+                        config.release.stable_tag, release)
+          : fmt::format("{} is unchanged ({}): run `tollgate rollback` to retry", config.release.stable_tag, release);
+  if (!options.worktree.empty()) {
+    hint += fmt::format("; {} holds the release already: remove it, or name another --worktree", options.worktree);
+  }
+  return hint;
+}
+
 core::Journal demote(const git::Repository& repo, const core::Workspace& workspace, const core::Config& config,
                      const RollbackOptions& options, const Globals& globals)
 {
@@ -102,7 +119,9 @@ core::Journal demote(const git::Repository& repo, const core::Workspace& workspa
   }
   if (!options.push.empty()) {
     if (auto done = git::push(repo, options.push, core::publish_refspecs(*journal)); !done) {
-      environment_error(fmt::format("demoted here, but the push failed: {}", done.error().message));
+      environment_error(fmt::format("demoted here, but the push failed: {}; push it with `{}`, then run `tollgate "
+                                    "rollback` (without --demote) to redeploy",
+                                    done.error().message, core::publish_command(*journal)));
     }
   }
   if (!globals.json) {
@@ -203,10 +222,10 @@ int run_rollback(const RollbackOptions& options, const Globals& globals)
   const auto target = *git::Oid::parse(commit);
   if (options.worktree.empty()) {
     if (auto done = git::checkout_detached(repo, target); !done) {
-      environment_error(done.error().message);
+      environment_error(done.error().message + "; " + retry_hint(options, config, release));
     }
   } else if (auto done = git::export_tree(repo, target, where); !done) {
-    environment_error(done.error().message);
+    environment_error(done.error().message + "; " + retry_hint(options, config, release));
   }
   if (!globals.json) {
     fmt::print("checked out {} ({}) {}\n", release, commit.substr(0, 7),
@@ -237,19 +256,30 @@ int run_rollback(const RollbackOptions& options, const Globals& globals)
   std::fflush(stdout); // our lines first, then the deploy command's own output
   auto outcome = proc::run(command, limits, nullptr);
   if (!outcome) {
-    environment_error("deploy: " + outcome.error().message);
+    environment_error("deploy: " + outcome.error().message + "; " + retry_hint(options, config, release));
   }
+  // A failed deployment is the environment's (exit 3); `stable` and the audit log are already final.
   const bool ok = outcome->ended == proc::Ended::exited && outcome->exit_code == 0;
+  const std::string failure = fmt::format("the deploy of {} failed ({}); {}", release, outcome->describe(),
+                                          retry_hint(options, config, release));
   if (globals.json) {
-    print_json({{"stable", release},
-                {"commit", commit},
-                {"deployed", ok},
-                {"deploy", deploy},
-                {"outcome", outcome->describe()}});
-  } else {
-    fmt::print("deploy {}: {}\n", ok ? "done" : "FAILED", outcome->describe());
+    nlohmann::json document = {{"stable", release},
+                               {"commit", commit},
+                               {"deployed", ok},
+                               {"deploy", deploy},
+                               {"outcome", outcome->describe()}};
+    if (!ok) {
+      document["retry"] = "tollgate rollback";
+      document["error"] = {{"message", failure}, {"exit_code", exit_code::k_environment}};
+    }
+    print_json(document);
+    return ok ? exit_code::k_ok : exit_code::k_environment;
   }
-  return ok ? exit_code::k_ok : exit_code::k_failed;
+  fmt::print("deploy {}: {}\n", ok ? "done" : "FAILED", outcome->describe());
+  if (!ok) {
+    environment_error(failure);
+  }
+  return exit_code::k_ok;
 }
 
 } // namespace

@@ -110,9 +110,10 @@ Result<Maintainers> parse_maintainers(std::string_view text, const std::string& 
     YamlMap top(documents->front(), file_label, "MAINTAINERS.yaml");
     auto list = top.node("maintainers");
     top.finish();
-    if (!list || !list->IsSequence() || list->size() == 0) {
+    // An explicit `[]` is a trust root nobody can approve in yet (what `init` writes without a key).
+    if (!list || !list->IsSequence()) {
       const YAML::Node at = list ? *list : documents->front();
-      config_error(at, file_label, "`maintainers` must be a non-empty list");
+      config_error(at, file_label, "`maintainers` must be a list of maintainers (`[]` while there are none yet)");
     }
     Maintainers maintainers;
     std::map<std::string, std::string> owners; // fingerprint -> maintainer name

@@ -27,7 +27,8 @@ struct Maintainers {
 };
 
 // Parses `text` as the content of `file_label`; errors are one line, `file:line:col: ...`. Unknown
-// keys, missing names/emails/keys, malformed fingerprints and a fingerprint listed twice are errors.
+// keys, missing names/emails/keys, malformed fingerprints and a fingerprint listed twice are errors;
+// `maintainers: []` is not (a trust root in which no approval can count yet).
 Result<Maintainers> parse_maintainers(std::string_view text, const std::string& file_label);
 
 } // namespace tollgate::core

@@ -11,6 +11,20 @@ expect_out 'wrote tollgate.yaml' "says what it wrote"
 expect_out 'pre-commit check is commented out' "explains the missing pre-commit config"
 grep -q '^  # - pytest:' "$bare/tollgate.yaml" || fail "pytest commented out when there is no suite"
 grep -q 'changelog: CHANGELOG.md' "$bare/tollgate.yaml" || fail "default changelog path"
+# No secret key here: a MAINTAINERS.yaml that loads, with nobody listed, and what to do about it.
+expect_out 'MAINTAINERS.yaml: nobody listed yet .*`gpg --quick-gen-key`, then run `tollgate init --force`' \
+  "says how to list a maintainer"
+grep -q '^maintainers: \[\]$' "$bare/MAINTAINERS.yaml" || fail "an empty maintainers list"
+grep -q '^#  - name: Ada Lovelace' "$bare/MAINTAINERS.yaml" || fail "the example, commented out"
+expect_err 'warning: MAINTAINERS.yaml lists 0 maintainers for approvals.required: 2 with exclude_author: no commit by a maintainer can ever be promoted .*, nor any other commit; list at least 3' \
+  "warns that nobody can be promoted"
+# It ends with the exact lines that commit what it wrote, and they work as printed.
+[ "$(tail -n 2 <<<"$OUT")" = 'git add tollgate.yaml MAINTAINERS.yaml
+git commit -m "chore: set up tollgate"' ] || fail "ends with the git lines: $(tail -n 3 <<<"$OUT")"
+(cd "$bare" && eval "$(tail -n 2 <<<"$OUT")") >/dev/null || fail "the printed git lines run"
+[ "$(git -C "$bare" show --name-only --format= HEAD | sort | tr '\n' ' ')" = "MAINTAINERS.yaml tollgate.yaml " ] ||
+  fail "the commit holds what init wrote"
+[ -z "$(git -C "$bare" status --porcelain)" ] || fail "nothing init wrote is left out of the commit"
 
 # A project with everything: docs/CHANGELOG.md, pre-commit, tests, check_env.py, .env.
 proj="$E2E_TMP/proj"
@@ -47,17 +61,25 @@ grep -q '# mine' "$cfg" && fail "--force did not rewrite the file"
 # What init wrote is valid: doctor accepts it, check runs it.
 tg -C "$proj" doctor
 expect_out 'config .*valid, 5 checks' "doctor validates the generated config"
-expect_out 'maintainers .*MAINTAINERS.yaml:.*non-empty list' "doctor asks for maintainers in the example"
+expect_out 'maintainers .*MAINTAINERS.yaml lists no maintainers yet' "doctor asks for maintainers"
 tg -C "$proj" --json init --force
 expect_code 0 "init --json"
 [ "$(json_get 'd["changelog"]')" = docs/CHANGELOG.md ] || fail "init --json names the changelog"
+[ "$(json_get 'd["commit"][0]')" = "git add tollgate.yaml MAINTAINERS.yaml" ] || fail "init --json: the git lines"
+[ "$(json_get 'len(d["warnings"])')" = 1 ] || fail "init --json: the warning"
+# From another directory (-C), the git lines name the repository.
+tg -C "$proj/docs" init --force
+expect_code 0 "init from a subdirectory"
+expect_out "^git -C \\.\\. add tollgate.yaml MAINTAINERS.yaml$" "git -C names the repository"
 
 # MAINTAINERS.yaml: an example without a key here; this machine's key (exported) with one; never
 # overwritten. The repository identity comes from origin.
-grep -q '^  # - name: Ada Lovelace' "$proj/MAINTAINERS.yaml" || fail "the example MAINTAINERS.yaml"
+grep -q '^#  - name: Ada Lovelace' "$proj/MAINTAINERS.yaml" || fail "the example MAINTAINERS.yaml"
 export GNUPGHOME="$E2E_TMP/gnupg"
 mkdir -m 700 "$GNUPGHOME"
-trap 'gpgconf --homedir "$GNUPGHOME" --kill gpg-agent 2>/dev/null; rm -rf "$E2E_TMP"' EXIT
+odd_home="$E2E_TMP/gnupg-odd"
+mkdir -m 700 "$odd_home"
+trap 'gpgconf --homedir "$GNUPGHOME" --kill gpg-agent 2>/dev/null; gpgconf --homedir "$odd_home" --kill gpg-agent 2>/dev/null; rm -rf "$E2E_TMP"' EXIT
 gpg --batch --quiet --passphrase '' --quick-gen-key 'Maya Maintainer <maya@example.com>' ed25519 sign never 2>/dev/null
 maya=$(gpg --batch --with-colons --list-keys maya@example.com 2>/dev/null | awk -F: '$1=="fpr"{print $10; exit}')
 keyed="$E2E_TMP/keyed"
@@ -66,6 +88,10 @@ git -C "$keyed" remote add origin https://GitHub.com/example/keyed.git
 tg -C "$keyed" init --ci github
 expect_code 0 "init with a signing key and --ci github"
 expect_out "MAINTAINERS.yaml: Maya Maintainer <maya@example.com>" "names the maintainer it wrote"
+expect_out '^git add tollgate.yaml MAINTAINERS.yaml .tollgate/keys/maya.asc .github/workflows/tollgate-gate.yml$' \
+  "git add lists every file it wrote"
+expect_err "warning: MAINTAINERS.yaml lists 1 maintainer for approvals.required: 2 with exclude_author: no commit by a maintainer can ever be promoted \(its author's approval does not count\), nor any other commit; list at least 3" \
+  "warns with one maintainer"
 grep -q "keys: \[$maya\]" "$keyed/MAINTAINERS.yaml" || fail "MAINTAINERS.yaml lists the key"
 grep -q "BEGIN PGP PUBLIC KEY BLOCK" "$keyed/.tollgate/keys/maya.asc" || fail "the public key is exported"
 grep -q 'repository: "github.com/example/keyed"' "$keyed/tollgate.yaml" || fail "repository from origin"
@@ -76,11 +102,36 @@ expect_out "maintainers .*1 maintainer, 1 key, each in .tollgate/keys/" "doctor 
 rm "$keyed/.tollgate/keys/maya.asc"
 tg -C "$keyed" doctor
 expect_out "maintainers .*no public key in .tollgate/keys/ for Maya Maintainer \($maya\)" "doctor names a missing key file"
-echo "# hand-edited" >>"$keyed/MAINTAINERS.yaml"
+# An existing MAINTAINERS.yaml is kept without --force (and counted for the warning), rewritten with it.
+fake_fpr() { printf '%040d' "$1"; }
+cat >"$keyed/MAINTAINERS.yaml" <<YAML
+# hand-edited
+maintainers:
+  - {name: Maya, email: maya@example.com, keys: [$maya]}
+  - {name: Bob, email: bob@example.com, keys: [$(fake_fpr 2)]}
+YAML
+rm "$keyed/tollgate.yaml"
+tg -C "$keyed" init --ci gitlab
+expect_code 0 "init --ci gitlab with a MAINTAINERS.yaml"
+expect_out "MAINTAINERS.yaml: exists, kept" "says it kept MAINTAINERS.yaml"
+grep -q "# hand-edited" "$keyed/MAINTAINERS.yaml" || fail "MAINTAINERS.yaml is not overwritten without --force"
+expect_out '^git add tollgate.yaml .gitlab-ci.yml$' "git add lists only what it wrote"
+expect_err "lists 2 maintainers for approvals.required: 2 with exclude_author: no commit by a maintainer can ever be promoted \(its author's approval does not count\); list at least 3" \
+  "warns with required maintainers but not one more"
+grep -q "tollgate gate" "$keyed/.gitlab-ci.yml" || fail "the GitLab job"
+echo "  - {name: Cy, email: cy@example.com, keys: [$(fake_fpr 3)]}" >>"$keyed/MAINTAINERS.yaml"
+rm "$keyed/tollgate.yaml" "$keyed/.gitlab-ci.yml"
+tg -C "$keyed" init --ci gitlab
+expect_code 0 "init with three maintainers"
+[ -z "$ERR" ] || fail "no warning with required + 1 maintainers: $ERR"
+echo "this: [is not" >"$keyed/MAINTAINERS.yaml"
+rm "$keyed/tollgate.yaml" "$keyed/.gitlab-ci.yml"
+tg -C "$keyed" init --ci gitlab
+expect_code 0 "init keeps a broken MAINTAINERS.yaml"
+expect_err "warning: the kept MAINTAINERS.yaml does not load: MAINTAINERS.yaml:" "says the kept file is broken"
 tg -C "$keyed" init --force --ci gitlab
 expect_code 0 "init --force --ci gitlab"
-grep -q "# hand-edited" "$keyed/MAINTAINERS.yaml" || fail "MAINTAINERS.yaml is never overwritten"
-grep -q "tollgate gate" "$keyed/.gitlab-ci.yml" || fail "the GitLab job"
+grep -q "keys: \[$maya\]" "$keyed/MAINTAINERS.yaml" || fail "--force rewrites MAINTAINERS.yaml"
 rm "$keyed/.github/workflows/tollgate-gate.yml"
 cfg_before=$(sha256sum "$keyed/tollgate.yaml")
 tg -C "$keyed" init --ci github
@@ -88,7 +139,19 @@ expect_code 0 "init --ci in a configured repository"
 expect_out "kept tollgate.yaml" "keeps the configuration"
 [ "$(sha256sum "$keyed/tollgate.yaml")" = "$cfg_before" ] || fail "init --ci rewrote tollgate.yaml"
 [ -f "$keyed/.github/workflows/tollgate-gate.yml" ] || fail "init --ci wrote the job"
+expect_out '^git add .github/workflows/tollgate-gate.yml$' "git add lists only the job"
 tg -C "$keyed" init --force --ci jenkins
 expect_code 2 "an unknown CI system"
+
+# A user id YAML would misread (a colon, a hash, quotes) is quoted: what init writes loads.
+GNUPGHOME="$odd_home" gpg --batch --quiet --passphrase '' --quick-gen-key 'Ops: "Team" #1 <ops/x@example.com>' ed25519 sign never 2>/dev/null
+odd="$E2E_TMP/odd"
+new_repo "$odd"
+GNUPGHOME="$odd_home" tg -C "$odd" init
+expect_code 0 "init with an odd user id"
+grep -q 'name: "Ops: \\"Team\\" #1"' "$odd/MAINTAINERS.yaml" || fail "the name is quoted: $(cat "$odd/MAINTAINERS.yaml")"
+[ -f "$odd/.tollgate/keys/ops_x.asc" ] || fail "the key file name stays in .tollgate/keys: $(find "$odd/.tollgate")"
+GNUPGHOME="$odd_home" tg -C "$odd" doctor
+expect_out "maintainers .*1 maintainer, 1 key" "the quoted MAINTAINERS.yaml loads"
 
 finish

@@ -8,7 +8,7 @@ repo="$E2E_TMP/repo"
 promote_repo "$repo"
 cat >>"$repo/tollgate.yaml" <<YAML
 rollback:
-  deploy: "sh -c 'echo {{tag}} {{version}} {{commit}} > $E2E_TMP/deployed'"
+  deploy: "sh -c 'test ! -e $E2E_TMP/deploy-broken && echo {{tag}} {{version}} {{commit}} > $E2E_TMP/deployed'"
 YAML
 git -C "$repo" commit -q -am "feat: deploy on rollback"
 approve_head "$repo"
@@ -24,7 +24,7 @@ before=$(snapshot "$repo")
 tg -C "$repo" rollback --dry-run
 expect_code 0 "rollback --dry-run"
 expect_out "would check out v0.2.0" "names the release"
-expect_out "would run, in the sandbox: sh -c 'echo v0.2.0 0.2.0 $v2" "fills in the deploy command"
+expect_out "would run, in the sandbox: sh -c 'test ! -e .* && echo v0.2.0 0.2.0 $v2" "fills in the deploy command"
 [ "$(snapshot "$repo")" = "$before" ] || fail "--dry-run changed something"
 [ ! -e "$E2E_TMP/deployed" ] || fail "--dry-run deployed"
 
@@ -79,5 +79,41 @@ git -C "$repo" cat-file tag stable | grep -q "^Previous-stable: v0.1.0 $v1$" || 
 tg -C "$repo" rollback --demote --reason "again" --dry-run
 expect_code 0 "a second demotion, dry run"
 expect_out "from v0.2.1 back to v0.1.0" "goes to the release before v0.2.1, not to the one demoted earlier"
+
+# A demotion whose redeploy fails: stable stays demoted, the log holds the demotion once and
+# verifies, and the message says how to retry the redeploy alone; that retry demotes nothing again.
+v3=$(git -C "$repo" rev-parse 'v0.2.1^{commit}')
+touch "$E2E_TMP/deploy-broken"
+rm -f "$E2E_TMP/deployed"
+tg -C "$repo" rollback --demote --reason "v0.2.1 leaks memory" --worktree "$E2E_TMP/wt3"
+expect_code 3 "a failed redeploy after the demotion is an environment error"
+expect_out "demoted v0.2.1: stable -> v0.1.0" "the demotion itself happened"
+expect_out "deploy FAILED: exit 1" "says the deploy failed"
+expect_err "stable stays demoted to v0.1.0.*run \`tollgate rollback\` \(without --demote\) to retry the redeploy alone" \
+  "says how to retry the redeploy alone"
+expect_err "wt3 holds the release already: remove it, or name another --worktree" "says the directory is taken"
+[ "$(git -C "$repo" rev-parse 'stable^{commit}')" = "$v1" ] || fail "stable stays demoted after the failed deploy"
+[ ! -e "$E2E_TMP/deployed" ] || fail "the broken deploy deployed"
+log_after_demotion=$(git -C "$repo" rev-parse refs/tollgate/log)
+stable_after_demotion=$(git -C "$repo" rev-parse refs/tags/stable)
+log_subjects=$(git -C "$repo" log --format=%s refs/tollgate/log)
+[ "$(grep -c "^demote v0.2.1 -> v0.1.0: v0.2.1 leaks memory$" <<<"$log_subjects")" = 1 ] ||
+  fail "the audit log records the demotion once: $log_subjects"
+tg -C "$repo" verify
+expect_code 0 "stable and the audit log verify after the failed deploy"
+rm "$E2E_TMP/deploy-broken"
+tg -C "$repo" rollback --worktree "$E2E_TMP/wt4"
+expect_code 0 "the redeploy alone, retried"
+expect_no_out "demoted" "the retry does not demote again"
+[ "$(cat "$E2E_TMP/deployed")" = "v0.1.0 0.1.0 $v1" ] || fail "the retry deployed v0.1.0"
+[ "$(git -C "$repo" rev-parse refs/tags/stable)" = "$stable_after_demotion" ] || fail "the retry moved stable"
+[ "$(git -C "$repo" rev-parse refs/tollgate/log)" = "$log_after_demotion" ] || fail "the retry wrote to the audit log"
+[ "$(git -C "$repo" rev-parse 'v0.2.1^{commit}')" = "$v3" ] || fail "the release tag is untouched"
+touch "$E2E_TMP/deploy-broken"
+tg -C "$repo" --json rollback --worktree "$E2E_TMP/wt5"
+expect_code 3 "a failed redeploy without a demotion"
+[ "$(json_get 'd["deployed"]')" = False ] || fail "--json says nothing was deployed"
+[ "$(json_get 'd["retry"]')" = "tollgate rollback" ] || fail "--json names the retry"
+rm "$E2E_TMP/deploy-broken"
 
 finish
