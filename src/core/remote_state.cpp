@@ -155,7 +155,9 @@ Result<std::vector<std::string>> remote_conflicts(const git::Repository& repo, c
           conflict(repo, name, target, *local, fmt::format("git pull --ff-only {} {}", remote, config.release.branch),
                    fmt::format("update: git pull --rebase {} {}", remote, config.release.branch));
     } else if (name == k_audit_log_ref) {
-      line = conflict(repo, name, target, *local, fmt::format("git fetch {} '{}:{}'", remote, name, name),
+      // The remote recorded events this clone lacks: its `stable` is the one they left.
+      line = conflict(repo, name, target, *local,
+                      fmt::format("git fetch {} '{}:{}' '+{}:{}'", remote, name, name, stable, stable),
                       "promotions or demotions were recorded apart: reconcile the two logs by hand");
     } else if (name == stable) {
       const std::string take = fmt::format("git fetch {} '+{}:{}'", remote, name, name);

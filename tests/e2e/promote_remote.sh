@@ -131,6 +131,22 @@ expect_code 0 "promote with release.remote"
 expect_out "pushed to origin" "pushed without --push"
 on_remote "release.remote" v0.2.0
 
+# Another clone demoted stable and pushed it: stable moved back, which the remote's audit log records;
+# refused naming the log, and the command it names brings this clone up to date.
+third="$E2E_TMP/third"
+git clone -q "$remote" "$third"
+git -C "$third" fetch -q origin 'refs/tollgate/*:refs/tollgate/*'
+"$TOLLGATE" -C "$third" rollback --demote --to v0.1.1 --reason "broken" --push origin >/dev/null 2>&1 ||
+  fail "the other clone could not demote"
+next_fix five
+tg -C "$repo" promote --dry-run --push origin
+expect_code 3 "a demotion on the remote"
+expect_err "refs/tollgate/log: the remote's [0-9a-f]{7} is ahead of this clone's [0-9a-f]{7}; update: git fetch origin 'refs/tollgate/log:refs/tollgate/log' '\+refs/tags/stable:refs/tags/stable'" "names the log"
+git -C "$repo" fetch -q origin 'refs/tollgate/log:refs/tollgate/log' '+refs/tags/stable:refs/tags/stable'
+tg -C "$repo" promote --dry-run --push origin
+expect_code 0 "up to date after the command it named"
+expect_out "move stable to v0.2.1 \(signed\), from v0.1.1" "the next release follows the demotion"
+
 # The resume pushes only a finished, signed release: a forged one (unsigned tags and log entry
 # naming an unapproved commit) is refused and the remote is unchanged.
 remote_refs=$(git -C "$remote" for-each-ref)
