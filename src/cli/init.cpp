@@ -13,6 +13,7 @@
 #include "core/trust_root.hpp"
 #include "core/workspace.hpp"
 #include "git/objects.hpp"
+#include "git/remote.hpp"
 #include "gpg/context.hpp"
 #include "util/fatal.hpp"
 #include "util/strings.hpp"
@@ -44,6 +45,7 @@ bool present(const fs::path& path)
 struct InitOptions {
   bool force = false;
   std::string ci; // github | gitlab
+  bool configure_remote = false;
 };
 
 struct Written {
@@ -224,6 +226,60 @@ Written write_ci(const fs::path& root, const std::string& ci, bool force)
   return {relative, note};
 }
 
+// Not forced (`+`): a forced fetch would drop an audit-log entry or approval made here and not pushed yet.
+constexpr const char* k_tollgate_refspec = "refs/tollgate/*:refs/tollgate/*";
+
+// `origin` and whether it fetches refs/tollgate/*, read before anything is written: Fatal(3) when
+// `configure` (--configure-remote) finds no origin.
+struct Origin {
+  bool exists = false;
+  bool fetches_tollgate = false;
+};
+Origin read_origin(const core::Workspace& workspace, bool configure)
+{
+  Origin origin;
+  auto repo = git::Repository::open(workspace.git_dir);
+  if (repo && git::remote_url(*repo, "origin")) {
+    origin.exists = true;
+    const auto specs = git::fetch_refspecs(*repo, "origin").value_or(std::vector<std::string>{});
+    origin.fetches_tollgate = std::any_of(specs.begin(), specs.end(), [](const std::string& spec) {
+      return spec == k_tollgate_refspec || spec == std::string("+") + k_tollgate_refspec;
+    });
+  }
+  if (configure && !origin.exists) {
+    environment_error("--configure-remote: this repository has no remote `origin` (git remote add origin URL); "
+                      "nothing was written");
+  }
+  return origin;
+}
+
+// Approvals and the audit log travel with `git fetch` once origin fetches refs/tollgate/*: added
+// with consent (`configure`), else the command that adds it. nullopt: no origin, or nothing to say.
+std::optional<Written> fetch_tollgate_refs(const core::Workspace& workspace, const Origin& origin, bool configure)
+{
+  if (!origin.exists || (origin.fetches_tollgate && !configure)) {
+    return std::nullopt;
+  }
+  if (origin.fetches_tollgate) {
+    return Written{"remote.origin.fetch", "already fetches refs/tollgate/*"};
+  }
+  if (!configure) {
+    return Written{"remote.origin.fetch",
+                   fmt::format("lacks refs/tollgate/*; for approvals and the audit log to travel with git fetch, run: "
+                               "git config --add remote.origin.fetch '{}' (or tollgate init --configure-remote)",
+                               k_tollgate_refspec)};
+  }
+  auto repo = git::Repository::open(workspace.git_dir);
+  if (!repo) {
+    environment_error(repo.error().message);
+  }
+  if (auto added = git::add_fetch_refspec(*repo, "origin", k_tollgate_refspec); !added) {
+    environment_error(added.error().message);
+  }
+  return Written{"remote.origin.fetch",
+                 fmt::format("added {} (approvals and the audit log travel with git fetch)", k_tollgate_refspec)};
+}
+
 // A pytest suite: pytest configuration, a conftest.py, or test_*.py / *_test.py files outside
 // hidden and virtual-environment directories (searched a few levels deep).
 bool has_pytest_suite(const fs::path& root)
@@ -255,19 +311,36 @@ int run_init(const InitOptions& options, const Globals& globals)
   const core::Workspace workspace = core::find_workspace();
   const fs::path& root = workspace.root;
   const fs::path target = workspace.config_path;
+  const Origin remote_origin = read_origin(workspace, options.configure_remote);
   if (present(target) && !options.force) {
-    if (options.ci.empty()) {
+    if (options.ci.empty() && !options.configure_remote) {
       usage_error(fmt::format("{} exists; use --force to overwrite it", core::display_path(target)));
     }
-    // `init --ci SYSTEM` in a configured repository adds the CI job and keeps tollgate.yaml.
-    const Written written = write_ci(root, options.ci, false);
-    const auto commit = commit_commands(root, {written.path});
+    // `init --ci SYSTEM` (the CI job) or `--configure-remote` in a configured repository keeps tollgate.yaml.
+    std::vector<Written> kept_also;
+    std::vector<std::string> wrote;
+    if (!options.ci.empty()) {
+      kept_also.push_back(write_ci(root, options.ci, false));
+      wrote.push_back(kept_also.back().path);
+    }
+    if (auto remote = fetch_tollgate_refs(workspace, remote_origin, options.configure_remote)) {
+      kept_also.push_back(*remote);
+    }
+    const auto commit = wrote.empty() ? std::vector<std::string>() : commit_commands(root, wrote);
+    nlohmann::json files = nlohmann::json::array();
+    for (const auto& written : kept_also) {
+      files.push_back({{"path", written.path}, {"note", written.note}});
+    }
     if (globals.json) {
-      print_json(nlohmann::json{
-          {"kept", target.string()}, {"also", {{{"path", written.path}, {"note", written.note}}}}, {"commit", commit}});
+      print_json(nlohmann::json{{"kept", target.string()}, {"also", files}, {"commit", commit}});
     } else {
-      fmt::print("kept {}\n  {}: {}\nnext: review it, then commit it:\n{}\n", core::display_path(target), written.path,
-                 written.note, fmt::join(commit, "\n"));
+      fmt::print("kept {}\n", core::display_path(target));
+      for (const auto& written : kept_also) {
+        fmt::print("  {}: {}\n", written.path, written.note);
+      }
+      if (!commit.empty()) {
+        fmt::print("next: review it, then commit it:\n{}\n", fmt::join(commit, "\n"));
+      }
     }
     return exit_code::k_ok;
   }
@@ -337,6 +410,9 @@ int run_init(const InitOptions& options, const Globals& globals)
   also.insert(also.begin(), Written{maintainers.path, maintainers.note});
   const auto warning = maintainers_warning(root, maintainers.path, parsed->approvals);
   const auto commit = commit_commands(root, wrote);
+  if (auto remote = fetch_tollgate_refs(workspace, remote_origin, options.configure_remote)) {
+    also.push_back(*remote);
+  }
 
   std::vector<std::string> checks;
   if (precommit) {
@@ -398,6 +474,8 @@ std::function<int()> setup_init(CLI::App& app, const Globals& globals)
   app.add_option("--ci", options->ci, "Also write the CI gate job: github or gitlab")
       ->type_name("SYSTEM")
       ->check(CLI::IsMember({"github", "gitlab"}));
+  app.add_flag("--configure-remote", options->configure_remote,
+               "Make origin fetch refs/tollgate/* (approvals, the audit log) with plain git fetch");
   return [options, &globals] { return run_init(*options, globals); };
 }
 

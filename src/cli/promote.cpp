@@ -9,11 +9,11 @@
 #include "core/limits.hpp"
 #include "core/lock.hpp"
 #include "core/promotion.hpp"
+#include "core/remote_state.hpp"
 #include "core/report.hpp"
 #include "core/signing.hpp"
 #include "core/trust_root_validation.hpp"
-#include "git/refs.hpp"
-#include "git/worktree.hpp"
+#include "git/objects.hpp"
 #include "util/fatal.hpp"
 #include "util/strings.hpp"
 
@@ -108,6 +108,71 @@ void refuse_broken_trust_root(const git::Repository& repo, const core::Config& c
   usage_error(message);
 }
 
+// The remote to check and push to: --push, else release.remote (which must be a remote of this clone).
+std::string remote_in_use(const git::Repository& repo, const core::Config& config, const PromoteOptions& options)
+{
+  if (!options.push.empty() || config.release.remote.empty()) {
+    return options.push;
+  }
+  if (!git::remote_url(repo, config.release.remote)) {
+    environment_error(fmt::format("promotion refused: release.remote `{0}` is not a remote of this clone (git remote "
+                                  "add {0} URL)",
+                                  config.release.remote));
+  }
+  return config.release.remote;
+}
+
+// Before anything is signed: the remote is fetched (objects only) and must not be ahead of or
+// diverged from this clone. Returns the finished release it lacks, if any (a push that failed).
+std::optional<core::PendingRelease> check_remote(const git::Repository& repo, const core::Config& config,
+                                                 const std::string& remote)
+{
+  auto view = core::read_remote(repo, config, remote);
+  if (!view) {
+    environment_error(fmt::format("promotion refused: {}", view.error().message));
+  }
+  auto conflicts = core::remote_conflicts(repo, config, *view);
+  if (!conflicts) {
+    environment_error(fmt::format("promotion refused: cannot compare with {}: {}", remote, conflicts.error().message));
+  }
+  if (!conflicts->empty()) {
+    environment_error(fmt::format("promotion refused: {}{} is ahead of or diverged from this clone: {}; nothing was "
+                                  "signed or changed",
+                                  remote, view->url != remote ? " (" + view->url + ")" : "",
+                                  fmt::join(*conflicts, "; ")));
+  }
+  auto pending = core::pending_release(repo, config, *view);
+  if (!pending) {
+    environment_error(fmt::format("promotion refused: {}", pending.error().message));
+  }
+  return *pending;
+}
+
+// Pushes the finished release `pending` instead of cutting a new one.
+int push_pending(const git::Repository& repo, const std::string& remote, const core::PendingRelease& pending,
+                 const PromoteOptions& options, const Globals& globals)
+{
+  if (options.dry_run) {
+    if (globals.json) {
+      print_json({{"dry_run", true}, {"push_finished", pending.release}, {"remote", remote}});
+    } else {
+      fmt::print("would push the finished release {} to {} (released here, not there yet); nothing else\n",
+                 pending.release, remote);
+    }
+    return exit_code::k_ok;
+  }
+  if (auto done = core::push_release(repo, remote, pending.journal, pending.candidate); !done) {
+    environment_error(fmt::format("{} is released here, but the push to {} failed again: {}", pending.release, remote,
+                                  done.error().message));
+  }
+  if (globals.json) {
+    print_json({{"promoted", false}, {"pushed_finished", pending.release}, {"pushed", remote}});
+  } else {
+    fmt::print("pushed the finished release {} to {}\n", pending.release, remote);
+  }
+  return exit_code::k_ok;
+}
+
 int run_promote(const PromoteOptions& options, const Globals& globals)
 {
   const core::Workspace workspace = core::find_workspace();
@@ -155,6 +220,21 @@ int run_promote(const PromoteOptions& options, const Globals& globals)
   }
   if (*journal) {
     return finish_interrupted(repo, workspace, **journal, options, globals);
+  }
+
+  // 1b. The remote, when pushing: refused when it is ahead or diverged, before anything is signed; a
+  //     finished release it lacks (its push failed) is pushed instead of cutting a new one.
+  const std::string remote = remote_in_use(repo, config, options);
+  std::vector<std::string> carried; // a finished release the branch has moved past: its tag and approvals
+  std::string carried_release;
+  if (!remote.empty()) {
+    if (auto pending = check_remote(repo, config, remote); pending && !pending->superseded) {
+      return push_pending(repo, remote, *pending, options, globals);
+    } else if (pending) {
+      carried = core::approval_refs(repo, pending->candidate);
+      carried.push_back("refs/tags/" + pending->release);
+      carried_release = pending->release;
+    }
   }
 
   // 2. What the repository is now; refuse a dirty tree, the wrong branch, a candidate off stable.
@@ -263,6 +343,7 @@ int run_promote(const PromoteOptions& options, const Globals& globals)
                                {"section", plan->section},
                                {"stable", config.release.stable_tag},
                                {"signing_key", key->fingerprint},
+                               {"remote", remote},
                                {"rules", floor.rules()},
                                {"floor", floor_text},
                                {"checks", core::to_json(report)}};
@@ -282,6 +363,10 @@ int run_promote(const PromoteOptions& options, const Globals& globals)
     fmt::print("  4. append the event to refs/tollgate/log (signed)\n");
     fmt::print("  5. update refs/heads/{}, refs/tags/{}, refs/tags/{}, refs/tollgate/log\n", baseline->branch,
                plan->tag, config.release.stable_tag);
+    if (!remote.empty()) {
+      fmt::print("  6. push them and the candidate's approvals to {} (checked: it is not ahead){}\n", remote,
+                 carried_release.empty() ? "" : fmt::format(", with {} (released here before)", carried_release));
+    }
     return exit_code::k_ok;
   }
 
@@ -304,18 +389,13 @@ int run_promote(const PromoteOptions& options, const Globals& globals)
 
   // 8. Push, when asked.
   std::string pushed;
-  if (!options.push.empty()) {
-    // The approvals go along: a clone must be able to `tollgate verify` the release.
-    std::vector<std::string> approvals;
-    if (auto refs = git::list_refs(repo, fmt::format("refs/tollgate/approvals/{}/*", baseline->candidate.hex()))) {
-      for (const auto& ref : *refs) {
-        approvals.push_back(ref.name);
-      }
+  if (!remote.empty()) {
+    if (auto done = core::push_release(repo, remote, release->journal, baseline->candidate, carried); !done) {
+      environment_error(fmt::format("released {} here, but the push to {} failed: {}; the release is complete in this "
+                                    "clone: `tollgate promote --push {}` pushes it",
+                                    plan->tag, remote, done.error().message, remote));
     }
-    if (auto done = git::push(repo, options.push, core::publish_refspecs(release->journal, approvals)); !done) {
-      environment_error(fmt::format("released {} here, but the push failed: {}", plan->tag, done.error().message));
-    }
-    pushed = options.push;
+    pushed = remote;
   }
   if (globals.json) {
     print_json({{"promoted", true},
@@ -339,7 +419,8 @@ int run_promote(const PromoteOptions& options, const Globals& globals)
   if (pushed.empty()) {
     fmt::print("push it: {}\n", core::publish_command(release->journal));
   } else {
-    fmt::print("pushed to {}\n", pushed);
+    fmt::print("pushed to {}{}\n", pushed,
+               carried_release.empty() ? "" : fmt::format(" (with {}, released here before)", carried_release));
   }
   return exit_code::k_ok;
 }
@@ -361,7 +442,9 @@ std::function<int()> setup_promote(CLI::App& app, const Globals& globals)
   app.add_option("--jobs,-j", options->run.jobs, "Run up to N independent read-only checks at once")
       ->type_name("N")
       ->check(CLI::Range(1u, 256u));
-  app.add_option("--push", options->push, "Push the branch, the tags and refs/tollgate/* to REMOTE")
+  app.add_option("--push", options->push,
+                 "Check REMOTE first, then push the branch, the tags and refs/tollgate/* to it (default: "
+                 "release.remote)")
       ->type_name("REMOTE");
   app.add_option("--key", options->key, "Sign with this secret key (fingerprint, key id or email)")->type_name("FPR");
   app.add_flag("--recover-trust-root", options->recover_trust_root,

@@ -41,6 +41,18 @@ namespace {
 
 constexpr double k_max_timeout = 7 * 24 * 3600.0;
 
+// A remote's name as `git remote add` accepts it, never a URL or a path: the URL comes from the
+// clone's own .git/config, which a candidate cannot change.
+bool is_remote_name(const std::string& name)
+{
+  const auto allowed = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '_' || c == '-';
+  };
+  return std::isalnum(static_cast<unsigned char>(name.front())) != 0 &&
+         std::all_of(name.begin(), name.end(), allowed) && name.find("..") == std::string::npos &&
+         !name.ends_with(".lock");
+}
+
 void read_release(const YAML::Node& node, const std::string& file, ReleaseConfig& release)
 {
   YamlMap map(node, file, "`release`");
@@ -55,12 +67,19 @@ void read_release(const YAML::Node& node, const std::string& file, ReleaseConfig
     }
     release.repository = *repository;
   }
+  release.remote = map.string("remote").value_or(release.remote);
   map.finish();
   if (release.branch.empty()) {
     config_error(node["branch"], file, "`branch` must not be empty");
   }
   if (release.stable_tag.empty()) {
     config_error(node["stable_tag"], file, "`stable_tag` must not be empty");
+  }
+  if (!release.remote.empty() && !is_remote_name(release.remote)) {
+    config_error(node["remote"], file,
+                 fmt::format("`remote` must name a git remote of the clone (letters, digits, `.`, `_`, `-`), not "
+                             "`{}`: add a URL with `git remote add NAME URL`",
+                             release.remote));
   }
 }
 

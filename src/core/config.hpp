@@ -26,6 +26,7 @@ struct ReleaseConfig {
   std::string changelog = "CHANGELOG.md";
   std::string signing_key;
   std::string repository; // identity used in approvals (core/repository_identity); default: the origin URL
+  std::string remote;     // a git remote's name: `promote` checks it first and pushes to it; empty: none
 };
 
 struct ApprovalsConfig {

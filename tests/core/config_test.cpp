@@ -3,6 +3,7 @@
 #include "util/fatal.hpp"
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <chrono>
@@ -517,4 +518,20 @@ TEST_CASE("sandbox: passenv, confine and max_procs", "[config]")
     CHECK_THAT(parse_error("sandbox:\n  max_procs: 65537\n"), Catch::StartsWith("tollgate.yaml:2:14:"));
     CHECK_THAT(parse_error("sandbox:\n  max_proc: 5\n"), Catch::Contains("did you mean `max_procs`"));
   }
+}
+
+TEST_CASE("release.remote: a git remote's name, never a URL or a path", "[config]")
+{
+  CHECK(parse_ok("version: 1\n").release.remote.empty());
+  CHECK(parse_ok("release:\n  remote: origin\n").release.remote == "origin");
+  CHECK(parse_ok("release: {remote: upstream-2.mirror_a}\n").release.remote == "upstream-2.mirror_a");
+  CHECK(parse_ok("release: {remote: \"\"}\n").release.remote.empty());
+  for (const char* bad : {"https://example.com/r.git", "git@example.com:r.git", "../remote.git", "/srv/r.git",
+                          "-origin", ".hidden", "a..b", "origin.lock", "two words"}) {
+    INFO(bad);
+    CHECK_THAT(parse_error(fmt::format("release:\n  remote: \"{}\"\n", bad)),
+               Catch::StartsWith("tollgate.yaml:2:11: `remote` must name a git remote"));
+  }
+  CHECK_THAT(parse_error("release:\n  remote: [origin]\n"), Catch::StartsWith("tollgate.yaml:2:11:"));
+  CHECK_THAT(parse_error("release:\n  remot: origin\n"), Catch::Contains("did you mean `remote`"));
 }

@@ -82,7 +82,7 @@ expect_code 0 "the second promotion, pushed"
 git -C "$repo" cat-file tag stable | grep -q "^Previous-stable: v0.1.0 " || fail "stable names the previous release"
 approval_ref=$(git -C "$repo" for-each-ref --format='%(refname)' "refs/tollgate/approvals/$(git -C "$repo" rev-parse HEAD~1)/" | head -1)
 [ -n "$approval_ref" ] || fail "the candidate has approvals"
-for ref in refs/heads/main refs/tags/v0.1.1 refs/tags/stable refs/tollgate/log "$approval_ref"; do
+for ref in refs/heads/main refs/tags/v0.1.0 refs/tags/v0.1.1 refs/tags/stable refs/tollgate/log "$approval_ref"; do
   [ "$(git -C "$E2E_TMP/remote.git" rev-parse "$ref")" = "$(git -C "$repo" rev-parse "$ref")" ] ||
     fail "--push did not push $ref"
 done
