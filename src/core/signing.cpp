@@ -79,8 +79,12 @@ Result<gpg::KeyInfo> choose_signing_key(const gpg::Context& gpg, const git::Repo
                                         const std::string& explicit_key, const std::string& configured)
 {
   auto key = pick_key(gpg, repo, explicit_key, configured);
-  // gpg lists secret keys through its agent: without one, every key looks like it has no secret part.
+  // gpg lists secret keys through its agent: without one, every key looks like it has no secret
+  // part (an empty keyring is said as such).
   if (!key && !gpg.agent_running()) {
+    if (auto any = gpg.list_keys(false); !any || any->empty()) {
+      return key;
+    }
     return fail("gpg-agent is not running and gpg cannot start it: install gpg-agent (apt install gpg-agent), or "
                 "fix `agent-program` in gpg.conf");
   }
