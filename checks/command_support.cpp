@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 namespace tollgate::checks {
@@ -68,12 +69,18 @@ Result<CommandRun> run_sandboxed(const core::Context& context, const core::Check
   command.env_set = std::move(env);
   // Confined, the command writes only the tree it judges; the repository it came from is read-only
   // (in place) or hidden (a snapshot), and so is everything else of the judge.
-  command.writable = {context.root.string()};
+  // A read-only checkout stays read-only for the check: a read-only mount cannot be bound writable.
+  struct statvfs tree {};
+  const bool read_only_tree = ::statvfs(context.root.c_str(), &tree) == 0 && (tree.f_flag & ST_RDONLY) != 0;
+  (read_only_tree ? command.read_only : command.writable).push_back(context.root.string());
   if (context.source_root.empty()) {
-    command.read_only = {context.git_dir.string()};
+    command.read_only.push_back(context.git_dir.string());
   } else {
-    command.read_only = context.shared_paths;
-    command.hidden = {context.source_root.string(), context.git_dir.string()};
+    command.read_only.insert(command.read_only.end(), context.shared_paths.begin(), context.shared_paths.end());
+    if (!context.source_root.empty()) { // a bare repository has no work tree to hide
+      command.hidden.push_back(context.source_root.string());
+    }
+    command.hidden.push_back(context.git_dir.string());
   }
   command.output_path = log_path(context, spec).string();
 
@@ -106,6 +113,15 @@ core::CheckResult start_error(const core::Context& context, const core::CheckSpe
     }
   }
   result.log = log;
+  return result;
+}
+
+core::CheckResult missing_tool(const core::Context& context, const core::CheckSpec& spec, std::string_view tool,
+                               std::string_view why, std::string_view install)
+{
+  core::CheckResult result = start_error(context, spec, Error{std::string(why)});
+  result.summary = fmt::format("{} is not installed ({}): {}", tool, why, install);
+  result.details["missing"] = tool;
   return result;
 }
 

@@ -24,6 +24,12 @@ Result<CommandRun> run_sandboxed(const core::Context& context, const core::Check
 // The result for a command that could not start: status error, summary = the reason.
 core::CheckResult start_error(const core::Context& context, const core::CheckSpec& spec, const Error& error);
 
+// The result for a check whose `tool` is not installed (`why`: how that showed): status error, so
+// that the run exits 3 (an environment error, never "tests failed"); the summary says how to
+// install it.
+core::CheckResult missing_tool(const core::Context& context, const core::CheckSpec& spec, std::string_view tool,
+                               std::string_view why, std::string_view install);
+
 // Fills the common fields (log, outcome, seconds, sandbox details) of a result for `run`.
 core::CheckResult result_of(const core::Context& context, const core::CheckSpec& spec, const CommandRun& run);
 

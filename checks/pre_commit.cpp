@@ -23,6 +23,10 @@ public:
   {
     auto run = run_sandboxed(context, m_spec, m_argv, {{"PRE_COMMIT_COLOR", "never"}, {"SKIP", ""}});
     if (!run) {
+      if (proc::program_not_found(run.error())) {
+        return missing_tool(context, m_spec, m_argv.front(), run.error().message,
+                            "apt install pre-commit, or pipx install pre-commit");
+      }
       return start_error(context, m_spec, run.error());
     }
     core::CheckResult result = result_of(context, m_spec, *run);

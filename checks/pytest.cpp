@@ -1,6 +1,7 @@
 // `pytest`: the test suite, summarised from pytest's closing line ("210 passed, 2 skipped in 3.1s").
 // The interpreter is found as a user's shell would: `pytest` on PATH, else `python3 -m pytest`;
 // `python: PATH` forces `PATH -m pytest`. Exit 5 (no tests collected) fails unless `allow_no_tests`.
+// Neither found, or a Python without the pytest module, is an environment error (exit 3).
 
 #include "checks/command_support.hpp"
 #include "checks/output_parsers.hpp"
@@ -13,6 +14,7 @@ namespace tollgate::checks {
 namespace {
 
 constexpr int k_no_tests_collected = 5;
+constexpr std::string_view k_install = "apt install python3-pytest, or pip install pytest";
 
 class PytestCheck final : public core::Check {
 public:
@@ -26,7 +28,15 @@ public:
     const auto argv = command_line();
     auto run = run_sandboxed(context, m_spec, argv, {{"PY_COLORS", "0"}});
     if (!run) {
+      if (proc::program_not_found(run.error())) {
+        return missing_tool(context, m_spec, "pytest", run.error().message, k_install);
+      }
       return start_error(context, m_spec, run.error());
+    }
+    if (run->outcome.ended == proc::Ended::exited && run->outcome.exit_code == 1 && argv.size() > 2 &&
+        argv[1] == "-m" && run->output.find("No module named pytest") != std::string::npos) {
+      return missing_tool(context, m_spec, "pytest", fmt::format("`{} -m pytest`: No module named pytest", argv[0]),
+                          k_install);
     }
     core::CheckResult result = result_of(context, m_spec, *run);
     result.details["command"] = argv;

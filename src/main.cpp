@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <array>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <map>
@@ -172,6 +173,9 @@ int report_error(int argc, char** argv, int code, const char* message)
 
 int main(int argc, char** argv)
 {
+  // Past a file-size limit (RLIMIT_FSIZE) a write fails with EFBIG and is reported like a full
+  // disk, instead of SIGXFSZ killing tollgate half-way (checks get the default back: proc resets it).
+  std::signal(SIGXFSZ, SIG_IGN);
   try {
     return run(argc, argv);
   } catch (const tollgate::Fatal& error) {

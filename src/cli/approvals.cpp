@@ -55,7 +55,7 @@ void print_report(const nlohmann::json& report, const util::Style& style)
 
 int run_approvals(const ApprovalsOptions& options, const Globals& globals)
 {
-  const core::Workspace workspace = core::find_workspace();
+  const core::Workspace workspace = core::find_workspace(core::WorkTree::optional);
   const core::Config config = core::load_workspace_config(workspace);
   const git::Repository repo = open_repository(workspace);
   const git::Oid candidate = resolve_revision(repo, options.revision);

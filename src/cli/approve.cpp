@@ -40,15 +40,12 @@ int run_approve(const ApproveOptions& options, const Globals& globals)
     environment_error("cannot tell which repository this is: set release.repository in tollgate.yaml or add an "
                       "`origin` remote (approvals name their repository so they cannot be replayed elsewhere)");
   }
-  auto gpg = gpg::Context::create();
-  if (!gpg) {
-    environment_error(gpg.error().message);
-  }
-  auto key = core::choose_signing_key(*gpg, repo, options.key, config.release.signing_key);
+  const gpg::Context gpg = signing_context();
+  auto key = core::choose_signing_key(gpg, repo, options.key, config.release.signing_key);
   if (!key) {
     environment_error(key.error().message);
   }
-  auto created = core::create_approval(repo, *gpg, *key, root.repository, commit, options.comment);
+  auto created = core::create_approval(repo, gpg, *key, root.repository, commit, options.comment);
   if (!created) {
     environment_error(created.error().message);
   }

@@ -3,6 +3,7 @@
 
 #include "changelog/plan.hpp"
 #include "cli/common.hpp"
+#include "cli/repository_support.hpp"
 #include "core/report.hpp"
 #include "core/workspace.hpp"
 #include "util/fatal.hpp"
@@ -72,6 +73,7 @@ int run_changelog(const ChangelogOptions& options, const Globals& globals)
   if (!repo) {
     environment_error(repo.error().message);
   }
+  require_full_history(*repo, "the changelog (every commit since the last release tag)");
   changelog::PlanOptions plan_options;
   plan_options.tag_prefix = config.release.tag_prefix;
   plan_options.candidate = options.to;

@@ -45,7 +45,11 @@ extern "C" void on_interrupt(int /*signal*/)
 
 int run_check(const CheckOptions& options, const Globals& globals)
 {
-  const core::Workspace workspace = core::find_workspace();
+  const core::Workspace workspace = core::find_workspace(core::WorkTree::optional);
+  if (options.revision.empty()) {
+    core::require_work_tree(workspace, "`tollgate check` without a revision (it runs in place)",
+                            "give one: `tollgate check HEAD` checks a snapshot of that commit");
+  }
   core::Config config = core::load_workspace_config(workspace);
   const git::Repository repo = open_repository(workspace);
   const git::Oid commit = resolve_revision(repo, options.revision.empty() ? "HEAD" : options.revision);
@@ -124,6 +128,9 @@ int run_and_report(std::vector<std::unique_ptr<core::Check>>& checks, const core
                    const core::Config& config, const std::string& revision, const core::RunOptions& run,
                    const std::string& junit, const Globals& globals, const RunExtras& extras)
 {
+  if (!junit.empty()) {
+    core::require_writable(junit, "--junit");
+  }
   std::string run_id;
   core::Context context = make_context(workspace, config, revision, run_id);
   if (extras.snapshot_of) {

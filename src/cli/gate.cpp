@@ -25,7 +25,7 @@ bool is_gate_kind(const std::string& kind)
 
 int run_gate(const GateOptions& options, const Globals& globals)
 {
-  const core::Workspace workspace = core::find_workspace();
+  const core::Workspace workspace = core::find_workspace(core::WorkTree::optional);
   const core::Config config = core::load_workspace_config(workspace);
   const git::Repository repo = open_repository(workspace);
   const git::Oid candidate = resolve_revision(repo, options.revision);

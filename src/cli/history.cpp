@@ -30,7 +30,7 @@ std::string when(std::int64_t seconds)
 
 int run_history(const HistoryOptions& options, const Globals& globals)
 {
-  const core::Workspace workspace = core::find_workspace();
+  const core::Workspace workspace = core::find_workspace(core::WorkTree::optional);
   const git::Repository repo = open_repository(workspace);
   auto head = git::read_ref(repo, core::k_audit_log_ref);
   if (!head) {

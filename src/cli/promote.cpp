@@ -178,6 +178,7 @@ int run_promote(const PromoteOptions& options, const Globals& globals)
   const core::Workspace workspace = core::find_workspace();
   core::Config config = core::load_workspace_config(workspace);
   const git::Repository repo = open_repository(workspace);
+  require_full_history(repo, "a promotion (the changelog since the last release, the trust root at stable)");
 
   // 1. The lock, then any promotion a crash interrupted.
   std::optional<core::PromotionLock> lock;

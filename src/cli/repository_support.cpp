@@ -8,6 +8,7 @@
 
 #include <cstdio>
 #include <ctime>
+#include <unistd.h>
 
 namespace tollgate::cli {
 
@@ -18,6 +19,15 @@ git::Repository open_repository(const core::Workspace& workspace)
     environment_error(repo.error().message);
   }
   return std::move(*repo);
+}
+
+void require_full_history(const git::Repository& repo, std::string_view what)
+{
+  if (repo.is_shallow()) {
+    environment_error(fmt::format("shallow clone: {} needs the whole history: run `git fetch --unshallow` (and `git "
+                                  "fetch origin 'refs/tags/*:refs/tags/*'` for the release tags)",
+                                  what));
+  }
 }
 
 git::Oid resolve_revision(const git::Repository& repo, const std::string& rev)
@@ -31,6 +41,7 @@ git::Oid resolve_revision(const git::Repository& repo, const std::string& rev)
 
 core::TrustRoot trust_root_or_fatal(const git::Repository& repo, const core::Config& config, const git::Oid& candidate)
 {
+  require_full_history(repo, "the trust root (read at the stable release)");
   auto root = core::load_trust_root(repo, config, candidate);
   if (!root) {
     throw Fatal(root.error().exit_code, root.error().message);
@@ -40,6 +51,7 @@ core::TrustRoot trust_root_or_fatal(const git::Repository& repo, const core::Con
 
 core::Floor floor_or_fatal(const git::Repository& repo, const core::Config& config, const git::Oid& candidate)
 {
+  require_full_history(repo, "the governance floor (tollgate.yaml at the stable release)");
   auto floor = core::load_floor(repo, config, candidate);
   if (!floor) {
     throw Fatal(floor.error().exit_code, floor.error().message);
@@ -70,6 +82,18 @@ std::vector<std::string> floor_lines(const core::Floor& floor)
   }
   lines.insert(lines.end(), floor.notes.begin(), floor.notes.end());
   return lines;
+}
+
+gpg::Context signing_context()
+{
+  auto gpg = gpg::Context::create();
+  if (!gpg) {
+    environment_error(gpg.error().message);
+  }
+  if (isatty(STDIN_FILENO) == 0) {
+    gpg->never_prompt();
+  }
+  return std::move(*gpg);
 }
 
 void require_maintainer_key(const git::Repository& repo, const core::Config& config, const git::Oid& candidate,

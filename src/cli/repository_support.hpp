@@ -11,19 +11,24 @@
 #include "gpg/context.hpp"
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace tollgate::cli {
 
 // Fatal(3) when it cannot be opened.
 git::Repository open_repository(const core::Workspace& workspace);
+// Fatal(3) in a shallow clone: `what` needs the history (release tags, the trust root at stable,
+// ancestry), which a cut-off history would answer wrongly.
+void require_full_history(const git::Repository& repo, std::string_view what);
 // Fatal(2) when `rev` does not name a commit.
 git::Oid resolve_revision(const git::Repository& repo, const std::string& rev);
-// Fatal(2) for a malformed MAINTAINERS.yaml or tollgate.yaml at the trust root, Fatal(3) otherwise.
+// Fatal(2) for a malformed MAINTAINERS.yaml or tollgate.yaml at the trust root, Fatal(3) otherwise
+// (a shallow clone included).
 core::TrustRoot trust_root_or_fatal(const git::Repository& repo, const core::Config& config, const git::Oid& candidate);
 
 // The configuration in force for `candidate` (core::load_floor): Fatal(2) when tollgate.yaml at the
-// trust root or the candidate is invalid, Fatal(3) otherwise.
+// trust root or the candidate is invalid, Fatal(3) otherwise (a shallow clone included).
 core::Floor floor_or_fatal(const git::Repository& repo, const core::Config& config, const git::Oid& candidate);
 
 // `--recover-trust-root` (approve, promote): points `config` at the last usable trust root before
@@ -34,6 +39,10 @@ core::Recovery recover_trust_root_or_fatal(const git::Repository& repo, core::Co
 // The floor's lines for a text report: where the rules come from on a first promotion, then one
 // line per loosening ignored.
 std::vector<std::string> floor_lines(const core::Floor& floor);
+
+// A gpgme context to sign with: Fatal(3) when gpg is missing. Without a terminal on standard input
+// it never asks for a passphrase: a key that needs one fails at once instead of hanging.
+gpg::Context signing_context();
 
 // Fatal(3) unless `key` belongs to a maintainer of the trust root for `candidate`: releases and
 // demotions must verify later, and `tollgate verify` accepts only maintainers' signatures.

@@ -98,19 +98,13 @@ core::Journal demote(const git::Repository& repo, const core::Workspace& workspa
     }
     return {};
   }
-  auto gpg = gpg::Context::create();
-  if (!gpg) {
-    environment_error(gpg.error().message);
-  }
-  if (isatty(STDIN_FILENO) == 0) {
-    gpg->never_prompt();
-  }
-  auto key = core::choose_signing_key(*gpg, repo, options.key, config.release.signing_key);
+  const gpg::Context gpg = signing_context();
+  auto key = core::choose_signing_key(gpg, repo, options.key, config.release.signing_key);
   if (!key) {
     environment_error("demotion refused: " + key.error().message);
   }
   require_maintainer_key(repo, config, current->commit, *key, "demotion");
-  auto journal = core::write_demotion(repo, config, *current, *target, options.reason, *gpg, *key);
+  auto journal = core::write_demotion(repo, config, *current, *target, options.reason, gpg, *key);
   if (!journal) {
     environment_error("demotion failed before any ref moved: " + journal.error().message);
   }

@@ -24,7 +24,7 @@ struct VerifyOptions {
 
 int run_verify(const VerifyOptions& options, const Globals& globals)
 {
-  const core::Workspace workspace = core::find_workspace();
+  const core::Workspace workspace = core::find_workspace(core::WorkTree::optional);
   const core::Config config = core::load_workspace_config(workspace);
   const git::Repository repo = open_repository(workspace);
   const std::string tag = options.tag.empty() ? config.release.stable_tag : options.tag;

@@ -21,8 +21,13 @@ Result<PromotionLock> PromotionLock::acquire(const std::filesystem::path& git_di
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
   if (fd < 0) {
     const int error = errno;
+    const bool read_only = error == EROFS || error == EACCES || error == EPERM;
     return fail(fmt::format("cannot open {}: {}{}", path.string(), std::strerror(error),
-                            error == ELOOP ? " (a symbolic link: tollgate does not follow it)" : ""));
+                            error == ELOOP ? " (a symbolic link: tollgate does not follow it)"
+                            : read_only
+                                ? " (a promotion writes objects, refs and the CHANGELOG: the repository must be "
+                                  "writable)"
+                                : ""));
   }
   PromotionLock lock(fd);
   struct stat info {};

@@ -221,16 +221,18 @@ Result<void> apply_journal(const git::Repository& repo, const std::filesystem::p
     }
     fault_point(("after-ref-" + update.kind).c_str());
   }
-  std::error_code ec;
-  std::filesystem::remove(journal_path(git_dir), ec);
-  // The branch moved to the CHANGELOG commit: bring the index and the work tree along.
+  // The branch moved to the CHANGELOG commit: bring the index and the work tree along. The journal
+  // stays until they have: a full disk here leaves it for the next `tollgate promote` to finish.
   const auto branch = std::find_if(journal.updates.begin(), journal.updates.end(),
                                    [](const RefUpdate& update) { return update.kind == "branch"; });
   if (!repo.work_dir().empty() && branch != journal.updates.end() && branch->old_value) {
     if (auto checked_out = git::checkout_head(repo, *branch->old_value); !checked_out) {
-      return checked_out;
+      return fail(fmt::format("every ref moved, but the work tree was not updated: {}; `tollgate promote` finishes it",
+                              checked_out.error().message));
     }
   }
+  std::error_code ec;
+  std::filesystem::remove(journal_path(git_dir), ec);
   return {};
 }
 
@@ -534,10 +536,15 @@ Result<void> write_journal(const std::filesystem::path& git_dir, const Journal& 
     return fail(fmt::format("cannot write {}: {}", scratch.string(), std::strerror(errno)));
   }
   const std::string text = document.dump(2) + "\n";
-  const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+  const ssize_t n = ::write(fd, text.data(), text.size());
+  const bool written = n == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+  if (n >= 0 && static_cast<std::size_t>(n) < text.size()) {
+    errno = ENOSPC; // a short write: the disk filled up
+  }
+  int error = errno;
   ::close(fd);
   if (!written || ::rename(scratch.c_str(), path.c_str()) != 0) {
-    const int error = errno;
+    error = written ? errno : error;
     ::unlink(scratch.c_str());
     return fail(fmt::format("cannot write {}: {}", path.string(), std::strerror(error)));
   }

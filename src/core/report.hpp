@@ -60,6 +60,10 @@ std::string to_junit(const RunReport& report, std::string_view suite_name = "tol
 // Writes `content` to `path` atomically (temporary file + rename); Fatal(environment) on failure.
 void write_file_atomically(const std::filesystem::path& path, std::string_view content);
 
+// Fatal(usage), naming `option`, unless write_file_atomically could write `path` (its directory
+// exists and takes a new file): checked before any check runs, so a run is never wasted on it.
+void require_writable(const std::filesystem::path& path, std::string_view option);
+
 // `::error title=...::message` for a failed or errored check; "" otherwise.
 std::string github_annotation(const CheckReport& check);
 

@@ -6,7 +6,10 @@
 
 #include <fmt/format.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <fcntl.h>
 #include <fstream>
 #include <unistd.h>
 
@@ -112,6 +115,23 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
     std::filesystem::remove(temporary, ec);
     environment_error(fmt::format("cannot write {}: {}", path.string(), ec.message()));
   }
+}
+
+void require_writable(const std::filesystem::path& path, std::string_view option)
+{
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    usage_error(fmt::format("{} {}: is a directory (give a file name)", option, path.string()));
+  }
+  const std::filesystem::path probe = path.string() + fmt::format(".tmp-{}", ::getpid());
+  const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    const int error = errno;
+    usage_error(
+        fmt::format("{} {}: cannot write there ({}); nothing was run", option, path.string(), std::strerror(error)));
+  }
+  ::close(fd);
+  ::unlink(probe.c_str());
 }
 
 } // namespace tollgate::core

@@ -47,10 +47,8 @@ Result<gpg::KeyInfo> find_key(const gpg::Context& gpg, const std::string& patter
   return fail(fmt::format("key `{}` ({}) cannot sign: {}", pattern, origin, why_unusable(keys->front())));
 }
 
-} // namespace
-
-Result<gpg::KeyInfo> choose_signing_key(const gpg::Context& gpg, const git::Repository& repo,
-                                        const std::string& explicit_key, const std::string& configured)
+Result<gpg::KeyInfo> pick_key(const gpg::Context& gpg, const git::Repository& repo, const std::string& explicit_key,
+                              const std::string& configured)
 {
   if (!explicit_key.empty()) {
     return find_key(gpg, explicit_key, "--key");
@@ -73,6 +71,24 @@ Result<gpg::KeyInfo> choose_signing_key(const gpg::Context& gpg, const git::Repo
   }
   return fail("no secret key that can sign in this keyring (create one with `gpg --quick-generate-key`, or choose "
               "one with --key, release.signing_key or git config user.signingkey)");
+}
+
+} // namespace
+
+Result<gpg::KeyInfo> choose_signing_key(const gpg::Context& gpg, const git::Repository& repo,
+                                        const std::string& explicit_key, const std::string& configured)
+{
+  auto key = pick_key(gpg, repo, explicit_key, configured);
+  // gpg lists secret keys through its agent: without one, every key looks like it has no secret
+  // part (an empty keyring is said as such).
+  if (!key && !gpg.agent_running()) {
+    if (auto any = gpg.list_keys(false); !any || any->empty()) {
+      return key;
+    }
+    return fail("gpg-agent is not running and gpg cannot start it: install gpg-agent (apt install gpg-agent), or "
+                "fix `agent-program` in gpg.conf");
+  }
+  return key;
 }
 
 } // namespace tollgate::core

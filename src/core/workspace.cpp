@@ -1,5 +1,6 @@
 #include "core/workspace.hpp"
 
+#include "git/objects.hpp"
 #include "util/fatal.hpp"
 
 #include <fmt/format.h>
@@ -8,6 +9,7 @@
 #include <cerrno>
 #include <charconv>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
@@ -18,7 +20,7 @@ namespace tollgate::core {
 
 namespace fs = std::filesystem;
 
-Workspace find_workspace()
+Workspace find_workspace(WorkTree work_tree)
 {
   auto location = git::locate(fs::current_path());
   if (!location) {
@@ -27,12 +29,60 @@ Workspace find_workspace()
   Workspace workspace;
   workspace.root = location->work_dir;
   workspace.git_dir = location->git_dir;
-  workspace.config_path = workspace.root / k_config_file;
+  workspace.config_path = workspace.bare() ? fs::path(k_config_file) : workspace.root / k_config_file;
+  if (work_tree == WorkTree::required) {
+    require_work_tree(workspace, "this command",
+                      "`verify`, `history`, `approvals`, `gate` and `check REV` work there; run the others in a clone");
+  }
   return workspace;
 }
 
+void require_work_tree(const Workspace& workspace, std::string_view what, std::string_view instead)
+{
+  if (workspace.bare()) {
+    environment_error(
+        fmt::format("{} is a bare repository: {} needs a work tree ({})", workspace.git_dir.string(), what, instead));
+  }
+}
+
+namespace {
+
+// A bare repository's configuration: tollgate.yaml as committed at HEAD.
+Config load_bare_config(const Workspace& workspace)
+{
+  auto repo = git::Repository::open(workspace.git_dir);
+  if (!repo) {
+    environment_error(repo.error().message);
+  }
+  auto head = git::resolve_commit(*repo, "HEAD");
+  if (!head) {
+    environment_error(
+        fmt::format("{} is a bare repository without commits: {}", workspace.git_dir.string(), head.error().message));
+  }
+  auto text = git::read_file_at(*repo, *head, k_config_file);
+  if (!text) {
+    environment_error(text.error().message);
+  }
+  const std::string label = fmt::format("{} (at HEAD, {})", k_config_file, head->short_hex());
+  if (!*text) {
+    usage_error(fmt::format("no {} in HEAD ({}) of the bare repository {}", k_config_file, head->short_hex(),
+                            workspace.git_dir.string()));
+  }
+  auto config = parse_config(**text, label);
+  if (!config) {
+    usage_error(config.error().message);
+  }
+  config->path = k_config_file;
+  return std::move(*config);
+}
+
+} // namespace
+
 Config load_workspace_config(const Workspace& workspace)
 {
+  if (workspace.bare()) {
+    return load_bare_config(workspace);
+  }
   std::error_code ec;
   if (!fs::exists(workspace.config_path, ec)) {
     usage_error(fmt::format("no {} in {} (run `tollgate init` to write one)", k_config_file, workspace.root.string()));
@@ -122,9 +172,33 @@ Result<fs::path> repository_state_dir(const fs::path& git_dir, std::string_view 
   return dir;
 }
 
+namespace {
+
+// A read-only repository (a read-only mount, or one this user may not write): this run's logs go
+// to a fresh private directory under $TMPDIR instead, and stderr says where.
+std::optional<fs::path> scratch_logs(const fs::path& git_dir)
+{
+  if (::access(git_dir.c_str(), W_OK) == 0 || (errno != EROFS && errno != EACCES)) {
+    return std::nullopt;
+  }
+  const std::string reason = std::strerror(errno);
+  const char* tmp = std::getenv("TMPDIR");
+  std::string pattern = fmt::format("{}/tollgate-logs-XXXXXX", tmp != nullptr && tmp[0] == '/' ? tmp : "/tmp");
+  if (::mkdtemp(pattern.data()) == nullptr) {
+    environment_error(fmt::format("{} is not writable ({}) and neither is {}: nowhere to keep the checks' logs",
+                                  git_dir.string(), reason, pattern));
+  }
+  std::fprintf(stderr, "tollgate: note: %s is not writable (%s): this run's logs go to %s\n", git_dir.c_str(),
+               reason.c_str(), pattern.c_str());
+  return fs::path(pattern);
+}
+
+} // namespace
+
 fs::path create_run_dir(const Workspace& workspace, std::string& run_id, std::size_t keep)
 {
-  auto state = repository_state_dir(workspace.git_dir, "logs");
+  const std::optional<fs::path> scratch = scratch_logs(workspace.git_dir);
+  auto state = scratch ? Result<fs::path>(*scratch) : repository_state_dir(workspace.git_dir, "logs");
   if (!state) {
     environment_error(state.error().message);
   }

@@ -20,6 +20,30 @@ void ensure_initialised()
   static const Library k_library;
 }
 
+namespace {
+
+// `dir` holds a repository's own files and its config says `bare = true` (the `.git` directory of
+// a work tree says false, and is found from the work tree instead).
+bool is_bare_repository(const std::filesystem::path& dir)
+{
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_regular_file(dir / "HEAD", ec) || !fs::is_directory(dir / "objects", ec) ||
+      !fs::is_directory(dir / "refs", ec)) {
+    return false;
+  }
+  std::ifstream config(dir / "config");
+  for (std::string line; std::getline(config, line);) {
+    std::erase_if(line, [](char c) { return c == ' ' || c == '\t'; });
+    if (line == "bare=true") {
+      return true;
+    }
+  }
+  return false;
+}
+
+} // namespace
+
 Result<Location> locate(const std::filesystem::path& start)
 {
   namespace fs = std::filesystem;
@@ -47,6 +71,9 @@ Result<Location> locate(const std::filesystem::path& start)
         }
         return Location{dir, target.lexically_normal()};
       }
+    }
+    if (is_bare_repository(dir)) {
+      return Location{{}, dir};
     }
     if (dir == dir.root_path() || !dir.has_parent_path()) {
       break;
@@ -102,6 +129,11 @@ std::filesystem::path Repository::git_dir() const
 std::filesystem::path Repository::common_dir() const
 {
   return git_repository_commondir(m_repo.get());
+}
+
+bool Repository::is_shallow() const
+{
+  return git_repository_is_shallow(m_repo.get()) == 1;
 }
 
 std::string libgit2_version()

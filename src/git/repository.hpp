@@ -27,9 +27,10 @@ void ensure_initialised();
 
 // Where a repository lives, found without libgit2: the nearest enclosing directory holding a
 // `.git` directory, or a `.git` file pointing elsewhere (`gitdir: ...`, as worktrees and
-// submodules have). Both paths are absolute and have no trailing slash.
+// submodules have), or that is itself a bare repository (`HEAD`, `objects/`, `refs/` and
+// `core.bare = true`: then `work_dir` is empty). Both paths are absolute and have no trailing slash.
 struct Location {
-  std::filesystem::path work_dir;
+  std::filesystem::path work_dir; // empty for a bare repository
   std::filesystem::path git_dir;
 };
 Result<Location> locate(const std::filesystem::path& start);
@@ -48,6 +49,8 @@ public:
   std::filesystem::path git_dir() const;
   // Where objects, refs and `info/` live: git_dir() itself, or the main one for a linked worktree.
   std::filesystem::path common_dir() const;
+  // A shallow clone: history is cut off (`git fetch --unshallow` brings it).
+  bool is_shallow() const;
 
 private:
   struct Free {

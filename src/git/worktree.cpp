@@ -5,6 +5,11 @@
 
 #include <fmt/format.h>
 
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
+
 namespace tollgate::git {
 
 Result<std::vector<std::string>> uncommitted_changes(const Repository& repo)
@@ -54,23 +59,168 @@ Result<std::optional<std::string>> current_branch(const Repository& repo)
   return std::optional<std::string>(std::move(name));
 }
 
-Result<void> checkout_head(const Repository& repo, const Oid& previous)
+namespace {
+
+Result<TreePtr> tree_of_commit(const Repository& repo, const git_oid* id)
 {
   git_commit* commit_raw = nullptr;
-  if (git_commit_lookup(&commit_raw, repo.get(), previous.ptr()) != 0) {
-    return fail(last_error(fmt::format("cannot read commit {}", previous.short_hex())));
+  if (git_commit_lookup(&commit_raw, repo.get(), id) != 0) {
+    return fail(last_error(fmt::format("cannot read commit {}", Oid(*id).short_hex())));
   }
   const CommitPtr commit(commit_raw);
   git_tree* tree_raw = nullptr;
   if (git_commit_tree(&tree_raw, commit_raw) != 0) {
-    return fail(last_error(fmt::format("cannot read the tree of {}", previous.short_hex())));
+    return fail(last_error(fmt::format("cannot read the tree of {}", Oid(*id).short_hex())));
   }
-  const TreePtr tree(tree_raw);
+  return TreePtr(tree_raw);
+}
+
+bool regular_file(const git_diff_file& file)
+{
+  return file.mode == 0 || file.mode == GIT_FILEMODE_BLOB || file.mode == GIT_FILEMODE_BLOB_EXECUTABLE;
+}
+
+// Writes `content` to `path` through a scratch file beside it, renamed into place: a full disk or a
+// crash leaves the old file whole.
+Result<void> replace_file(const std::filesystem::path& path, std::string_view content, bool executable)
+{
+  std::error_code ec;
+  std::filesystem::create_directories(path.parent_path(), ec);
+  const std::string scratch = path.string() + fmt::format(".tollgate-{}", ::getpid());
+  ::unlink(scratch.c_str());
+  const int fd =
+      ::open(scratch.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, executable ? 0755 : 0644);
+  bool ok = fd >= 0;
+  while (ok && !content.empty()) {
+    const ssize_t n = ::write(fd, content.data(), content.size());
+    ok = n > 0 || (n < 0 && errno == EINTR);
+    content.remove_prefix(n > 0 ? static_cast<std::size_t>(n) : 0);
+  }
+  ok = ok && ::fsync(fd) == 0;
+  const int error = errno;
+  if (fd >= 0) {
+    ::close(fd);
+  }
+  if (!ok || ::rename(scratch.c_str(), path.c_str()) != 0) {
+    const int reason = ok ? errno : error;
+    ::unlink(scratch.c_str());
+    return fail(fmt::format("cannot write {}: {}", path.string(), std::strerror(reason)));
+  }
+  return {};
+}
+
+// What the work tree holds at `path` as a blob id (checkout filters applied); nullopt when absent.
+Result<std::optional<Oid>> work_tree_blob(const Repository& repo, const std::string& path)
+{
+  const std::filesystem::path full = repo.work_dir() / path;
+  std::error_code ec;
+  if (!std::filesystem::exists(std::filesystem::symlink_status(full, ec))) {
+    return std::optional<Oid>();
+  }
+  git_oid id;
+  if (git_repository_hashfile(&id, repo.get(), full.c_str(), GIT_OBJECT_BLOB, path.c_str()) != 0) {
+    return fail(last_error(fmt::format("cannot read {}", full.string())));
+  }
+  return std::optional<Oid>(Oid(id));
+}
+
+// Brings one changed regular file from the diff's old side to its new side.
+Result<void> update_file(const Repository& repo, git_index* index, const git_diff_delta& delta)
+{
+  const bool removed = delta.status == GIT_DELTA_DELETED;
+  const std::string path = removed ? delta.old_file.path : delta.new_file.path;
+  auto current = work_tree_blob(repo, path);
+  if (!current) {
+    return std::unexpected(current.error());
+  }
+  const Oid wanted(delta.new_file.id);
+  const bool has_old = delta.status != GIT_DELTA_ADDED;
+  if (!(removed ? !*current : *current && **current == wanted)) {
+    if (*current ? !has_old || **current != Oid(delta.old_file.id) : has_old) {
+      return fail(fmt::format("{} has local changes: left as it is (bring it to HEAD by hand)", path));
+    }
+    const std::filesystem::path full = repo.work_dir() / path;
+    if (removed) {
+      if (::unlink(full.c_str()) != 0 && errno != ENOENT) {
+        return fail(fmt::format("cannot remove {}: {}", full.string(), std::strerror(errno)));
+      }
+    } else {
+      git_blob* blob_raw = nullptr;
+      if (git_blob_lookup(&blob_raw, repo.get(), &delta.new_file.id) != 0) {
+        return fail(last_error(fmt::format("cannot read the blob of {}", path)));
+      }
+      const BlobPtr blob(blob_raw);
+      git_buf filtered = GIT_BUF_INIT;
+      git_blob_filter_options options = GIT_BLOB_FILTER_OPTIONS_INIT;
+      if (git_blob_filter(&filtered, blob_raw, path.c_str(), &options) != 0) {
+        git_buf_dispose(&filtered);
+        return fail(last_error(fmt::format("cannot filter {}", path)));
+      }
+      auto written = replace_file(full, std::string_view(filtered.ptr, filtered.size),
+                                  delta.new_file.mode == GIT_FILEMODE_BLOB_EXECUTABLE);
+      git_buf_dispose(&filtered);
+      if (!written) {
+        return written;
+      }
+    }
+  }
+  const int updated =
+      removed ? git_index_remove_bypath(index, path.c_str()) : git_index_add_bypath(index, path.c_str());
+  if (updated != 0) {
+    return fail(last_error(fmt::format("cannot update the index entry of {}", path)));
+  }
+  return {};
+}
+
+// libgit2's own safe checkout, for trees with changes other than regular files.
+Result<void> libgit2_checkout(const Repository& repo, git_tree* baseline)
+{
   git_checkout_options options = GIT_CHECKOUT_OPTIONS_INIT;
   options.checkout_strategy = GIT_CHECKOUT_SAFE;
-  options.baseline = tree_raw; // what the work tree held: HEAD has already moved
+  options.baseline = baseline; // what the work tree held: HEAD has already moved
   if (git_checkout_head(repo.get(), &options) != 0) {
     return fail(last_error("cannot update the work tree"));
+  }
+  return {};
+}
+
+} // namespace
+
+Result<void> checkout_head(const Repository& repo, const Oid& previous)
+{
+  auto old_tree = tree_of_commit(repo, previous.ptr());
+  auto head = resolve_commit(repo, "HEAD");
+  if (!old_tree || !head) {
+    return fail(!old_tree ? old_tree.error().message : head.error().message);
+  }
+  auto new_tree = tree_of_commit(repo, head->ptr());
+  if (!new_tree) {
+    return std::unexpected(new_tree.error());
+  }
+  git_diff* diff_raw = nullptr;
+  if (git_diff_tree_to_tree(&diff_raw, repo.get(), old_tree->get(), new_tree->get(), nullptr) != 0) {
+    return fail(last_error("cannot compare the trees"));
+  }
+  const DiffPtr diff(diff_raw);
+  const std::size_t count = git_diff_num_deltas(diff_raw);
+  for (std::size_t i = 0; i < count; ++i) {
+    const git_diff_delta* delta = git_diff_get_delta(diff_raw, i);
+    if (!regular_file(delta->old_file) || !regular_file(delta->new_file)) {
+      return libgit2_checkout(repo, old_tree->get());
+    }
+  }
+  git_index* index_raw = nullptr;
+  if (git_repository_index(&index_raw, repo.get()) != 0) {
+    return fail(last_error("cannot read the index"));
+  }
+  const IndexPtr index(index_raw);
+  for (std::size_t i = 0; i < count; ++i) {
+    if (auto updated = update_file(repo, index_raw, *git_diff_get_delta(diff_raw, i)); !updated) {
+      return updated;
+    }
+  }
+  if (git_index_write(index_raw) != 0) {
+    return fail(last_error("cannot write the index"));
   }
   return {};
 }

@@ -21,7 +21,9 @@ Result<std::vector<std::string>> uncommitted_changes(const Repository& repo);
 Result<std::optional<std::string>> current_branch(const Repository& repo);
 
 // After HEAD's branch moved from `previous`: makes the index and the work tree match HEAD's commit,
-// changing only files that still match `previous` (local edits are never overwritten).
+// changing only files that still match `previous` (local edits are never overwritten). Regular
+// files are written to a scratch file beside them and renamed into place: a full disk or a crash
+// leaves each file either old or new, never half-written; running it again finishes the job.
 Result<void> checkout_head(const Repository& repo, const Oid& previous);
 
 // Detaches HEAD at `commit` and checks it out (safe, as above).

@@ -9,6 +9,8 @@ namespace tollgate::gpg {
 
 namespace {
 
+constexpr const char* k_gpg_missing = "gpg not found: install gnupg (gpgme found no OpenPGP engine on PATH)";
+
 struct DataFree {
   void operator()(gpgme_data_t data) const { gpgme_data_release(data); }
 };
@@ -65,6 +67,20 @@ std::string_view to_string(SignatureState state)
     return "expired signature";
   }
   return "bad signature";
+}
+
+bool Context::agent_running() const
+{
+  gpgme_ctx_t raw = nullptr;
+  if (gpgme_new(&raw) != 0) {
+    return false;
+  }
+  const std::unique_ptr<gpgme_context, Free> agent(raw);
+  gpgme_error_t status = 0;
+  return gpgme_set_protocol(raw, GPGME_PROTOCOL_ASSUAN) == 0 &&
+         gpgme_op_assuan_transact_ext(raw, "GETINFO version", nullptr, nullptr, nullptr, nullptr, nullptr, nullptr,
+                                      &status) == 0 &&
+         status == 0;
 }
 
 void Context::never_prompt()
@@ -225,6 +241,9 @@ Result<Context> Context::create(const std::string& home)
     return fail(error_message("cannot create a gpgme context", error));
   }
   Context context(raw);
+  if (gpgme_engine_check_version(GPGME_PROTOCOL_OpenPGP) != 0) {
+    return fail(k_gpg_missing);
+  }
   if (gpgme_error_t error = gpgme_set_protocol(raw, GPGME_PROTOCOL_OpenPGP); error != 0) {
     return fail(error_message("the OpenPGP engine is not available", error));
   }
@@ -242,12 +261,12 @@ Result<EngineInfo> Context::engine() const
   for (gpgme_engine_info_t info = gpgme_ctx_get_engine_info(m_ctx.get()); info != nullptr; info = info->next) {
     if (info->protocol == GPGME_PROTOCOL_OpenPGP) {
       if (info->file_name == nullptr || info->version == nullptr) {
-        return fail("gpg is not installed (gpgme found no OpenPGP engine)");
+        return fail(k_gpg_missing);
       }
       return EngineInfo{info->file_name, info->version, info->home_dir != nullptr ? info->home_dir : ""};
     }
   }
-  return fail("gpg is not installed (gpgme found no OpenPGP engine)");
+  return fail(k_gpg_missing);
 }
 
 Result<std::vector<KeyInfo>> Context::list_keys(bool secret_only, const std::string& pattern) const

@@ -67,6 +67,9 @@ public:
   // part here.
   Result<std::vector<KeyInfo>> list_keys(bool secret_only, const std::string& pattern = "") const;
 
+  // Whether gpg-agent answers on its socket (after an operation that would have started it).
+  bool agent_running() const;
+
   // Never ask for a passphrase: a key that needs one fails at once (for CI and other
   // non-interactive runs) instead of waiting for a prompt nobody can answer.
   void never_prompt();

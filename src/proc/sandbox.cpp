@@ -49,6 +49,8 @@ private:
   std::vector<char*> m_pointers;
 };
 
+constexpr std::string_view k_not_found = ": command not found";
+
 std::string errno_text(int error)
 {
   return std::strerror(error);
@@ -284,7 +286,7 @@ Result<Outcome> run_isolated(const Command& command, const Limits& limits, const
   }
   auto program = lookup(name, search_path_for(command), command.cwd, isolation.confine ? &confine : nullptr);
   if (!program) {
-    return fail("`" + name + "`: command not found" +
+    return fail("`" + name + "`" + std::string(k_not_found) +
                 (isolation.confine ? std::string(" (among what a confined check can see)") : std::string()));
   }
   UniqueFd seccomp;
@@ -421,6 +423,11 @@ Result<Outcome> run(const Command& command, const Limits& limits, const std::ato
     isolation = std::move(*resolved);
   }
   return detail::run_isolated(command, limits, isolation, cancel);
+}
+
+bool program_not_found(const Error& error)
+{
+  return error.message.find(k_not_found) != std::string::npos;
 }
 
 std::optional<std::string> find_program(std::string_view name)

@@ -89,6 +89,9 @@ inline constexpr unsigned k_sandbox_gid = 65534;
 // Setting `*cancel` to true (from another thread) ends the tree as for a timeout, with Ended::cancelled.
 Result<Outcome> run(const Command& command, const Limits& limits, const std::atomic<bool>* cancel = nullptr);
 
+// Whether `error`, from `run`, says that the program is not installed (or, confined, not visible).
+bool program_not_found(const Error& error);
+
 // Looks `name` up on PATH (or returns it if it contains a slash and is executable).
 std::optional<std::string> find_program(std::string_view name);
 
