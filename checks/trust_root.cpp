@@ -51,9 +51,9 @@ public:
                       {"can_approve", summary.can_approve},
                       {"required", summary.required},
                       {"problems", summary.problems}};
-    std::string lines = fmt::format("trust root in {}: {} maintainer{}, {} can approve, {} required\n", files->origin,
-                                    summary.maintainers, summary.maintainers == 1 ? "" : "s", summary.can_approve,
-                                    summary.required);
+    std::string lines =
+        fmt::format("trust root in {}: {} maintainer{}, {} can approve, {} required\n", files->origin,
+                    summary.maintainers, summary.maintainers == 1 ? "" : "s", summary.can_approve, summary.required);
     for (const auto& problem : summary.problems) {
       lines += problem + "\n";
     }

@@ -7,7 +7,7 @@ packages=(
   cmake ninja-build g++ pkg-config
   libgit2-dev libgpgme-dev libcli11-dev libyaml-cpp-dev catch2
   nlohmann-json3-dev libre2-dev libseccomp-dev librnp-dev libkainjow-mustache-dev libfmt-dev libmbedtls-dev
-  git gnupg pre-commit python3-pytest firejail bubblewrap util-linux
+  git gnupg pre-commit python3-pytest firejail bubblewrap util-linux ccache
 )
 # Extra packages for optional tools: `--with-bench` (hyperfine, GNU time, Google Benchmark; the peers
 # come from npm), `--with-fuzz` (clang, libFuzzer), `--with-format` (clang-format).

@@ -38,8 +38,8 @@ Result<PromotionRecord> release_record(const git::Repository& repo, const Stable
 
 } // namespace
 
-std::optional<std::string> trust_root_problem(const git::Repository& repo, const Config& local,
-                                              const git::Oid& commit, std::int64_t now)
+std::optional<std::string> trust_root_problem(const git::Repository& repo, const Config& local, const git::Oid& commit,
+                                              std::int64_t now)
 {
   auto files = trust_root_files_at(repo, commit, local);
   if (!files) {

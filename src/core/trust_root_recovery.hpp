@@ -20,8 +20,8 @@ namespace tollgate::core {
 
 // Why the trust root at `commit` could not approve anything (the first problem), or nullopt when it
 // is usable: it loads, and core/trust_root_validation finds nothing wrong.
-std::optional<std::string> trust_root_problem(const git::Repository& repo, const Config& local,
-                                              const git::Oid& commit, std::int64_t now);
+std::optional<std::string> trust_root_problem(const git::Repository& repo, const Config& local, const git::Oid& commit,
+                                              std::int64_t now);
 
 struct Recovery {
   TrustRootOverride root; // where approvals are counted

@@ -60,7 +60,7 @@ Result<std::optional<std::string>> read_plain_file(const fs::path& root, const s
     current = std::move(next);
     at = current.get();
   }
-  struct stat info{};
+  struct stat info {};
   if (::fstat(current.get(), &info) != 0 || !S_ISREG(info.st_mode)) {
     return fail(fmt::format("{}: not a regular file", relative));
   }
@@ -123,8 +123,7 @@ std::string when(std::uint64_t seconds)
 
 } // namespace
 
-Result<TrustRootFiles> trust_root_files_at(const git::Repository& repo, const git::Oid& commit,
-                                           const Config& fallback)
+Result<TrustRootFiles> trust_root_files_at(const git::Repository& repo, const git::Oid& commit, const Config& fallback)
 {
   TrustRootFiles files;
   files.origin = "commit " + commit.short_hex();
@@ -206,9 +205,8 @@ TrustRootSummary validate_trust_root(const TrustRootFiles& files, std::int64_t n
   const std::string& path = files.maintainers_path;
   if (!files.maintainers_text) {
     if (files.refused.empty()) {
-      summary.problems.push_back(
-          fmt::format("{}: not found in {}: without it nobody can approve; `tollgate init` writes one", path,
-                      files.origin));
+      summary.problems.push_back(fmt::format(
+          "{}: not found in {}: without it nobody can approve; `tollgate init` writes one", path, files.origin));
     }
     return summary;
   }

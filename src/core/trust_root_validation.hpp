@@ -29,8 +29,7 @@ struct TrustRootFiles {
 };
 
 // From `commit`'s tree. `fallback` names the maintainers file when the commit has no tollgate.yaml.
-Result<TrustRootFiles> trust_root_files_at(const git::Repository& repo, const git::Oid& commit,
-                                           const Config& fallback);
+Result<TrustRootFiles> trust_root_files_at(const git::Repository& repo, const git::Oid& commit, const Config& fallback);
 
 // From the directory `root` (a work tree): symbolic links are not followed, but refused.
 Result<TrustRootFiles> trust_root_files_in(const std::filesystem::path& root, const Config& fallback);

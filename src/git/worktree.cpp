@@ -2,6 +2,7 @@
 
 #include "git/handles.hpp"
 #include "git/objects.hpp"
+#include "util/fd.hpp"
 
 #include <fmt/format.h>
 
@@ -88,18 +89,19 @@ Result<void> replace_file(const std::filesystem::path& path, std::string_view co
   std::filesystem::create_directories(path.parent_path(), ec);
   const std::string scratch = path.string() + fmt::format(".tollgate-{}", ::getpid());
   ::unlink(scratch.c_str());
-  const int fd =
-      ::open(scratch.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, executable ? 0755 : 0644);
-  bool ok = fd >= 0;
-  while (ok && !content.empty()) {
-    const ssize_t n = ::write(fd, content.data(), content.size());
-    ok = n > 0 || (n < 0 && errno == EINTR);
-    content.remove_prefix(n > 0 ? static_cast<std::size_t>(n) : 0);
-  }
-  ok = ok && ::fsync(fd) == 0;
-  const int error = errno;
-  if (fd >= 0) {
-    ::close(fd);
+  int error = 0;
+  bool ok = false;
+  {
+    const util::Fd fd(
+        ::open(scratch.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, executable ? 0755 : 0644));
+    ok = static_cast<bool>(fd);
+    while (ok && !content.empty()) {
+      const ssize_t n = ::write(fd.get(), content.data(), content.size());
+      ok = n > 0 || (n < 0 && errno == EINTR);
+      content.remove_prefix(n > 0 ? static_cast<std::size_t>(n) : 0);
+    }
+    ok = ok && ::fsync(fd.get()) == 0;
+    error = errno;
   }
   if (!ok || ::rename(scratch.c_str(), path.c_str()) != 0) {
     const int reason = ok ? errno : error;

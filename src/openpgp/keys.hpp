@@ -15,7 +15,7 @@ struct PublicKey {
   std::string fingerprint; // the primary key's, upper-case hex
   std::string user_id;     // the primary user id ("" when none)
   bool revoked = false;
-  bool valid = false;          // self-signed, neither revoked nor expired now
+  bool valid = false;           // self-signed, neither revoked nor expired now
   std::uint64_t valid_till = 0; // UINT64_MAX when it never expires; 0 when never valid
   bool can_sign = false;        // the primary key or a valid subkey may sign
 };

@@ -6,17 +6,20 @@ using namespace tollgate;
 
 TEST_CASE("the forms of one repository's URL are one identity", "[approvals]")
 {
-  for (const char* url : {"https://github.com/acme/proj", "https://github.com/acme/proj.git", "git@github.com:acme/proj.git",
-                          "ssh://git@github.com/acme/proj", "github.com/acme/proj", "https://GitHub.COM/acme/proj/",
-                          "ssh://git@github.com:22/acme/proj.git", "https://user:token@github.com:443/acme/proj",
-                          "git://github.com/acme/proj", "  github.com/acme/proj  ", "http://github.com:80/acme/proj"}) {
+  for (const char* url :
+       {"https://github.com/acme/proj", "https://github.com/acme/proj.git", "git@github.com:acme/proj.git",
+        "ssh://git@github.com/acme/proj", "github.com/acme/proj", "https://GitHub.COM/acme/proj/",
+        "ssh://git@github.com:22/acme/proj.git", "https://user:token@github.com:443/acme/proj",
+        "git://github.com/acme/proj", "  github.com/acme/proj  ", "http://github.com:80/acme/proj"}) {
     INFO(url);
     auto identity = core::repository_identity(url);
     REQUIRE(identity);
     CHECK(*identity == "github.com/acme/proj");
   }
-  CHECK(core::repository_identity("https://gitlab.com/group/sub/project.git").value() == "gitlab.com/group/sub/project");
-  CHECK(core::repository_identity("ssh://git@git.example.com:2222/team/app").value() == "git.example.com:2222/team/app");
+  CHECK(core::repository_identity("https://gitlab.com/group/sub/project.git").value() ==
+        "gitlab.com/group/sub/project");
+  CHECK(core::repository_identity("ssh://git@git.example.com:2222/team/app").value() ==
+        "git.example.com:2222/team/app");
   CHECK(core::repository_identity("/srv/git/app.git/").value() == "/srv/git/app");
   CHECK(core::repository_identity("file:///srv/git/app.git").value() == "/srv/git/app");
   CHECK(core::repository_identity("localhost/team/app").value() == "localhost/team/app");

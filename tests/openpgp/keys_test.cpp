@@ -45,7 +45,8 @@ TEST_CASE("a revoked key and an expired key are not valid", "[openpgp]")
 
 TEST_CASE("what is not a key is an error", "[openpgp]")
 {
-  for (const char* text : {"", "not a key", "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nAAAA\n-----END PGP PUBLIC KEY BLOCK-----\n"}) {
+  for (const char* text :
+       {"", "not a key", "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nAAAA\n-----END PGP PUBLIC KEY BLOCK-----\n"}) {
     INFO(text);
     CHECK_FALSE(openpgp::read_public_keys(text));
   }
