@@ -73,11 +73,11 @@ Result<CommandRun> run_sandboxed(const core::Context& context, const core::Check
   struct statvfs tree {};
   const bool read_only_tree = ::statvfs(context.root.c_str(), &tree) == 0 && (tree.f_flag & ST_RDONLY) != 0;
   (read_only_tree ? command.read_only : command.writable).push_back(context.root.string());
-  if (context.source_root.empty()) {
+  if (context.shared_paths.empty()) { // in place
     command.read_only.push_back(context.git_dir.string());
-  } else {
+  } else { // a snapshot: only the objects are visible; the work tree (a bare repository has none) and .git hidden
     command.read_only.insert(command.read_only.end(), context.shared_paths.begin(), context.shared_paths.end());
-    if (!context.source_root.empty()) { // a bare repository has no work tree to hide
+    if (!context.source_root.empty()) {
       command.hidden.push_back(context.source_root.string());
     }
     command.hidden.push_back(context.git_dir.string());

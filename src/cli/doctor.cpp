@@ -6,6 +6,7 @@
 #include "core/maintainers.hpp"
 #include "core/state_key.hpp"
 #include "core/trust_root.hpp"
+#include "core/trust_root_validation.hpp"
 #include "core/workspace.hpp"
 #include "git/repository.hpp"
 #include "gpg/context.hpp"
@@ -22,6 +23,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <unistd.h>
 
@@ -142,10 +144,17 @@ Finding examine_maintainers(const std::filesystem::path& root, const core::Confi
     return {"maintainers", Level::fail,
             fmt::format("no public key in {}/ for {}", core::k_keys_dir, fmt::join(missing, ", "))};
   }
-  return {"maintainers", Level::ok,
-          fmt::format("{}: {} maintainer{}, {} key{}, each in {}/", name, maintainers->list.size(),
-                      maintainers->list.size() == 1 ? "" : "s", fingerprints, fingerprints == 1 ? "" : "s",
-                      core::k_keys_dir)};
+  const std::string listed = fmt::format("{}: {} maintainer{}, {} key{}, each in {}/", name, maintainers->list.size(),
+                                         maintainers->list.size() == 1 ? "" : "s", fingerprints,
+                                         fingerprints == 1 ? "" : "s", core::k_keys_dir);
+  // What promote would say of this trust root (core/trust_root_validation): who can approve at all.
+  if (auto trust_files = core::trust_root_files_in(root, config)) {
+    const core::TrustRootSummary summary = core::validate_trust_root(*trust_files, std::time(nullptr));
+    if (!summary.ok()) {
+      return {"maintainers", Level::warn, fmt::format("{}; but {}", listed, summary.problems.front())};
+    }
+  }
+  return {"maintainers", Level::ok, listed};
 }
 
 std::vector<Finding> examine()

@@ -11,6 +11,7 @@
 #include "core/repository_identity.hpp"
 #include "core/templates.hpp"
 #include "core/trust_root.hpp"
+#include "core/trust_root_validation.hpp"
 #include "core/workspace.hpp"
 #include "git/objects.hpp"
 #include "git/remote.hpp"
@@ -26,6 +27,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <iterator>
 #include <optional>
@@ -408,7 +410,17 @@ int run_init(const InitOptions& options, const Globals& globals)
     wrote.push_back(also.front().path);
   }
   also.insert(also.begin(), Written{maintainers.path, maintainers.note});
-  const auto warning = maintainers_warning(root, maintainers.path, parsed->approvals);
+  std::vector<std::string> warnings;
+  if (auto warning = maintainers_warning(root, maintainers.path, parsed->approvals)) {
+    warnings.push_back(std::move(*warning));
+  }
+  // What else promote would refuse in these files (a key file that is no key, a listed key without
+  // its file); who can approve is the warning above.
+  if (auto files = core::trust_root_files_in(root, *parsed)) {
+    const core::TrustRootSummary summary = core::validate_trust_root(*files, std::time(nullptr));
+    warnings.insert(warnings.end(), summary.problems.begin(),
+                    summary.problems.begin() + static_cast<std::ptrdiff_t>(summary.file_problems));
+  }
   const auto commit = commit_commands(root, wrote);
   if (auto remote = fetch_tollgate_refs(workspace, remote_origin, options.configure_remote)) {
     also.push_back(*remote);
@@ -437,7 +449,7 @@ int run_init(const InitOptions& options, const Globals& globals)
                               {"limit_sources", sources},
                               {"repository", repository},
                               {"also", files},
-                              {"warnings", warning ? nlohmann::json::array({*warning}) : nlohmann::json::array()},
+                              {"warnings", warnings},
                               {"commit", commit}});
     return exit_code::k_ok;
   }
@@ -458,8 +470,8 @@ int run_init(const InitOptions& options, const Globals& globals)
   if (!pytest) {
     fmt::print("  no pytest suite found: the pytest check is commented out\n");
   }
-  if (warning) {
-    print_warning(*warning);
+  for (const auto& warning : warnings) {
+    print_warning(warning);
   }
   fmt::print("next: review them, run `tollgate check`, then commit them:\n{}\n", fmt::join(commit, "\n"));
   return exit_code::k_ok;

@@ -196,6 +196,7 @@ TrustRootSummary validate_trust_root(const TrustRootFiles& files, std::int64_t n
     auto parsed = parse_config(*files.config_text, k_config_file);
     if (!parsed) {
       summary.problems.push_back(parsed.error().message);
+      summary.file_problems = summary.problems.size();
       return summary;
     }
     config = std::move(*parsed);
@@ -208,11 +209,13 @@ TrustRootSummary validate_trust_root(const TrustRootFiles& files, std::int64_t n
       summary.problems.push_back(fmt::format(
           "{}: not found in {}: without it nobody can approve; `tollgate init` writes one", path, files.origin));
     }
+    summary.file_problems = summary.problems.size();
     return summary;
   }
   auto maintainers = parse_maintainers(*files.maintainers_text, path);
   if (!maintainers) {
     summary.problems.push_back(maintainers.error().message);
+    summary.file_problems = summary.problems.size();
     return summary;
   }
   summary.maintainers = static_cast<int>(maintainers->list.size());
@@ -268,6 +271,7 @@ TrustRootSummary validate_trust_root(const TrustRootFiles& files, std::int64_t n
     }
   }
   summary.can_approve = static_cast<int>(able.size());
+  summary.file_problems = summary.problems.size();
   const std::string config_file = files.config_text ? std::string(k_config_file) : path;
   if (summary.can_approve < config.approvals.required) {
     summary.problems.push_back(fmt::format(

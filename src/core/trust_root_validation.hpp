@@ -36,6 +36,7 @@ Result<TrustRootFiles> trust_root_files_in(const std::filesystem::path& root, co
 
 struct TrustRootSummary {
   std::vector<std::string> problems; // one line each, `file:line:col: what is wrong`; empty: valid
+  std::size_t file_problems = 0;     // the first ones, about the files themselves; then who can approve
   int maintainers = 0;               // listed
   int can_approve = 0;               // with a valid signing key present under .tollgate/keys/
   int required = 0;
