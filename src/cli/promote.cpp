@@ -90,11 +90,11 @@ int finish_interrupted(const git::Repository& repo, const core::Workspace& works
 // set under which nothing could ever be approved would brick the repository (exit 2, every problem).
 void refuse_broken_trust_root(const git::Repository& repo, const core::Config& config, const git::Oid& candidate)
 {
-  auto files = core::trust_root_files_at(repo, candidate, config);
-  if (!files) {
-    environment_error("promotion refused: cannot read the candidate's trust root: " + files.error().message);
+  auto validated = core::validate_trust_root_at(repo, candidate, config, std::time(nullptr));
+  if (!validated) {
+    environment_error("promotion refused: cannot read the candidate's trust root: " + validated.error().message);
   }
-  const core::TrustRootSummary summary = core::validate_trust_root(*files, std::time(nullptr));
+  const core::TrustRootSummary& summary = *validated;
   if (summary.ok()) {
     return;
   }

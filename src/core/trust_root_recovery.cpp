@@ -41,13 +41,12 @@ Result<PromotionRecord> release_record(const git::Repository& repo, const Stable
 std::optional<std::string> trust_root_problem(const git::Repository& repo, const Config& local, const git::Oid& commit,
                                               std::int64_t now)
 {
-  auto files = trust_root_files_at(repo, commit, local);
-  if (!files) {
-    return files.error().message;
+  auto summary = validate_trust_root_at(repo, commit, local, now);
+  if (!summary) {
+    return summary.error().message;
   }
-  TrustRootSummary summary = validate_trust_root(*files, now);
-  if (!summary.ok()) {
-    return summary.problems.front();
+  if (!summary->ok()) {
+    return summary->problems.front();
   }
   if (auto root = load_trust_root_at(repo, local, commit, false, commit.short_hex()); !root) {
     return root.error().message;

@@ -293,4 +293,14 @@ TrustRootSummary validate_trust_root(const TrustRootFiles& files, std::int64_t n
   return summary;
 }
 
+Result<TrustRootSummary> validate_trust_root_at(const git::Repository& repo, const git::Oid& commit,
+                                                const Config& fallback, std::int64_t now)
+{
+  auto files = trust_root_files_at(repo, commit, fallback);
+  if (!files) {
+    return std::unexpected(files.error());
+  }
+  return validate_trust_root(*files, now);
+}
+
 } // namespace tollgate::core

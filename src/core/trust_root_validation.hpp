@@ -51,4 +51,9 @@ struct TrustRootSummary {
 // that none of them holds. `now` is seconds since the epoch.
 TrustRootSummary validate_trust_root(const TrustRootFiles& files, std::int64_t now);
 
+// The same for the trust root `commit` would make (trust_root_files_at, then validate_trust_root);
+// an error when its files cannot be read.
+Result<TrustRootSummary> validate_trust_root_at(const git::Repository& repo, const git::Oid& commit,
+                                                const Config& fallback, std::int64_t now);
+
 } // namespace tollgate::core

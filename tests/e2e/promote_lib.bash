@@ -44,6 +44,14 @@ YAML
   git -C "$dir" commit -q -m "feat: the first feature"
 }
 
+# released_repo DIR: promote_repo, approved by Ada and Bob, promoted to v0.1.0 (a failure is a test failure).
+released_repo() {
+  promote_repo "$1"
+  approve_head "$1"
+  tg -C "$1" promote
+  expect_code 0 "control: the first promotion"
+}
+
 # approve_head DIR: Ada and Bob approve HEAD.
 approve_head() {
   "$TOLLGATE" -C "$1" approve --key "$ADA" >/dev/null 2>&1 || fail "ada could not approve"

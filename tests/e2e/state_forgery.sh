@@ -7,10 +7,7 @@ source "$(dirname "$0")/promote_lib.bash"
 
 # --- A released repository: the control for verify, and the ground for the attacks below.
 repo="$E2E_TMP/released"
-promote_repo "$repo"
-approve_head "$repo"
-tg -C "$repo" promote
-expect_code 0 "control: a genuine promotion"
+released_repo "$repo"
 stable=$(git -C "$repo" rev-parse refs/tags/stable)
 tg -C "$repo" verify
 expect_code 0 "control: the release verifies"

@@ -7,10 +7,7 @@ source "$(dirname "$0")/lib.bash"
 source "$(dirname "$0")/promote_lib.bash"
 
 repo="$E2E_TMP/repo"
-promote_repo "$repo"
-approve_head "$repo"
-tg -C "$repo" promote
-expect_code 0 "control: the first promotion (a valid trust root)"
+released_repo "$repo"
 
 # candidate EDIT MESSAGE: commits what EDIT (a shell snippet run in the repo) changes, approved by both.
 candidate() {

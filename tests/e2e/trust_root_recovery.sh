@@ -7,10 +7,7 @@ source "$(dirname "$0")/lib.bash"
 source "$(dirname "$0")/promote_lib.bash"
 
 repo="$E2E_TMP/repo"
-promote_repo "$repo"
-approve_head "$repo"
-tg -C "$repo" promote
-expect_code 0 "v0.1.0, a usable trust root"
+released_repo "$repo"
 good=$(git -C "$repo" rev-parse v0.1.0^{commit})
 
 tg -C "$repo" promote --recover-trust-root --dry-run
