@@ -2,13 +2,18 @@
 # Benchmark of `tollgate gate` on approvals at scale, side by side with the equivalent shell pipeline:
 #   a repository of 50,000 commits (shared/bench/gen-history.py) plus a candidate commit, 20,000
 #   filler approval refs over 5,000 commits of its history (4 a commit, packed), and 3 valid
-#   approvals of the candidate by its 3 maintainers. Times, with hyperfine:
-#     - `tollgate gate` cold: verification cache cleared before each run (target: median < 60 ms);
-#       for information also with all of .git/tollgate cleared (keyring rebuilt each run);
-#     - `tollgate gate` warm: verification cache kept (target: median < 10 ms);
+#   approvals of the candidate by its 3 maintainers. Times, with hyperfine, in one run:
+#     - `tollgate gate` cold (a new process, no cache: the per-user cache directory emptied before
+#       each run), signatures verified in-process by RNP (the default): target < 10 ms and at most
+#       0.15x the pipeline;
+#     - the same with `gpg.verify: gpgme`, cold (cache emptied: keyring rebuilt, a gpg process a
+#       signature) and warm (gpg's verdicts read back from the authenticated cache): what the
+#       in-process path replaced, and what the cache it no longer needs was worth;
 #     - the shell pipeline: for-each-ref + `git verify-tag --raw` for each approval + grep of the
-#       signer's primary fingerprint in MAINTAINERS.yaml, >= 2 distinct (target: tollgate >= 3x faster);
-#     - for information: `tollgate gate` warm on a local clone without the filler refs, `tollgate --version`.
+#       signer's primary fingerprint in MAINTAINERS.yaml, >= 2 distinct;
+#     - `tollgate gate` in a small repository with 100 approvals of its candidate (target < 5 ms);
+#     - `tollgate --version`.
+#   Each gate prints its gpg process count with --verbose: 0 with RNP.
 # Usage: bench/approvals.sh [RUNS]   (RUNS >= 20, default 30; needs hyperfine: installed here)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,10 +28,11 @@ generator=${TOLLGATE_GEN_HISTORY:-/work/shared/bench/gen-history.py}
 work=$(mktemp -d "${TMPDIR:-/tmp}/tollgate-bench-approvals-XXXXXX")
 repo="$work/repo"
 export GNUPGHOME="$work/gnupg"        # the maintainers' secret keys: `tollgate approve`
+export XDG_CACHE_HOME="$work/cache"   # tollgate's per-user state: emptied for the cold runs
 verify_home="$work/gnupg-verify"      # the pipeline's: only the public keys of .tollgate/keys
 cleanup() {
   local home
-  for home in "$GNUPGHOME" "$verify_home" "$repo"/.git/tollgate/keyrings/*/ "$work"/nofiller/.git/tollgate/keyrings/*/; do
+  for home in "$GNUPGHOME" "$verify_home" "$XDG_CACHE_HOME"/tollgate/keyrings/*/; do
     if [ -d "$home" ]; then gpgconf --homedir "$home" --kill gpg-agent >/dev/null 2>&1 || true; fi
   done
   rm -rf "$work"
@@ -122,10 +128,34 @@ for i in 0 1 2; do
 done
 done_step
 
-# A local clone without the filler refs, to tell the cost of the ref store (information).
-step "local clone without the filler refs (information)"
-git clone -q "$repo" "$work/nofiller" # a local clone: objects hardlinked, refs/tollgate not copied
-git -C "$work/nofiller" fetch -q origin "refs/tollgate/approvals/$candidate/*:refs/tollgate/approvals/$candidate/*"
+# The same repository verified through gpg: a local clone (objects hardlinked) with the candidate's
+# approvals, whose work tree's tollgate.yaml says `gpg: {verify: gpgme}` (the operator's choice).
+step "clone verifying through gpgme; a 100-approval repository"
+git clone -q "$repo" "$work/gpgme"
+git -C "$work/gpgme" fetch -q origin "refs/tollgate/approvals/$candidate/*:refs/tollgate/approvals/$candidate/*"
+printf 'gpg: {verify: gpgme}\n' >>"$work/gpgme/tollgate.yaml"
+# 100 approvals: 100 maintainers (keys made with gpg, approvals by `tollgate approve`) of a small
+# repository's candidate.
+small="$work/small"
+git init -q -b main "$small"
+mkdir -p "$small/.tollgate/keys"
+printf 'version: 1\nrelease: {repository: bench.example/small}\napprovals: {required: 100}\nchecks:\n  - approvals: {}\n' >"$small/tollgate.yaml"
+echo "maintainers:" >"$small/MAINTAINERS.yaml"
+small_fprs=()
+for i in $(seq 1 100); do
+  gpg --batch --quiet --passphrase '' --quick-gen-key "Maintainer $i <m$i@small.example>" ed25519 sign never 2>/dev/null
+  fpr=$(gpg --batch --with-colons --list-keys "<m$i@small.example>" 2>/dev/null | awk -F: '/^fpr/ {print $10; exit}')
+  small_fprs+=("$fpr")
+  printf '  - name: Maintainer %s\n    email: m%s@small.example\n    keys: [%s]\n' "$i" "$i" "$fpr" >>"$small/MAINTAINERS.yaml"
+  gpg --batch --armor --export "$fpr" >"$small/.tollgate/keys/m$i.asc"
+done
+git -C "$small" add -A
+GIT_AUTHOR_NAME="Bench Author" GIT_AUTHOR_EMAIL=author@bench.example \
+  GIT_COMMITTER_NAME="Bench Author" GIT_COMMITTER_EMAIL=author@bench.example \
+  git -C "$small" "${git_quiet[@]}" commit -q -m "chore: add the release gate"
+for fpr in "${small_fprs[@]}"; do
+  "$tollgate" -C "$small" approve --key "$fpr" >/dev/null
+done
 done_step
 
 # The pipeline: the same decision with git and gpg, keys imported from the candidate's .tollgate/keys.
@@ -169,46 +199,54 @@ echo "repository: $(git -C "$repo" rev-list --count HEAD) commits, $(git -C "$re
 
 echo "load average before timing: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)" >&2
 
+for dir in "$repo" "$work/gpgme" "$small"; do
+  "$tollgate" -C "$dir" gate >/dev/null || { "$tollgate" -C "$dir" gate >&2; echo "approvals.sh: gate closed in $dir" >&2; exit 1; }
+done
+grep -q "100 of 100 required approvals" <("$tollgate" -C "$small" gate) || { echo "approvals.sh: expected 100 approvals" >&2; exit 1; }
+for dir in "$repo" "$work/gpgme"; do
+  echo "gpg processes, $(basename "$dir"): $("$tollgate" -C "$dir" --verbose gate 2>&1 | sed -n 's/.*gpg processes: \([0-9]*\).*/\1/p' | tail -n 1)" >&2
+done
+
 # 4. Timings. hyperfine fails on a non-zero exit, so each run of the gate must open it.
 json="$work/results.json"
 hyperfine -N --style none --warmup 3 --runs "$runs" --export-json "$json" \
-  --prepare "rm -rf $repo/.git/tollgate/cache" \
-  -n "tollgate gate, cold (cache cleared)" "$tollgate -C $repo gate" >/dev/null
-hyperfine -N --style none --warmup 3 --runs "$runs" --export-json "$work/cold-all.json" \
-  --prepare "rm -rf $repo/.git/tollgate" \
-  -n "tollgate gate, cold (.git/tollgate cleared)" "$tollgate -C $repo gate" >/dev/null
+  --prepare "rm -rf $XDG_CACHE_HOME" \
+  -n "tollgate gate, cold, RNP" "$tollgate -C $repo gate" \
+  -n "tollgate gate, cold, gpgme" "$tollgate -C $work/gpgme gate" >/dev/null
 hyperfine -N --style none --warmup 3 --runs "$runs" --export-json "$work/warm.json" \
-  -n "tollgate gate, warm" "$tollgate -C $repo gate" \
+  -n "tollgate gate, warm cache, gpgme" "$tollgate -C $work/gpgme gate" \
   -n "pipeline: for-each-ref + verify-tag + grep" "$work/pipeline.sh" \
-  -n "tollgate gate, warm, without the filler refs" "$tollgate -C $work/nofiller gate" \
+  -n "tollgate gate, 100 approvals, RNP" "$tollgate -C $small gate" \
   -n "tollgate --version" "$tollgate --version" >/dev/null
 
-/usr/bin/python3 - "$json" "$work/cold-all.json" "$work/warm.json" <<'PY'
+/usr/bin/python3 - "$json" "$work/warm.json" "${JSON_OUT:-}" <<'PY'
 import json, statistics, sys
 median = {}
-for path in sys.argv[1:]:
+for path in sys.argv[1:3]:
     for r in json.load(open(path))["results"]:
         median[r["command"]] = statistics.median(r["times"])
 ms = lambda s: f"{s * 1000:8.2f} ms"
-order = ["tollgate gate, cold (cache cleared)", "tollgate gate, cold (.git/tollgate cleared)",
-         "tollgate gate, warm", "pipeline: for-each-ref + verify-tag + grep",
-         "tollgate gate, warm, without the filler refs", "tollgate --version"]
 print(f"{'benchmark':46} {'median':>11}")
-for name in order:
-    print(f"{name:46} {ms(median[name])}")
-cold, warm = median[order[0]], median[order[2]]
-pipe = median[order[3]]
+for name, value in median.items():
+    print(f"{name:46} {ms(value)}")
+rnp = median["tollgate gate, cold, RNP"]
+gpgme_cold = median["tollgate gate, cold, gpgme"]
+gpgme_warm = median["tollgate gate, warm cache, gpgme"]
+pipe = median["pipeline: for-each-ref + verify-tag + grep"]
+small = median["tollgate gate, 100 approvals, RNP"]
 rows = [
-    ("tollgate gate, cold", f"{cold * 1000:.1f} ms", cold < 0.060, "< 60 ms"),
-    ("tollgate gate, warm", f"{warm * 1000:.1f} ms", warm < 0.010, "< 10 ms"),
-    ("pipeline / tollgate cold", f"{pipe / cold:.2f}x", pipe / cold >= 3, ">= 3x"),
-    ("pipeline / tollgate warm", f"{pipe / warm:.2f}x", pipe / warm >= 3, ">= 3x"),
-    ("tollgate cold, keyring rebuilt", f"{median[order[1]] * 1000:.1f} ms", None, "(information)"),
-    ("cost of the 20,000 filler refs (warm)", f"{(warm - median[order[4]]) * 1000:.1f} ms", None, "(information)"),
+    ("gate cold (RNP) / pipeline", rnp / pipe, rnp / pipe <= 0.15, "<= 0.15x"),
+    ("gate cold (RNP)", rnp * 1000, rnp < 0.010, "< 10 ms"),
+    ("gate cold (RNP) / gate cold (gpgme)", rnp / gpgme_cold, None, "(information)"),
+    ("gate cold (RNP) / gate warm cache (gpgme)", rnp / gpgme_warm, None, "(information)"),
+    ("gate, 100 approvals (RNP)", small * 1000, small < 0.005, "< 5 ms"),
 ]
 print()
 for name, value, ok, target in rows:
     verdict = "" if ok is None else ("ok" if ok else "MISSED")
-    print(f"{name:46} {value:>10}  {target:14} {verdict}")
+    shown = f"{value:.2f}x" if "/" in name else f"{value:.2f} ms"
+    print(f"{name:46} {shown:>10}  {target:14} {verdict}")
+if sys.argv[3]:
+    json.dump({"medians_s": median, "ratios": {r[0]: r[1] for r in rows if "/" in r[0]}}, open(sys.argv[3], "w"), indent=2)
 PY
 echo "load average after timing: $(cut -d' ' -f1-3 /proc/loadavg)" >&2

@@ -3,21 +3,19 @@
 #include "core/approval_message.hpp"
 #include "core/audit_log.hpp"
 #include "core/repository_identity.hpp"
+#include "core/signature_verifier.hpp"
 #include "core/state_key.hpp"
 #include "core/verify_cache.hpp"
 #include "git/refs.hpp"
 #include "git/signed_tag.hpp"
-#include "gpg/keyring.hpp"
 #include "util/strings.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <atomic>
 #include <ctime>
 #include <map>
 #include <set>
-#include <thread>
 
 namespace tollgate::core {
 
@@ -29,7 +27,7 @@ struct Candidate {
   git::Oid object;
   std::string raw;       // the tag object's bytes
   std::size_t split = 0; // where its signature starts
-  std::optional<CachedVerification> verification;
+  std::optional<SignatureVerdict> verification;
   std::string filed_commit; // the <commit> part of its ref
   std::string filed_key;    // the <fingerprint> part of its ref
 };
@@ -78,34 +76,11 @@ Candidate read_candidate(const git::Repository& repo, const git::Ref& ref)
   return item;
 }
 
-CachedVerification verify_one(const gpg::Context& context, const gpg::Keyring& keyring, const Candidate& item)
-{
-  const std::string_view raw = item.raw;
-  CachedVerification result;
-  auto verification = context.verify_detached(raw.substr(item.split), raw.substr(0, item.split));
-  if (!verification) {
-    result.state = gpg::SignatureState::bad;
-    return result;
-  }
-  result.state = verification->state;
-  result.created = verification->created;
-  result.expires = verification->expires;
-  if (const gpg::KeyInfo* owner = keyring.owner_of(verification->fingerprint); owner != nullptr) {
-    result.primary = owner->fingerprint;
-    result.key_expires = owner->expires;
-  } else if (result.state == gpg::SignatureState::good) {
-    result.state = gpg::SignatureState::unknown_key;
-  }
-  if (result.state == gpg::SignatureState::unknown_key) {
-    result.primary = verification->fingerprint; // what gpg names: a fingerprint or a key id
-  }
-  return result;
-}
-
-// Verifies every item the cache (if any) does not know, a few gpg processes at a time.
+// Verifies every item the cache (if any) does not know.
 Result<void> verify_pending(std::vector<Candidate>& items, const TrustRoot& root, const VerifyCache* cache)
 {
   std::vector<Candidate*> pending;
+  std::vector<SignedBytes> signed_bytes;
   for (auto& item : items) {
     if (item.record.verdict != Verdict::counts) {
       continue;
@@ -115,45 +90,25 @@ Result<void> verify_pending(std::vector<Candidate>& items, const TrustRoot& root
     }
     if (!item.verification) {
       pending.push_back(&item);
+      const std::string_view raw = item.raw;
+      signed_bytes.push_back(SignedBytes{raw.substr(0, item.split), raw.substr(item.split)});
     }
   }
   if (pending.empty()) {
     return {};
   }
-  auto keyrings = user_state_subdir("keyrings");
-  if (!keyrings) {
-    return std::unexpected(keyrings.error());
+  auto verifier = SignatureVerifier::open(root.keys, root.digest, root.verify);
+  if (!verifier) {
+    return std::unexpected(verifier.error());
   }
-  auto keyring = gpg::Keyring::open(*keyrings, root.keys);
-  if (!keyring) {
-    return fail(fmt::format("cannot build the keyring of the trust root: {}", keyring.error().message));
+  auto verdicts = verifier->verify(signed_bytes);
+  if (!verdicts) {
+    return std::unexpected(verdicts.error());
   }
-  const std::size_t workers = std::min<std::size_t>(pending.size(), std::max(2U, std::thread::hardware_concurrency()));
-  std::atomic<std::size_t> next{0};
-  std::vector<std::string> errors(workers);
-  {
-    std::vector<std::jthread> threads;
-    for (std::size_t w = 0; w < workers; ++w) {
-      threads.emplace_back([&, w] {
-        auto context = keyring->context();
-        if (!context) {
-          errors[w] = context.error().message;
-          return;
-        }
-        for (std::size_t i = next++; i < pending.size(); i = next++) {
-          pending[i]->verification = verify_one(*context, *keyring, *pending[i]);
-        }
-      });
-    }
-  }
-  for (const auto& error : errors) {
-    if (!error.empty()) {
-      return fail(error);
-    }
-  }
-  for (Candidate* item : pending) {
-    if (cache != nullptr && item->verification) {
-      cache->store(item->object, *item->verification);
+  for (std::size_t i = 0; i < pending.size(); ++i) {
+    pending[i]->verification = std::move((*verdicts)[i]);
+    if (cache != nullptr) {
+      cache->store(pending[i]->object, *pending[i]->verification);
     }
   }
   return {};
@@ -176,7 +131,7 @@ void judge(Candidate& item, const TrustRoot& root, const ApprovalsReport& report
            std::int64_t now)
 {
   ApprovalRecord& record = item.record;
-  const CachedVerification& verification = *item.verification;
+  const SignatureVerdict& verification = *item.verification;
   record.fingerprint = verification.primary;
   record.signed_at = verification.created;
   switch (verification.state) {
@@ -432,8 +387,10 @@ Result<ApprovalsReport> evaluate_approvals(const git::Repository& repo, const Tr
   for (const auto& ref : *refs) {
     items.push_back(read_candidate(repo, ref));
   }
-  const std::optional<VerifyCache> cache =
-      use == VerdictCache::use ? VerifyCache::for_user(root.digest) : std::optional<VerifyCache>();
+  // Only gpg's verdicts are worth caching (a process each); RNP's take microseconds, less than
+  // reading and authenticating a cached one (bench/approvals.sh).
+  const bool cached = use == VerdictCache::use && root.verify == VerifyBackend::gpgme;
+  const std::optional<VerifyCache> cache = cached ? VerifyCache::for_user(root.digest) : std::optional<VerifyCache>();
   if (auto verified = verify_pending(items, root, cache ? &*cache : nullptr); !verified) {
     return std::unexpected(verified.error());
   }

@@ -82,9 +82,9 @@ ApprovalPolicy tighten(const ApprovalsConfig& trusted, const std::optional<int>&
 enum class VerdictCache { use, skip };
 
 // Judges every approval of `candidate` (with bind: tree, also those of other commits with the
-// same tree), or only the refs in `only` when given. Signatures are verified in a keyring built
-// from the trust root's keys (cached per user, core/state_key.hpp), in parallel; with
-// VerdictCache::use their verdicts are cached per user, authenticated.
+// same tree), or only the refs in `only` when given. Signatures are verified against the trust
+// root's keys (core/signature_verifier.hpp: in-process by default); with `gpg.verify: gpgme` and
+// VerdictCache::use, gpg's verdicts are cached per user, authenticated.
 Result<ApprovalsReport> evaluate_approvals(const git::Repository& repo, const TrustRoot& root,
                                            const git::Oid& candidate, const ApprovalPolicy& policy,
                                            const std::vector<git::Ref>* only = nullptr,

@@ -175,6 +175,21 @@ void read_rollback(const YAML::Node& node, const std::string& file, RollbackConf
   map.finish();
 }
 
+void read_gpg(const YAML::Node& node, const std::string& file, GpgConfig& gpg)
+{
+  YamlMap map(node, file, "`gpg`");
+  if (auto verify = map.string("verify")) {
+    if (*verify == "rnp") {
+      gpg.verify = VerifyBackend::rnp;
+    } else if (*verify == "gpgme") {
+      gpg.verify = VerifyBackend::gpgme;
+    } else {
+      config_error(node["verify"], file, fmt::format("`verify` must be `rnp` or `gpgme`, not `{}`", *verify));
+    }
+  }
+  map.finish();
+}
+
 // `types:` / `scopes:`: a mapping of names to section titles, merged over the defaults ("" hides).
 void read_titles(const YAML::Node& node, const std::string& file, const std::string& what,
                  std::vector<std::pair<std::string, std::string>>& table)
@@ -318,6 +333,7 @@ Config parse_document(const YAML::Node& root, const std::string& file)
   const auto rollback = map.node("rollback");
   const auto changelog = map.node("changelog");
   const auto checks = map.node("checks");
+  const auto gpg = map.node("gpg");
   map.finish(); // a misspelt top-level key first: it may be why a section below looks wrong
   if (version) {
     if (!version->IsScalar() || version->Scalar() != "1") {
@@ -338,6 +354,9 @@ Config parse_document(const YAML::Node& root, const std::string& file)
   }
   if (changelog) {
     read_changelog(*changelog, file, config.changelog);
+  }
+  if (gpg) {
+    read_gpg(*gpg, file, config.gpg);
   }
   if (checks) {
     if (!checks->IsSequence() && !checks->IsNull()) {

@@ -83,6 +83,14 @@ struct TrustRootOverride {
   std::string source;  // how messages name it
 };
 
+// How signatures are verified (core/signature_verifier.hpp): in-process with RNP, or by gpg through
+// gpgme. An operator's choice, read from the work tree's tollgate.yaml: both give the same verdicts.
+enum class VerifyBackend { rnp, gpgme };
+
+struct GpgConfig {
+  VerifyBackend verify = VerifyBackend::rnp;
+};
+
 struct Config {
   int version = 1;
   ReleaseConfig release;
@@ -91,7 +99,8 @@ struct Config {
   std::vector<CheckSpec> checks;
   RollbackConfig rollback;
   changelog::Settings changelog; // the `changelog:` section (docs/changelog.md)
-  std::filesystem::path path;    // the file it was read from (empty for defaults)
+  GpgConfig gpg;
+  std::filesystem::path path; // the file it was read from (empty for defaults)
   std::optional<TrustRootOverride> trust_root_override;
 };
 

@@ -76,6 +76,7 @@ std::expected<TrustRoot, TrustRootError> load_trust_root_at(const git::Repositor
   root.commit = commit;
   root.bootstrap = bootstrap;
   root.source = source;
+  root.verify = local.gpg.verify;
   std::string at = fmt::format(" (at {})", root.bootstrap ? root.commit.short_hex() : root.source);
   if (!bootstrap && !local.trust_root_override && source.starts_with(local.release.stable_tag + " (")) {
     at += "; the trust root at stable is broken: `--recover-trust-root` (approve, promote) releases a fix "

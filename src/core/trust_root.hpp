@@ -23,8 +23,9 @@ struct TrustRoot {
   std::string repository; // normalised identity; empty when neither configured nor an origin remote
   std::string maintainers_path;
   Maintainers maintainers;
-  std::vector<gpg::ArmoredKey> keys; // .tollgate/keys/*.asc at that commit
-  std::string digest;                // SHA-256 over everything above that decides a verdict
+  std::vector<gpg::ArmoredKey> keys;         // .tollgate/keys/*.asc at that commit
+  std::string digest;                        // SHA-256 over everything above that decides a verdict
+  VerifyBackend verify = VerifyBackend::rnp; // the operator's choice (local tollgate.yaml), not the root's
 };
 
 struct TrustRootError {

@@ -4,13 +4,12 @@
 #include "core/approvals.hpp"
 #include "core/audit_log.hpp"
 #include "core/promotion_record.hpp"
-#include "core/state_key.hpp"
+#include "core/signature_verifier.hpp"
 #include "core/trust_root.hpp"
 #include "core/trust_root_recovery.hpp"
 #include "git/objects.hpp"
 #include "git/refs.hpp"
 #include "git/signed_tag.hpp"
-#include "gpg/keyring.hpp"
 
 #include <fmt/format.h>
 
@@ -39,29 +38,20 @@ public:
     if (signature.empty()) {
       return fail("it is not signed");
     }
-    auto keyrings = user_state_subdir("keyrings");
-    if (!keyrings) {
-      return std::unexpected(keyrings.error());
+    auto verifier = SignatureVerifier::open(root.keys, root.digest, root.verify);
+    if (!verifier) {
+      return std::unexpected(verifier.error());
     }
-    auto keyring = gpg::Keyring::open(*keyrings, root.keys);
-    if (!keyring) {
-      return std::unexpected(keyring.error());
-    }
-    auto context = keyring->context();
-    if (!context) {
-      return std::unexpected(context.error());
-    }
-    auto verification = context->verify_detached(signature, payload);
+    auto verification = verifier->verify(SignedBytes{payload, signature});
     if (!verification) {
       return std::unexpected(verification.error());
     }
     if (verification->state != gpg::SignatureState::good) {
       return fail(std::string(gpg::to_string(verification->state)));
     }
-    const gpg::KeyInfo* owner = keyring->owner_of(verification->fingerprint);
-    const Maintainer* maintainer = owner != nullptr ? root.maintainers.by_fingerprint(owner->fingerprint) : nullptr;
+    const Maintainer* maintainer = root.maintainers.by_fingerprint(verification->primary);
     if (maintainer == nullptr) {
-      return fail(fmt::format("signed by {}, who is no maintainer at {}", verification->fingerprint, root.source));
+      return fail(fmt::format("signed by {}, who is no maintainer at {}", verification->primary, root.source));
     }
     return fmt::format("{} <{}>", maintainer->name, maintainer->email);
   }

@@ -47,7 +47,7 @@ std::string VerifyCache::mac(const git::Oid& tag, const std::string& line) const
   return state_mac(m_key, k_purpose, fmt::format("{}\n{}\n{}", m_digest, tag.hex(), line));
 }
 
-std::optional<CachedVerification> VerifyCache::find(const git::Oid& tag) const
+std::optional<SignatureVerdict> VerifyCache::find(const git::Oid& tag) const
 {
   std::ifstream in(m_dir / tag.hex());
   std::string line;
@@ -58,7 +58,7 @@ std::optional<CachedVerification> VerifyCache::find(const git::Oid& tag) const
   }
   std::istringstream fields(line);
   int state = -1;
-  CachedVerification entry;
+  SignatureVerdict entry;
   if (!(fields >> state >> entry.created >> entry.expires >> entry.key_expires) || state < 0 ||
       state >= static_cast<int>(k_states.size())) {
     return std::nullopt;
@@ -71,7 +71,7 @@ std::optional<CachedVerification> VerifyCache::find(const git::Oid& tag) const
   return entry;
 }
 
-void VerifyCache::store(const git::Oid& tag, const CachedVerification& verification) const
+void VerifyCache::store(const git::Oid& tag, const SignatureVerdict& verification) const
 {
   if (::mkdir(m_dir.c_str(), 0700) != 0 && errno != EEXIST) {
     return;

@@ -7,22 +7,14 @@
 // an entry that does not authenticate is a miss, and is overwritten. Time-bound facts (signature
 // expiry) are stored and re-judged on every read.
 
+#include "core/signature_verifier.hpp"
 #include "git/oid.hpp"
-#include "gpg/context.hpp"
 
 #include <filesystem>
 #include <optional>
 #include <string>
 
 namespace tollgate::core {
-
-struct CachedVerification {
-  gpg::SignatureState state = gpg::SignatureState::bad;
-  std::string primary; // the signer's primary-key fingerprint; empty when the key is unknown
-  std::int64_t created = 0;
-  std::int64_t expires = 0;     // the signature's expiry, 0: never
-  std::int64_t key_expires = 0; // the signer's primary key's expiry, 0: never
-};
 
 class VerifyCache {
 public:
@@ -33,9 +25,9 @@ public:
   static std::optional<VerifyCache> for_user(const std::string& trust_digest);
 
   // nullopt when there is no entry or it does not authenticate.
-  std::optional<CachedVerification> find(const git::Oid& tag) const;
+  std::optional<SignatureVerdict> find(const git::Oid& tag) const;
   // Best effort: a cache that cannot be written only costs time.
-  void store(const git::Oid& tag, const CachedVerification& verification) const;
+  void store(const git::Oid& tag, const SignatureVerdict& verification) const;
 
 private:
   std::string mac(const git::Oid& tag, const std::string& line) const;

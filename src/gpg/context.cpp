@@ -2,12 +2,15 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
 #include <clocale>
 #include <mutex>
 
 namespace tollgate::gpg {
 
 namespace {
+
+std::atomic<std::size_t> g_processes{0}; // see processes_started()
 
 constexpr const char* k_gpg_missing = "gpg not found: install gnupg (gpgme found no OpenPGP engine on PATH)";
 
@@ -92,6 +95,7 @@ Result<std::string> Context::sign_detached(std::string_view data, const std::str
 {
   if (!m_signer || m_signer_fingerprint != fingerprint) {
     gpgme_key_t key_raw = nullptr;
+    ++g_processes;
     if (gpgme_error_t error = gpgme_get_key(m_ctx.get(), fingerprint.c_str(), &key_raw, 1); error != 0) {
       return fail(error_message(fmt::format("no secret key {} here", fingerprint), error));
     }
@@ -108,6 +112,7 @@ Result<std::string> Context::sign_detached(std::string_view data, const std::str
   if (!plain || !signature) {
     return fail(!plain ? plain.error().message : signature.error().message);
   }
+  ++g_processes;
   const gpgme_error_t error = gpgme_op_sign(m_ctx.get(), plain->get(), signature->get(), GPGME_SIG_MODE_DETACH);
   gpgme_signers_clear(m_ctx.get());
   if (error != 0) {
@@ -134,6 +139,7 @@ Result<Verification> Context::verify_detached(std::string_view signature, std::s
   if (!signature_data || !signed_data) {
     return fail(!signature_data ? signature_data.error().message : signed_data.error().message);
   }
+  ++g_processes;
   const gpgme_error_t error = gpgme_op_verify(m_ctx.get(), signature_data->get(), signed_data->get(), nullptr);
   const gpgme_verify_result_t result = gpgme_op_verify_result(m_ctx.get());
   if (result == nullptr || result->signatures == nullptr) {
@@ -193,6 +199,7 @@ Result<std::string> Context::export_public_key(const std::string& fingerprint) c
     return std::unexpected(out.error());
   }
   gpgme_set_armor(m_ctx.get(), 1);
+  ++g_processes;
   if (gpgme_error_t error = gpgme_op_export(m_ctx.get(), fingerprint.c_str(), 0, out->get()); error != 0) {
     return fail(error_message(fmt::format("cannot export key {}", fingerprint), error));
   }
@@ -209,6 +216,7 @@ Result<int> Context::import_keys(std::string_view armored) const
   if (!keys) {
     return fail(keys.error().message);
   }
+  ++g_processes;
   if (gpgme_error_t error = gpgme_op_import(m_ctx.get(), keys->get()); error != 0) {
     return fail(error_message("cannot import keys", error));
   }
@@ -217,6 +225,11 @@ Result<int> Context::import_keys(std::string_view armored) const
     return fail("cannot import keys: gpg reported nothing");
   }
   return result->imported + result->unchanged;
+}
+
+std::size_t processes_started()
+{
+  return g_processes.load();
 }
 
 void ensure_initialised()
@@ -272,6 +285,7 @@ Result<EngineInfo> Context::engine() const
 Result<std::vector<KeyInfo>> Context::list_keys(bool secret_only, const std::string& pattern) const
 {
   std::vector<KeyInfo> keys;
+  ++g_processes;
   if (gpgme_error_t error =
           gpgme_op_keylist_start(m_ctx.get(), pattern.empty() ? nullptr : pattern.c_str(), secret_only ? 1 : 0);
       error != 0) {

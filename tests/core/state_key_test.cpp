@@ -105,7 +105,7 @@ TEST_CASE("a cached verdict counts only with its MAC under this user's key", "[s
   const std::string fingerprint(40, 'A');
   const core::VerifyCache cache(dir.path(), std::string(32, 'k'), digest);
   const fs::path entry = dir.path() / digest / tag.hex();
-  core::CachedVerification good;
+  core::SignatureVerdict good;
   good.state = gpg::SignatureState::good;
   good.primary = fingerprint;
   good.created = 1700000000;

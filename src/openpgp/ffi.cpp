@@ -1,0 +1,141 @@
+#include "openpgp/ffi.hpp"
+
+#include <rnp/rnp_err.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdint>
+#include <vector>
+
+namespace tollgate::openpgp::ffi {
+
+namespace {
+
+// The armored blocks of `data` (each BEGIN .. END line), or all of it when it holds none (binary).
+std::vector<std::string_view> blocks_of(std::string_view data)
+{
+  std::vector<std::string_view> blocks;
+  constexpr std::string_view k_begin = "-----BEGIN PGP ";
+  constexpr std::string_view k_end = "-----END PGP ";
+  for (std::size_t at = data.find(k_begin); at != std::string_view::npos; at = data.find(k_begin, at)) {
+    const std::size_t end = data.find(k_end, at);
+    if (end == std::string_view::npos) {
+      blocks.push_back(data.substr(at));
+      break;
+    }
+    const std::size_t line_end = std::min(data.find('\n', end), data.size());
+    blocks.push_back(data.substr(at, line_end - at));
+    at = line_end;
+  }
+  if (blocks.empty() && !data.empty()) {
+    blocks.push_back(data);
+  }
+  return blocks;
+}
+
+// What RNP guesses `block` holds ("public key", "signature", ...; "" when it cannot tell). RNP only
+// peeks, so that data it cannot take is refused without its own parser complaining on stderr.
+std::string guess(std::string_view block)
+{
+  auto input = input_over(block);
+  if (!input) {
+    return "";
+  }
+  char* guessed = nullptr;
+  if (rnp_guess_contents(input->get(), &guessed) != RNP_SUCCESS) {
+    rnp_buffer_destroy(guessed);
+    return "";
+  }
+  return take(guessed);
+}
+
+bool import_block(rnp_ffi_t ffi, std::string_view block, bool signature)
+{
+  auto input = input_over(block);
+  if (!input) {
+    return false;
+  }
+  char* results = nullptr;
+  const rnp_result_t imported = signature
+                                    ? rnp_import_signatures(ffi, input->get(), 0, &results)
+                                    : rnp_import_keys(ffi, input->get(), RNP_LOAD_SAVE_PUBLIC_KEYS, &results);
+  rnp_buffer_destroy(results);
+  return imported == RNP_SUCCESS;
+}
+
+} // namespace
+
+QuietStderr::QuietStderr() : m_saved(stderr)
+{
+  static const std::unique_ptr<FILE, int (*)(FILE*)> k_null(std::fopen("/dev/null", "we"), &std::fclose);
+  if (k_null) {
+    stderr = k_null.get();
+  }
+}
+
+QuietStderr::~QuietStderr()
+{
+  stderr = m_saved;
+}
+
+std::string take(char* buffer)
+{
+  std::string text = buffer != nullptr ? buffer : "";
+  rnp_buffer_destroy(buffer);
+  return text;
+}
+
+bool flag(rnp_result_t (*query)(rnp_key_handle_t, bool*), rnp_key_handle_t key)
+{
+  bool value = false;
+  return query(key, &value) == RNP_SUCCESS && value;
+}
+
+std::string upper(std::string_view text)
+{
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  return out;
+}
+
+Result<Ffi> create()
+{
+  rnp_ffi_t raw = nullptr;
+  if (rnp_ffi_create(&raw, "GPG", "GPG") != RNP_SUCCESS) {
+    return fail("cannot start RNP");
+  }
+  return Ffi(raw);
+}
+
+Result<Input> input_over(std::string_view data)
+{
+  rnp_input_t raw = nullptr;
+  if (rnp_input_from_memory(&raw, reinterpret_cast<const std::uint8_t*>(data.data()), data.size(), false) !=
+      RNP_SUCCESS) {
+    return fail("cannot read the OpenPGP data");
+  }
+  return Input(raw);
+}
+
+Result<void> import_key_data(rnp_ffi_t ffi, std::string_view data)
+{
+  // Keys first, then the signatures over them (a revocation may come before its key in a file).
+  std::vector<std::string_view> signatures;
+  for (const std::string_view block : blocks_of(data)) {
+    const std::string contents = guess(block);
+    if (contents == "signature") {
+      signatures.push_back(block);
+    } else if (contents != "public key" || !import_block(ffi, block, false)) {
+      return fail("not an OpenPGP public key");
+    }
+  }
+  for (const std::string_view block : signatures) {
+    if (!import_block(ffi, block, true)) {
+      return fail("holds a signature OpenPGP cannot read");
+    }
+  }
+  return {};
+}
+
+} // namespace tollgate::openpgp::ffi

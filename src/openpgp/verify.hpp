@@ -1,0 +1,57 @@
+#pragma once
+// Detached OpenPGP signatures checked in-process with RNP against a keyring held in memory: no gpg
+// process, no agent, no home directory. Knows nothing of tollgate.
+
+#include "util/expected.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace tollgate::openpgp {
+
+enum class SignatureStatus {
+  good,
+  bad,              // the data or the signature was altered, or it is not one signature
+  unknown_key,      // no key in the keyring made it
+  expired_key,      // its key (or the subkey that signed) has expired
+  revoked_key,      // its key (or the subkey that signed) has been revoked
+  expired_signature // the signature itself has expired
+};
+
+struct SignatureCheck {
+  SignatureStatus status = SignatureStatus::bad;
+  // The primary key's fingerprint (upper-case hex); for an unknown key, the issuer the signature
+  // names (a fingerprint or a 16-hex key id), or "".
+  std::string signer;
+  std::int64_t created = 0;
+  std::int64_t expires = 0;     // the signature's expiry (seconds since the epoch), 0: never
+  std::int64_t key_expires = 0; // the primary key's expiry, 0: never
+};
+
+struct KeyFile {
+  std::string_view name; // for messages
+  std::string_view text; // armored or binary public keys, revocation certificates after them
+};
+
+class Keyring {
+public:
+  // The keys of `files`; an error naming the first file that holds no public key.
+  static Result<Keyring> load(std::span<const KeyFile> files);
+  Keyring(Keyring&&) noexcept;
+  Keyring& operator=(Keyring&&) noexcept;
+  ~Keyring();
+
+  // Checks the detached `signature` (armored or binary) over `data`. Not for concurrent use: RNP's
+  // context is not thread-safe, and a check takes microseconds.
+  SignatureCheck verify_detached(std::string_view signature, std::string_view data) const;
+
+private:
+  struct State;
+  explicit Keyring(std::unique_ptr<State> state);
+  std::unique_ptr<State> m_state;
+};
+
+} // namespace tollgate::openpgp
