@@ -267,6 +267,7 @@ std::expected<Floor, TrustRootError> load_floor(const git::Repository& repo, con
     theirs = std::move(*parsed);
     theirs.path = local.path;
     theirs.trust_root_override = local.trust_root_override;
+    theirs.gpg = local.gpg; // how signatures are verified is the operator's choice, not the candidate's
   }
   if (root->bootstrap) {
     Floor floor;
@@ -291,6 +292,7 @@ std::expected<Floor, TrustRootError> load_floor(const git::Repository& repo, con
       apply_floor(stable, theirs,
                   local.trust_root_override ? local.trust_root_override->release : stable_release_name(repo, local));
   floor.stable_commit = root->commit;
+  floor.config.gpg = local.gpg;
   return floor;
 }
 

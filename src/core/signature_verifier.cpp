@@ -105,8 +105,10 @@ Result<SignatureVerifier> SignatureVerifier::open(const std::vector<gpg::Armored
                                                   VerifyBackend backend)
 {
   // One keyring per trust root and process: verifying a release's history meets the same roots again.
+  // Never destroyed: at exit, RNP's crypto library (Botan) may already have torn down the allocator
+  // its contexts free into.
   static std::mutex lock;
-  static std::map<std::pair<std::string, VerifyBackend>, std::shared_ptr<const Backend>> opened;
+  static auto& opened = *new std::map<std::pair<std::string, VerifyBackend>, std::shared_ptr<const Backend>>();
   const std::scoped_lock guard(lock);
   const auto key = std::make_pair(digest, backend);
   if (auto found = opened.find(key); found != opened.end()) {

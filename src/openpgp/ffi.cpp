@@ -56,9 +56,8 @@ bool import_block(rnp_ffi_t ffi, std::string_view block, bool signature)
     return false;
   }
   char* results = nullptr;
-  const rnp_result_t imported = signature
-                                    ? rnp_import_signatures(ffi, input->get(), 0, &results)
-                                    : rnp_import_keys(ffi, input->get(), RNP_LOAD_SAVE_PUBLIC_KEYS, &results);
+  const rnp_result_t imported = signature ? rnp_import_signatures(ffi, input->get(), 0, &results)
+                                          : rnp_import_keys(ffi, input->get(), RNP_LOAD_SAVE_PUBLIC_KEYS, &results);
   rnp_buffer_destroy(results);
   return imported == RNP_SUCCESS;
 }

@@ -535,3 +535,13 @@ TEST_CASE("release.remote: a git remote's name, never a URL or a path", "[config
   CHECK_THAT(parse_error("release:\n  remote: [origin]\n"), Catch::StartsWith("tollgate.yaml:2:11:"));
   CHECK_THAT(parse_error("release:\n  remot: origin\n"), Catch::Contains("did you mean `remote`"));
 }
+
+TEST_CASE("gpg.verify chooses how signatures are verified", "[config]")
+{
+  CHECK(parse_ok("").gpg.verify == core::VerifyBackend::rnp);
+  CHECK(parse_ok("gpg: {verify: gpgme}\n").gpg.verify == core::VerifyBackend::gpgme);
+  CHECK(parse_ok("gpg: {verify: rnp}\n").gpg.verify == core::VerifyBackend::rnp);
+  CHECK_THAT(parse_error("gpg: {verify: openssl}\n"),
+             Catch::StartsWith("tollgate.yaml:1:15: `verify` must be `rnp` or `gpgme`, not `openssl`"));
+  CHECK_THAT(parse_error("gpg: {verfy: gpgme}\n"), Catch::Contains("did you mean `verify`"));
+}

@@ -31,15 +31,16 @@ test::TestKey make_key(const std::string& email, const std::string& algo, const 
 {
   test::Keys::get(); // the home exists and GNUPGHOME points at it
   const std::string usage = signing_subkey.empty() ? "sign" : "cert";
-  sh("gpg --batch --yes --quiet " + options + " --passphrase '' --quick-gen-key " + quote("Corpus <" + email + ">") + " " + algo + " " +
-     usage + " never 2>/dev/null");
+  sh("gpg --batch --yes --quiet " + options + " --passphrase '' --quick-gen-key " + quote("Corpus <" + email + ">") +
+     " " + algo + " " + usage + " never 2>/dev/null");
   const std::string fingerprint = trimmed(sh("gpg --batch --with-colons --list-keys " + quote(email) +
                                              " 2>/dev/null | awk -F: '$1==\"fpr\" {print $10; exit}'"));
   if (!signing_subkey.empty()) {
     sh("gpg --batch --yes --quiet --passphrase '' --quick-add-key " + fingerprint + " " + signing_subkey +
        " sign never 2>/dev/null");
   }
-  return test::TestKey{"Corpus", email, fingerprint, sh("gpg --batch --armor --export " + fingerprint + " 2>/dev/null")};
+  return test::TestKey{"Corpus", email, fingerprint,
+                       sh("gpg --batch --armor --export " + fingerprint + " 2>/dev/null")};
 }
 
 struct Corpus {
@@ -134,8 +135,14 @@ TEST_CASE("good signatures: RNP and gpg agree on the signer and the times", "[si
     check_same(verdicts, gpg::SignatureState::good);
     CHECK(verdicts.rnp.primary == keys["ada"].fingerprint);
   }
-  SECTION("RSA 2048") { check_same(judge(payload, corpus.sign(payload, corpus.rsa.fingerprint + "!")), gpg::SignatureState::good); }
-  SECTION("ECDSA P-256") { check_same(judge(payload, corpus.sign(payload, corpus.ecdsa.fingerprint + "!")), gpg::SignatureState::good); }
+  SECTION("RSA 2048")
+  {
+    check_same(judge(payload, corpus.sign(payload, corpus.rsa.fingerprint + "!")), gpg::SignatureState::good);
+  }
+  SECTION("ECDSA P-256")
+  {
+    check_same(judge(payload, corpus.sign(payload, corpus.ecdsa.fingerprint + "!")), gpg::SignatureState::good);
+  }
   SECTION("an Ed25519 signing subkey names its primary key")
   {
     const auto verdicts = judge(payload, corpus.sign(payload, subkey_of(corpus.subkey_signer) + "!"));
@@ -148,7 +155,11 @@ TEST_CASE("good signatures: RNP and gpg agree on the signer and the times", "[si
     check_same(verdicts, gpg::SignatureState::good);
     CHECK(verdicts.rnp.primary == corpus.ecdsa_subkey.fingerprint);
   }
-  SECTION("a SHA-512 digest") { check_same(judge(payload, corpus.sign(payload, keys["bob"].fingerprint + "!", "--digest-algo SHA512")), gpg::SignatureState::good); }
+  SECTION("a SHA-512 digest")
+  {
+    check_same(judge(payload, corpus.sign(payload, keys["bob"].fingerprint + "!", "--digest-algo SHA512")),
+               gpg::SignatureState::good);
+  }
 }
 
 TEST_CASE("altered data, altered or malformed signatures are bad for both", "[signature][differential]")
@@ -157,22 +168,40 @@ TEST_CASE("altered data, altered or malformed signatures are bad for both", "[si
   const auto& keys = test::Keys::get();
   const std::string payload = "object 0123\ntype commit\n\napprove\n";
   const std::string signature = corpus.sign(payload, keys["ada"].fingerprint + "!");
-  SECTION("one byte of the data changed") { check_same(judge("object 0124\ntype commit\n\napprove\n", signature), gpg::SignatureState::bad); }
-  SECTION("data appended") { check_same(judge(payload + "and more\n", signature), gpg::SignatureState::bad); }
+  SECTION("one byte of the data changed")
+  {
+    check_same(judge("object 0124\ntype commit\n\napprove\n", signature), gpg::SignatureState::bad);
+  }
+  SECTION("data appended")
+  {
+    check_same(judge(payload + "and more\n", signature), gpg::SignatureState::bad);
+  }
   SECTION("the signature truncated")
   {
     check_same(judge(payload, signature.substr(0, signature.size() / 2)), gpg::SignatureState::bad);
   }
-  SECTION("not a signature") { check_same(judge(payload, "-----BEGIN PGP SIGNATURE-----\n\nAAAA\n-----END PGP SIGNATURE-----\n"), gpg::SignatureState::bad); }
+  SECTION("not a signature")
+  {
+    check_same(judge(payload, "-----BEGIN PGP SIGNATURE-----\n\nAAAA\n-----END PGP SIGNATURE-----\n"),
+               gpg::SignatureState::bad);
+  }
   SECTION("two signatures, one of them good")
   {
-    check_same(judge(payload, signature + corpus.sign(payload, keys["bob"].fingerprint + "!")), gpg::SignatureState::bad);
+    check_same(judge(payload, signature + corpus.sign(payload, keys["bob"].fingerprint + "!")),
+               gpg::SignatureState::bad);
   }
-  SECTION("empty") { check_same(judge(payload, ""), gpg::SignatureState::bad); }
-  SECTION("a public key where the signature should be") { check_same(judge(payload, keys["ada"].armored), gpg::SignatureState::bad); }
+  SECTION("empty")
+  {
+    check_same(judge(payload, ""), gpg::SignatureState::bad);
+  }
+  SECTION("a public key where the signature should be")
+  {
+    check_same(judge(payload, keys["ada"].armored), gpg::SignatureState::bad);
+  }
 }
 
-TEST_CASE("signatures by keys outside the keyring, revoked or expired keys, expired signatures", "[signature][differential]")
+TEST_CASE("signatures by keys outside the keyring, revoked or expired keys, expired signatures",
+          "[signature][differential]")
 {
   const auto& corpus = Corpus::get();
   const auto& keys = test::Keys::get();
@@ -183,11 +212,15 @@ TEST_CASE("signatures by keys outside the keyring, revoked or expired keys, expi
     check_same(verdicts, gpg::SignatureState::unknown_key);
     CHECK(verdicts.rnp.primary == keys["eve"].fingerprint);
   }
-  SECTION("a revoked key") { check_same(judge(payload, corpus.sign(payload, keys["rita"].fingerprint + "!")), gpg::SignatureState::revoked_key); }
+  SECTION("a revoked key")
+  {
+    check_same(judge(payload, corpus.sign(payload, keys["rita"].fingerprint + "!")), gpg::SignatureState::revoked_key);
+  }
   SECTION("a key that has expired since it signed")
   {
-    check_same(judge(payload, corpus.sign(payload, keys["olga"].fingerprint + "!", "--faked-system-time 20200601T000000!")),
-               gpg::SignatureState::expired_key);
+    check_same(
+        judge(payload, corpus.sign(payload, keys["olga"].fingerprint + "!", "--faked-system-time 20200601T000000!")),
+        gpg::SignatureState::expired_key);
   }
   SECTION("a signature that has expired")
   {

@@ -93,13 +93,18 @@ promote_repo "$gated"
 approve_head "$gated"
 tg -C "$gated" gate
 expect_code 0 "control: genuine approvals open the gate"
+[ ! -e "$XDG_CACHE_HOME/tollgate/verified" ] || fail "verified in-process (the default), no verdict is cached"
+# Through gpg (the operator's choice in the work tree's tollgate.yaml), verdicts are cached.
+echo "gpg: {verify: gpgme}" >>"$gated/tollgate.yaml"
+tg -C "$gated" gate
+expect_code 0 "control: genuine approvals open the gate through gpg too"
 digest_dir=$(find "$XDG_CACHE_HOME/tollgate/verified" -mindepth 1 -maxdepth 1 -type d | head -1)
 [ -n "$digest_dir" ] || fail "control: the verdicts are cached under XDG_CACHE_HOME"
 [ ! -e "$gated/.git/tollgate/cache" ] || fail "nothing is cached in the repository any more"
 [ -z "$(find "$gated/.git/tollgate" -name keyrings)" ] || fail "no keyring is kept in the repository any more"
 digest=$(basename "$digest_dir")
 echo "print('unapproved')" >"$gated/app.py"
-git -C "$gated" commit -qam "feat: nobody approved this"
+git -C "$gated" commit -qm "feat: nobody approved this" app.py
 head=$(git -C "$gated" rev-parse HEAD)
 tree=$(git -C "$gated" rev-parse 'HEAD^{tree}')
 for who in "Ada Lovelace <ada@example.com> $ADA" "Bob Builder <bob@example.com> $BOB"; do
@@ -131,5 +136,8 @@ tg -C "$gated" gate
 expect_code 1 "forged cached verdicts do not open the gate"
 tg -C "$gated" gate
 expect_code 1 "nor on the second run (the forged entries were overwritten, not trusted)"
+git -C "$gated" checkout -q tollgate.yaml
+tg -C "$gated" gate
+expect_code 1 "nor in-process"
 
 finish
