@@ -2,6 +2,7 @@
 // each lives in src/cli/<name>.cpp.
 
 #include "cli/common.hpp"
+#include "openpgp/verify.hpp"
 #include "util/fatal.hpp"
 #include "util/strings.hpp"
 
@@ -176,6 +177,7 @@ int main(int argc, char** argv)
   // Past a file-size limit (RLIMIT_FSIZE) a write fails with EFBIG and is reported like a full
   // disk, instead of SIGXFSZ killing tollgate half-way (checks get the default back: proc resets it).
   std::signal(SIGXFSZ, SIG_IGN);
+  tollgate::openpgp::configure_process();
   try {
     return run(argc, argv);
   } catch (const tollgate::Fatal& error) {

@@ -8,6 +8,7 @@
 
 #include <fcntl.h>
 
+#include <cstdlib>
 #include <ctime>
 #include <limits>
 
@@ -90,6 +91,11 @@ std::string issuer_of(rnp_op_verify_signature_t signature)
 }
 
 } // namespace
+
+void configure_process()
+{
+  ::setenv("BOTAN_MLOCK_POOL_SIZE", "0", 0); // NOLINT(concurrency-mt-unsafe): before any thread
+}
 
 Keyring::Keyring(std::unique_ptr<State> state) : m_state(std::move(state)) {}
 Keyring::Keyring(Keyring&&) noexcept = default;

@@ -36,6 +36,11 @@ struct KeyFile {
   std::string_view text; // armored or binary public keys, revocation certificates after them
 };
 
+// To call first thing in main, before any thread: RNP's crypto library (Botan) would otherwise lock
+// a pool of memory page by page, with guard pages (about 500 system calls) on first use, to hold
+// secret keys; verification handles public data only. A value the user set is left alone.
+void configure_process();
+
 class Keyring {
 public:
   // The keys of `files`; an error naming the first file that holds no public key.
