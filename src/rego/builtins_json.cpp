@@ -50,9 +50,9 @@ Array parse_path(std::string_view name, const Value& path)
   if (path.is_array()) {
     return path.as_array();
   }
-  error(name, fmt::format("operand 2 must be one of {{set, array}} containing string paths or array of path "
-                          "segments but got {}",
-                          type_name(path)));
+  throw BuiltinError{"eval_type_error", fmt::format("{}: operand 2 must be one of {{set, array}} containing string "
+                                                    "paths or array of path segments but got {}",
+                                                    name, type_name(path))};
 }
 
 // OPA's pathsToObject: a tree of objects whose leaves (null) mark the selected paths.
@@ -220,7 +220,8 @@ std::optional<std::size_t> array_index(const Value& segment, std::size_t size, b
     if (allow_end && s == "-") {
       return size;
     }
-    if (s.empty() || s.size() > 18 || s.find_first_not_of("0123456789") != std::string::npos) {
+    if (s.empty() || s.size() > 18 || s.find_first_not_of("0123456789") != std::string::npos ||
+        (s.size() > 1 && s[0] == '0')) {
       return std::nullopt;
     }
     i = std::stoll(s);

@@ -237,7 +237,7 @@ TEST_CASE("crypto.x509.parse_certificates and parse_and_verify_certificates", "[
   CHECK(first.find("IsCA")->is_true());
   CHECK(json_of(*first.find("NotAfter")) == R"("2099-12-31T23:59:59Z")");
   const auto& second = certs.as_array()[1];
-  CHECK(json_of(*second.find("SerialNumber")) == "12345678901234567890");
+  CHECK(tollgate::rego::number_text(*second.find("SerialNumber")) == "12345678901234567890");
   CHECK(json_of(*second.find("Issuer")->find("Organization")) == R"(["Tollgate"])");
   CHECK(second.find("IsCA")->is_false());
   // Base64 of the DER works too.

@@ -10,7 +10,7 @@ TEST_CASE("bits.* on integers, OPA's errors for floats and negative shifts", "[r
 {
   CHECK(json_of(rego_value("[bits.and(5, 3), bits.or(5, 3), bits.xor(5, 3), bits.negate(5)]")) == "[1,7,6,-6]");
   CHECK(json_of(rego_value("[bits.lsh(1, 10), bits.rsh(1024, 3), bits.rsh(-8, 1)]")) == "[1024,128,-4]");
-  CHECK(json_of(rego_value("bits.lsh(1, 70)")) == "1180591620717411303424");
+  CHECK(tollgate::rego::number_text(rego_value("bits.lsh(1, 70)")) == "1180591620717411303424");
   const auto fraction = run_rego({}, "x := bits.and(1.5, 1)", "", true);
   CHECK(fraction.rows.error().message == "bits.and: operand 1 must be integer number but got floating-point number");
   CHECK(fraction.error_code() == "eval_type_error");
