@@ -1,9 +1,10 @@
-// strings.count, strings.render_template (Go text/template fields), glob.quote_meta and urlquery.*
-// (Go's net/url query escaping).
+// strings.count, strings.render_template (Go text/template fields), glob.quote_meta,
+// regex.template_match and urlquery.* (Go's net/url query escaping).
 
 #include "rego/builtins.hpp"
 
 #include <fmt/format.h>
+#include <re2/re2.h>
 
 #include <map>
 
@@ -133,6 +134,49 @@ Value render_template(std::span<const Value> a, BuiltinContext&)
   return Value::string(std::move(out));
 }
 
+// regex.template_match: the template's text between the delimiters is a regular expression, the
+// rest literal; the whole value must match (OPA's gorilla/mux-style templates).
+Value template_match(std::span<const Value> a, BuiltinContext&)
+{
+  constexpr std::string_view k_name = "regex.template_match";
+  const std::string& tpl = str(k_name, a, 0);
+  const std::string& value = str(k_name, a, 1);
+  const std::string& open = str(k_name, a, 2);
+  const std::string& close = str(k_name, a, 3);
+  if (open.size() != 1 || close.size() != 1) {
+    error(k_name, fmt::format("{} delimiter has to be exactly one character long but is {} long",
+                              open.size() != 1 ? "start" : "end", open.size() != 1 ? open.size() : close.size()));
+  }
+  std::string pattern = "^";
+  std::size_t literal = 0;
+  std::size_t i = 0;
+  while (i < tpl.size()) {
+    if (tpl[i] != open[0]) {
+      ++i;
+      continue;
+    }
+    // The matching end delimiter, counting nested pairs.
+    std::size_t end = i + 1;
+    for (int level = 1; end < tpl.size(); ++end) {
+      level += tpl[end] == open[0] ? 1 : (tpl[end] == close[0] ? -1 : 0);
+      if (level == 0) {
+        break;
+      }
+    }
+    if (end >= tpl.size()) {
+      error(k_name, fmt::format("unbalanced braces in \"{}\"", tpl));
+    }
+    pattern += RE2::QuoteMeta(tpl.substr(literal, i - literal)) + "(" + tpl.substr(i + 1, end - i - 1) + ")";
+    i = literal = end + 1;
+  }
+  pattern += RE2::QuoteMeta(tpl.substr(literal)) + "$";
+  const RE2 re(pattern, RE2::Quiet);
+  if (!re.ok()) {
+    error(k_name, fmt::format("error parsing regexp: {}", re.error()));
+  }
+  return Value::boolean(RE2::PartialMatch(value, re));
+}
+
 // Go's url.QueryEscape.
 std::string query_escape(const std::string& s)
 {
@@ -254,6 +298,7 @@ constexpr Builtin k_text[] = {
     {"strings.count", 2, &strings_count},
     {"strings.render_template", 2, &render_template},
     {"glob.quote_meta", 1, &quote_meta},
+    {"regex.template_match", 4, &template_match},
     {"urlquery.encode", 1, &urlquery_encode},
     {"urlquery.decode", 1, &urlquery_decode},
     {"urlquery.encode_object", 1, &urlquery_encode_object},

@@ -50,6 +50,16 @@ TEST_CASE("strings.count, glob.quote_meta, strings.render_template", "[rego][bui
   CHECK(json_of(rego_value(R"(strings.render_template("[{{.missing}}]", {}))")) == R"("[<no value>]")");
 }
 
+TEST_CASE("regex.template_match", "[rego][builtins][strings]")
+{
+  CHECK(rego_value(R"(regex.template_match("urn:foo:{.*}", "urn:foo:bar:baz", "{", "}"))").is_true());
+  CHECK(rego_value(R"(regex.template_match("urn:foo:<[a-z]+>.x", "urn:foo:bar.x", "<", ">"))").is_true());
+  CHECK(rego_value(R"(regex.template_match("urn:foo:<[a-z]+>.x", "urn:foo:barax", "<", ">"))").is_false());
+  CHECK(json_of(rego_value(R"(regex.template_match("a{b", "ab", "{", "}"))")) == "undefined"); // unbalanced
+  CHECK(run_rego({}, R"(x := regex.template_match("a{b", "ab", "{", "}"))", "", true).error_code() ==
+        "eval_builtin_error");
+}
+
 TEST_CASE("urlquery.* as Go's net/url", "[rego][builtins][strings]")
 {
   CHECK(json_of(rego_value(R"(urlquery.encode("a b&c=d/é"))")) == R"("a+b%26c%3Dd%2F%C3%A9")");
