@@ -414,9 +414,9 @@ Value net_cidr_merge(std::span<const Value> a, BuiltinContext&)
     U128 at = r.first.bits;
     while (at <= r.last.bits) {
       int host = 0;
-      while (host < width && ((at >> host) & 1) == 0) {
+      while (host + 1 < 128 && host < width && ((at >> host) & 1) == 0) {
         const U128 end = at + ((U128(1) << (host + 1)) - 1);
-        if (end > r.last.bits || (host + 1 == 128)) {
+        if (end > r.last.bits) {
           break;
         }
         ++host;

@@ -38,6 +38,8 @@ TEST_CASE("net.cidr_merge and net.cidr_expand", "[rego][builtins][net]")
   CHECK(json_of(rego_value(R"(net.cidr_merge(["fe80::/120", "192.0.2.0/24", "192.0.3.0/24"]))")) ==
         R"(["192.0.2.0/23","fe80::/120"])");
   CHECK(json_of(rego_value(R"(net.cidr_merge(["192.0.128.0", "192.0.129.0"]))")) == R"(["192.0.128.0/23"])");
+  CHECK(json_of(rego_value(R"(net.cidr_merge(["2001:db8::/33", "2001:db8:8000::/33"]))")) == R"(["2001:db8::/32"])");
+  CHECK(json_of(rego_value(R"(net.cidr_merge(["::/1", "8000::/1"]))")) == R"(["8000::/1","::/1"])");
   CHECK(json_of(rego_value(R"(net.cidr_merge(["192.0.128.0/24", "0.0.0.0/0"]))")) == R"(["0.0.0.0/0"])");
   CHECK(json_of(rego_value(R"(net.cidr_expand("192.168.1.1/30"))")) ==
         R"(["192.168.1.0","192.168.1.1","192.168.1.2","192.168.1.3"])");
