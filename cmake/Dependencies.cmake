@@ -18,8 +18,10 @@ target_link_libraries(tollgate_deps INTERFACE
 # kainjow mustache is a single header in /usr/include/kainjow.
 # SHA-256 for cache keys: mbedtls, which libgit2 itself uses on Debian (libgit2-dev depends on it).
 find_library(MBEDCRYPTO_LIBRARY mbedcrypto REQUIRED)
+# X.509 certificates for the Rego crypto.x509.* and io.jwt.* built-ins.
+find_library(MBEDX509_LIBRARY mbedx509 REQUIRED)
 find_path(MBEDTLS_INCLUDE mbedtls/sha256.h REQUIRED)
-target_link_libraries(tollgate_deps INTERFACE ${MBEDCRYPTO_LIBRARY})
+target_link_libraries(tollgate_deps INTERFACE ${MBEDX509_LIBRARY} ${MBEDCRYPTO_LIBRARY})
 target_include_directories(tollgate_deps SYSTEM INTERFACE ${MBEDTLS_INCLUDE})
 find_path(KAINJOW_MUSTACHE_INCLUDE kainjow/mustache.hpp REQUIRED)
 target_include_directories(tollgate_deps SYSTEM INTERFACE ${KAINJOW_MUSTACHE_INCLUDE})

@@ -3,6 +3,7 @@
 // errors or failing tests).
 
 #include "cli/common.hpp"
+#include "rego/capabilities.hpp"
 #include "rego/engine.hpp"
 #include "util/fatal.hpp"
 
@@ -220,9 +221,16 @@ std::function<int()> setup_policy(CLI::App& app, const Globals& globals)
   CLI::App* test_app = app.add_subcommand("test", "Run the test_* rules of *_test.rego files (like `opa test -v`)");
   test_app->add_option("paths", test->paths, "Files or folders (default: policies)")->type_name("PATH");
 
-  return [&app, eval_app, eval, test, &globals] {
+  CLI::App* capabilities_app =
+      app.add_subcommand("capabilities", "Print the built-ins this engine implements, in OPA's capabilities JSON");
+
+  return [&app, eval_app, eval, test, capabilities_app, &globals] {
     if (eval_app->parsed()) {
       return run_eval(*eval, globals);
+    }
+    if (capabilities_app->parsed()) {
+      fmt::print("{}\n", rego::capabilities().dump(2));
+      return exit_code::k_ok;
     }
     (void)app;
     return run_test(*test, globals);

@@ -448,13 +448,21 @@ std::span<const Builtin> builtin::core_builtins()
   return k_core;
 }
 
+std::span<const std::span<const Builtin>> builtin::tables()
+{
+  static const std::span<const Builtin> k_tables[] = {
+      core_builtins(),   string_builtins(), collection_builtins(), encoding_builtins(), regex_builtins(),
+      unit_builtins(),   yaml_builtins(),   time_builtins(),       json_builtins(),     net_builtins(),
+      number_builtins(), text_builtins(),   crypto_builtins(),     jwt_builtins(),      schema_builtins(),
+  };
+  return k_tables;
+}
+
 const Builtin* find_builtin(std::string_view name)
 {
   static const auto k_index = [] {
     std::unordered_map<std::string_view, const Builtin*> index;
-    for (auto table : {builtin::core_builtins(), builtin::string_builtins(), builtin::collection_builtins(),
-                       builtin::encoding_builtins(), builtin::regex_builtins(), builtin::unit_builtins(),
-                       builtin::yaml_builtins()}) {
+    for (auto table : builtin::tables()) {
       for (const auto& b : table) {
         index.emplace(b.name, &b);
       }

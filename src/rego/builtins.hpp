@@ -15,6 +15,7 @@ namespace tollgate::rego {
 struct BuiltinError {
   std::string code; // eval_type_error or eval_builtin_error
   std::string message;
+  bool halt = false; // an error even without strict built-in errors (a refused built-in)
 };
 
 struct BuiltinContext {
@@ -50,6 +51,16 @@ std::span<const Builtin> encoding_builtins();   // json, base64, hex, semver, ti
 std::span<const Builtin> regex_builtins();      // regex.*, glob.match
 std::span<const Builtin> unit_builtins();       // units.parse, units.parse_bytes
 std::span<const Builtin> yaml_builtins();       // yaml.marshal, yaml.unmarshal, yaml.is_valid
+std::span<const Builtin> time_builtins();       // time.*, test.sleep
+std::span<const Builtin> json_builtins();       // json.filter, json.remove, json.patch, ...
+std::span<const Builtin> net_builtins();        // net.cidr_*; http.send and net.lookup_ip_addr refused
+std::span<const Builtin> number_builtins();     // bits.*, numbers.range_step, graph.*, set_diff
+std::span<const Builtin> text_builtins();       // strings.count, render_template, urlquery.*
+std::span<const Builtin> crypto_builtins();     // crypto.* (digests, HMACs, X.509)
+std::span<const Builtin> jwt_builtins();        // io.jwt.*
+std::span<const Builtin> schema_builtins();     // json.verify_schema, json.match_schema
+// Every registration table, in lookup order.
+std::span<const std::span<const Builtin>> tables();
 
 // The offset after the code point at `i` (an invalid byte counts as one code point, as in Go).
 std::size_t utf8_next(const std::string& s, std::size_t i);

@@ -114,7 +114,7 @@ Value Evaluator::call_builtin(const Builtin& builtin, const std::vector<Value>& 
   try {
     return builtin.fn(std::span<const Value>(args.data(), args.size()), m_context);
   } catch (const BuiltinError& error) {
-    if (m_strict) {
+    if (m_strict || error.halt) {
       fail(at.loc, error.code, error.message);
     }
     return {};
