@@ -67,7 +67,10 @@ std::string unified_diff(const std::string& path, std::string_view before, std::
     const std::size_t first_line = changed[i] >= k_context ? changed[i] - k_context : 0;
     const std::size_t end_line = std::min(changed[last] + k_context + 1, count);
     const std::size_t length = end_line - first_line;
-    out += fmt::format("@@ -{0},{1} +{0},{1} @@\n", first_line + 1, length);
+    // As diff -u writes it: a one-line range is just its line number.
+    const std::string range =
+        length == 1 ? fmt::format("{}", first_line + 1) : fmt::format("{},{}", first_line + 1, length);
+    out += fmt::format("@@ -{0} +{0} @@\n", range);
     std::size_t next = i;
     for (std::size_t line = first_line; line < end_line;) {
       if (next > last || changed[next] != line) {

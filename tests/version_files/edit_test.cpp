@@ -49,6 +49,7 @@ TEST_CASE("version files: the edit as a unified diff", "[version_files]")
                                                 " line 15\n line 16\n line 17\n-line 18\n+LINE 18\n line 19\n"
                                                 " line 20\n");
   CHECK(unified_diff("f.txt", before, before).empty());
+  CHECK(unified_diff("one", "v1\n", "v2\n") == "--- a/one\n+++ b/one\n@@ -1 +1 @@\n-v1\n+v2\n");
   // CRLF kept, a last line without a newline marked, adjacent changes grouped.
   CHECK(unified_diff("v", "a\r\nb\r\nc", "A\r\nB\r\nc") ==
         "--- a/v\n+++ b/v\n@@ -1,3 +1,3 @@\n"
