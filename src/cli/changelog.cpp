@@ -6,7 +6,9 @@
 #include "cli/repository_support.hpp"
 #include "core/report.hpp"
 #include "core/workspace.hpp"
+#include "git/objects.hpp"
 #include "util/fatal.hpp"
+#include "version_files/diff.hpp"
 
 #include <fmt/format.h>
 
@@ -120,6 +122,17 @@ int run_changelog(const ChangelogOptions& options, const Globals& globals)
     return options.write ? exit_code::k_failed : exit_code::k_ok;
   }
 
+  // What the release commit would do to release.version_files, at the candidate (--to).
+  auto candidate = git::resolve_commit(*repo, options.to);
+  if (!candidate) {
+    usage_error(candidate.error().message);
+  }
+  auto version_edits = version_files::plan_edits(*repo, *candidate, config.release.version_files, plan->next.str());
+  if (!version_edits) {
+    usage_error(version_edits.error().message);
+  }
+  document["version_files"] = version_files::to_json(*version_edits, plan->next.str());
+
   bool changed = false;
   if (options.write) {
     const auto existing = read_existing(path);
@@ -142,6 +155,10 @@ int run_changelog(const ChangelogOptions& options, const Globals& globals)
   fmt::print("next version: {} ({} since {}, {} entr{})\n\n", plan->next.str(), changelog::to_string(plan->bump), since,
              plan->grouping.listed, plan->grouping.listed == 1 ? "y" : "ies");
   std::fwrite(plan->section.data(), 1, plan->section.size(), stdout);
+  if (const std::string diffs = version_files::unified_diffs(*version_edits); !diffs.empty()) {
+    fmt::print("\nthe release commit would set the version in {}:\n", version_files::changed_list(*version_edits));
+    std::fwrite(diffs.data(), 1, diffs.size(), stdout);
+  }
   if (options.write) {
     fmt::print("\n{} {}\n", changed ? "wrote" : "unchanged (it has this version already):", core::display_path(path));
   }

@@ -18,6 +18,7 @@
 #include "gpg/context.hpp"
 #include "util/fatal.hpp"
 #include "util/strings.hpp"
+#include "version_files/detect.hpp"
 
 #include <fmt/format.h>
 #include <kainjow/mustache.hpp>
@@ -308,6 +309,54 @@ bool has_pytest_suite(const fs::path& root)
   return false;
 }
 
+// release.version_files as the template lists them: a plain path, or `{path: ..., pattern: ...}`.
+void set_version_files(kainjow::mustache::data& data, const version_files::Detection& detection)
+{
+  if (detection.files.empty()) {
+    return;
+  }
+  kainjow::mustache::list entries;
+  for (const auto& file : detection.files) {
+    const std::string path =
+        shell_word(file.entry.path) == file.entry.path ? file.entry.path : yaml_quoted(file.entry.path);
+    kainjow::mustache::data entry;
+    entry.set("entry", file.entry.pattern.empty()
+                           ? path
+                           : fmt::format("{{path: {}, pattern: {}}}", path, yaml_quoted(file.entry.pattern)));
+    entries.push_back(entry);
+  }
+  data.set("version_files", true);
+  data.set("entries", entries);
+}
+
+nlohmann::json version_files_json(const version_files::Detection& detection)
+{
+  nlohmann::json files = nlohmann::json::array();
+  for (const auto& file : detection.files) {
+    files.push_back({{"path", file.entry.path}, {"pattern", file.entry.pattern}, {"version", file.version}});
+  }
+  for (const auto& skipped : detection.skipped) {
+    files.push_back({{"path", skipped.path}, {"skipped", skipped.reason}});
+  }
+  return files;
+}
+
+void print_version_files(const version_files::Detection& detection)
+{
+  if (detection.files.empty() && detection.skipped.empty()) {
+    fmt::print("  no version file found (pyproject.toml, package.json, Cargo.toml, setup.cfg, __version__): only "
+               "the CHANGELOG records the version\n");
+    return;
+  }
+  for (const auto& file : detection.files) {
+    fmt::print("  version file: {} ({}{}): the release commit sets it\n", file.entry.path, file.version,
+               file.entry.pattern.empty() ? "" : ", by pattern");
+  }
+  for (const auto& skipped : detection.skipped) {
+    fmt::print("  version file not listed: {}\n", skipped.reason);
+  }
+}
+
 int run_init(const InitOptions& options, const Globals& globals)
 {
   const core::Workspace workspace = core::find_workspace();
@@ -371,8 +420,11 @@ int run_init(const InitOptions& options, const Globals& globals)
     sources = {".env", "deploy/manifest.yaml"};
   }
 
+  const version_files::Detection versioned = version_files::detect(root);
+
   kainjow::mustache::data data;
   data.set("branch", "main");
+  set_version_files(data, versioned);
   data.set("changelog", changelog);
   data.set("changelog_found", changelog_found);
   data.set("precommit", precommit);
@@ -447,6 +499,7 @@ int run_init(const InitOptions& options, const Globals& globals)
                               {"changelog", changelog},
                               {"checks", checks},
                               {"limit_sources", sources},
+                              {"version_files", version_files_json(versioned)},
                               {"repository", repository},
                               {"also", files},
                               {"warnings", warnings},
@@ -464,6 +517,7 @@ int run_init(const InitOptions& options, const Globals& globals)
   fmt::print("  changelog: {}{}\n", changelog, changelog_found ? "" : " (not there yet)");
   fmt::print("  sandbox limits read from: {}{}\n", fmt::join(sources, ", "),
              limits_found ? "" : " (none exists yet: set SANDBOX_CPU_SEC and SANDBOX_MEM_MB there)");
+  print_version_files(versioned);
   if (!precommit) {
     fmt::print("  no .pre-commit-config.yaml: the pre-commit check is commented out\n");
   }

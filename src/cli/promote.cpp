@@ -16,6 +16,7 @@
 #include "git/objects.hpp"
 #include "util/fatal.hpp"
 #include "util/strings.hpp"
+#include "version_files/diff.hpp"
 
 #include <fmt/format.h>
 
@@ -268,6 +269,12 @@ int run_promote(const PromoteOptions& options, const Globals& globals)
     throw Fatal(exit_code::k_failed, fmt::format("promotion refused: nothing to release since {}",
                                                  plan->previous_tag.empty() ? "the start" : plan->previous_tag));
   }
+  // 3b. The version strings of release.version_files, located before anything runs (exit 2).
+  auto version_edits =
+      version_files::plan_edits(repo, baseline->candidate, config.release.version_files, plan->next.str());
+  if (!version_edits) {
+    usage_error("promotion refused: " + version_edits.error().message);
+  }
   if (baseline->stable) {
     const std::string& stable_tag = baseline->stable->tag;
     const std::string bare = stable_tag.starts_with(config.release.tag_prefix)
@@ -342,6 +349,7 @@ int run_promote(const PromoteOptions& options, const Globals& globals)
                                {"bump", changelog::to_string(plan->bump)},
                                {"changelog", changelog_file},
                                {"section", plan->section},
+                               {"version_files", version_files::to_json(*version_edits, plan->next.str())},
                                {"stable", config.release.stable_tag},
                                {"signing_key", key->fingerprint},
                                {"remote", remote},
@@ -353,10 +361,18 @@ int run_promote(const PromoteOptions& options, const Globals& globals)
       return exit_code::k_ok;
     }
     fmt::print("\ndry run: nothing was changed. A promotion would:\n");
-    fmt::print("  1. commit {} on top of {} (the only change), with this section:\n", changelog_file,
-               baseline->candidate.short_hex());
+    const std::string versioned = version_files::changed_list(*version_edits);
+    fmt::print("  1. commit {}{} on top of {} (the only change{}), with this section:\n", changelog_file,
+               versioned.empty() ? "" : " and the version in " + versioned, baseline->candidate.short_hex(),
+               versioned.empty() ? "" : "s");
     for (const auto& line : util::split_lines(plan->section)) {
       fmt::print("       | {}\n", line);
+    }
+    if (!versioned.empty()) {
+      fmt::print("     and these version-file edits:\n");
+      for (const auto& line : util::split_lines(version_files::unified_diffs(*version_edits))) {
+        fmt::print("       {}\n", line);
+      }
     }
     fmt::print("  2. tag it {} (signed by {}, with the promotion record)\n", plan->tag, key->user_id);
     fmt::print("  3. move {} to {} (signed){}\n", config.release.stable_tag, plan->tag,
@@ -379,7 +395,7 @@ int run_promote(const PromoteOptions& options, const Globals& globals)
   if (recovery) {
     rules.recovered_trust_root = core::StableRef{recovery->root.release, recovery->root.commit};
   }
-  auto release = core::write_release(repo, config, *baseline, *plan, report, *gpg, *key, rules);
+  auto release = core::write_release(repo, config, *baseline, *plan, report, *gpg, *key, rules, *version_edits);
   if (!release) {
     environment_error("promotion failed before any ref moved: " + release.error().message);
   }
@@ -403,6 +419,7 @@ int run_promote(const PromoteOptions& options, const Globals& globals)
                 {"version", plan->next.str()},
                 {"tag", plan->tag},
                 {"commit", release->changelog_commit.hex()},
+                {"version_files", version_files::to_json(*version_edits, plan->next.str())},
                 {"candidate", baseline->candidate.hex()},
                 {"release_tag", release->release_tag.hex()},
                 {"stable_tag", release->stable_tag.hex()},
@@ -417,6 +434,9 @@ int run_promote(const PromoteOptions& options, const Globals& globals)
   }
   fmt::print("\npromoted {}: {} -> {} (CHANGELOG commit {}), signed by {}\n", plan->tag, config.release.stable_tag,
              plan->tag, release->changelog_commit.short_hex(), key->user_id);
+  if (const std::string versioned = version_files::changed_list(*version_edits); !versioned.empty()) {
+    fmt::print("the release commit sets the version {} in {}\n", plan->next.str(), versioned);
+  }
   if (pushed.empty()) {
     fmt::print("push it: {}\n", core::publish_command(release->journal));
   } else {

@@ -3,6 +3,7 @@
 #include "changelog/semver.hpp"
 #include "checks/registry.hpp"
 #include "core/repository_identity.hpp"
+#include "core/version_files_config.hpp"
 #include "core/yaml_reader.hpp"
 #include "util/strings.hpp"
 
@@ -68,6 +69,9 @@ void read_release(const YAML::Node& node, const std::string& file, ReleaseConfig
     release.repository = *repository;
   }
   release.remote = map.string("remote").value_or(release.remote);
+  if (auto files = map.node("version_files")) {
+    release.version_files = read_version_files(*files, file, release.changelog);
+  }
   map.finish();
   if (release.branch.empty()) {
     config_error(node["branch"], file, "`branch` must not be empty");

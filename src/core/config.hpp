@@ -7,6 +7,7 @@
 #include "git/oid.hpp"
 #include "proc/sandbox.hpp"
 #include "util/expected.hpp"
+#include "version_files/entry.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -27,6 +28,7 @@ struct ReleaseConfig {
   std::string signing_key;
   std::string repository; // identity used in approvals (core/repository_identity); default: the origin URL
   std::string remote;     // a git remote's name: `promote` checks it first and pushes to it; empty: none
+  std::vector<version_files::Entry> version_files; // whose version string the release commit sets
 };
 
 struct ApprovalsConfig {

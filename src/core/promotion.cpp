@@ -353,11 +353,13 @@ std::expected<Baseline, BaselineError> read_baseline(const git::Repository& repo
 
 Result<ReleaseObjects> write_release(const git::Repository& repo, const Config& config, const Baseline& baseline,
                                      const changelog::ReleasePlan& plan, const RunReport& report,
-                                     const gpg::Context& gpg, const gpg::KeyInfo& key, const PromotionRecord& rules)
+                                     const gpg::Context& gpg, const gpg::KeyInfo& key, const PromotionRecord& rules,
+                                     const std::vector<version_files::FileEdit>& version_edits)
 {
   ReleaseObjects release;
 
-  // 1. The CHANGELOG commit on top of the candidate, touching only the changelog.
+  // 1. The CHANGELOG commit on top of the candidate, touching only the changelog and the version
+  //    strings of release.version_files.
   auto existing = git::read_file_at(repo, baseline.candidate, config.release.changelog);
   if (!existing) {
     return std::unexpected(existing.error());
@@ -370,7 +372,13 @@ Result<ReleaseObjects> write_release(const git::Repository& repo, const Config& 
     return fail(fmt::format("{} already has a section for {}", config.release.changelog, plan.next.str()));
   }
   release.changelog_text = edit->text;
-  auto tree = git::tree_with_file(repo, baseline.candidate, config.release.changelog, edit->text);
+  std::vector<std::pair<std::string, std::string>> files{{config.release.changelog, edit->text}};
+  for (const auto& version_edit : version_edits) {
+    if (version_edit.changed()) {
+      files.emplace_back(version_edit.path, version_edit.after);
+    }
+  }
+  auto tree = git::tree_with_files(repo, baseline.candidate, files);
   if (!tree) {
     return std::unexpected(tree.error());
   }

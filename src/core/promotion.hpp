@@ -11,6 +11,7 @@
 #include "git/oid.hpp"
 #include "git/repository.hpp"
 #include "gpg/context.hpp"
+#include "version_files/edit.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -85,10 +86,12 @@ struct ReleaseObjects {
 // Writes the CHANGELOG commit, the signed release and stable tags and the signed audit-log entry
 // (objects only: no ref moves) for `plan`, recording `report`'s checks, approvals and policies.
 // `rules` supplies the record's `Rules:`, `Sandbox:` and `Floor-note:` (its other fields are ignored).
+// The release commit also holds each changed file of `version_edits` (version_files::plan_edits).
 Result<ReleaseObjects> write_release(const git::Repository& repo, const Config& config, const Baseline& baseline,
                                      const changelog::ReleasePlan& plan, const RunReport& report,
                                      const gpg::Context& gpg, const gpg::KeyInfo& key,
-                                     const PromotionRecord& rules = {});
+                                     const PromotionRecord& rules = {},
+                                     const std::vector<version_files::FileEdit>& version_edits = {});
 
 // The refspecs that publish `journal` (`stable` forced: it moves) and the refs in `extra`.
 std::vector<std::string> publish_refspecs(const Journal& journal, const std::vector<std::string>& extra = {});

@@ -10,6 +10,7 @@
 #include "git/objects.hpp"
 #include "git/refs.hpp"
 #include "git/signed_tag.hpp"
+#include "version_files/edit.hpp"
 
 #include <fmt/format.h>
 
@@ -152,7 +153,8 @@ public:
     add("release signature", signer.has_value(),
         signer ? fmt::format("{} signed by {}", name, *signer) : fmt::format("{}: {}", name, signer.error().message));
 
-    // The release commit: the candidate plus the CHANGELOG, nothing else.
+    // The release commit: the candidate plus the CHANGELOG and the version strings of the
+    // candidate's release.version_files, nothing else.
     auto commit = git::read_commit(m_repo, tag->target);
     if (!commit) {
       add("changelog-only commit", false, commit.error().message);
@@ -160,16 +162,12 @@ public:
       add("changelog-only commit", false,
           fmt::format("{} is not a commit on top of the approved candidate {}", tag->target.short_hex(),
                       record->candidate.short_hex()));
-    } else if (auto paths = git::changed_paths(m_repo, record->candidate, tag->target); !paths) {
-      add("changelog-only commit", false, paths.error().message);
-    } else if (*paths != std::vector<std::string>{m_local.release.changelog}) {
-      add("changelog-only commit", false,
-          fmt::format("{} changes {} besides {}", tag->target.short_hex(), fmt::join(*paths, ", "),
-                      m_local.release.changelog));
     } else {
-      add("changelog-only commit", true,
-          fmt::format("{} = candidate {} + {}", tag->target.short_hex(), record->candidate.short_hex(),
-                      m_local.release.changelog));
+      for (auto& finding :
+           version_files::judge_release_commit(m_repo, record->candidate, tag->target, m_local.release.changelog,
+                                               version_files_at(record->candidate), record->version)) {
+        add(std::move(finding.name), finding.ok, std::move(finding.detail));
+      }
     }
 
     // The recorded approvals, judged again against that trust root.
@@ -247,6 +245,20 @@ public:
   std::optional<git::Oid> m_release_commit;
 
 private:
+  // release.version_files of the tollgate.yaml `commit` holds (what its promotion edited).
+  Result<std::vector<version_files::Entry>> version_files_at(const git::Oid& commit)
+  {
+    auto text = git::read_file_at(m_repo, commit, k_config_file);
+    if (!text) {
+      return std::unexpected(text.error());
+    }
+    auto config = parse_config(text->value_or(""), k_config_file);
+    if (!config) {
+      return std::unexpected(config.error());
+    }
+    return config->release.version_files;
+  }
+
   const git::Repository& m_repo;
   const Config& m_local;
   VerifyReport& m_report;

@@ -1,6 +1,7 @@
 #pragma once
 // `tollgate verify`: re-verifies a release from the repository alone — the stable and release tag
-// signatures, that the release commit is the approved candidate plus the CHANGELOG only, that the
+// signatures, that the release commit is the approved candidate plus the CHANGELOG and the version
+// strings of its release.version_files only (docs/version-files.md), that the
 // recorded approvals were valid against the trust root at the stable release before it, and that
 // the audit log is signed and unbroken.
 

@@ -182,7 +182,10 @@ Result<bool> descends_from(const Repository& repo, const Oid& commit, const Oid&
   return result == 1;
 }
 
-Result<std::optional<std::string>> read_file_at(const Repository& repo, const Oid& commit, std::string_view path)
+namespace {
+
+// The entry at `path` in `commit`'s tree; null when there is none.
+Result<TreeEntryPtr> entry_at(const Repository& repo, const Oid& commit, std::string_view path)
 {
   auto tree = tree_of(repo, commit);
   if (!tree) {
@@ -191,19 +194,42 @@ Result<std::optional<std::string>> read_file_at(const Repository& repo, const Oi
   const std::string wanted(path);
   git_tree_entry* entry_raw = nullptr;
   if (git_tree_entry_bypath(&entry_raw, tree->get(), wanted.c_str()) != 0) {
-    return std::optional<std::string>();
+    return TreeEntryPtr();
   }
-  const TreeEntryPtr entry(entry_raw);
-  if (git_tree_entry_type(entry_raw) != GIT_OBJECT_BLOB) {
+  return TreeEntryPtr(entry_raw);
+}
+
+} // namespace
+
+Result<std::optional<std::string>> read_file_at(const Repository& repo, const Oid& commit, std::string_view path)
+{
+  auto entry = entry_at(repo, commit, path);
+  if (!entry) {
+    return std::unexpected(entry.error());
+  }
+  git_tree_entry* entry_raw = entry->get();
+  if (entry_raw == nullptr || git_tree_entry_type(entry_raw) != GIT_OBJECT_BLOB) {
     return std::optional<std::string>();
   }
   git_blob* blob_raw = nullptr;
   if (git_blob_lookup(&blob_raw, repo.get(), git_tree_entry_id(entry_raw)) != 0) {
-    return fail(last_error(fmt::format("cannot read {} at {}", wanted, commit.short_hex())));
+    return fail(last_error(fmt::format("cannot read {} at {}", path, commit.short_hex())));
   }
   const BlobPtr blob(blob_raw);
   return std::optional<std::string>(std::string(static_cast<const char*>(git_blob_rawcontent(blob_raw)),
                                                 static_cast<std::size_t>(git_blob_rawsize(blob_raw))));
+}
+
+Result<std::optional<std::uint32_t>> file_mode_at(const Repository& repo, const Oid& commit, std::string_view path)
+{
+  auto entry = entry_at(repo, commit, path);
+  if (!entry) {
+    return std::unexpected(entry.error());
+  }
+  if (!*entry) {
+    return std::optional<std::uint32_t>();
+  }
+  return std::optional<std::uint32_t>(static_cast<std::uint32_t>(git_tree_entry_filemode(entry->get())));
 }
 
 Result<std::vector<std::pair<std::string, std::string>>> read_dir_at(const Repository& repo, const Oid& commit,

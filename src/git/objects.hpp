@@ -64,6 +64,9 @@ Result<bool> descends_from(const Repository& repo, const Oid& commit, const Oid&
 
 // The content of the blob at `path` in `commit`'s tree; nullopt when there is no such file.
 Result<std::optional<std::string>> read_file_at(const Repository& repo, const Oid& commit, std::string_view path);
+// The mode of the entry at `path` in `commit`'s tree (0100644, 0100755, 0120000...); nullopt when
+// there is no such entry.
+Result<std::optional<std::uint32_t>> file_mode_at(const Repository& repo, const Oid& commit, std::string_view path);
 // The regular files directly inside directory `dir` of `commit`'s tree, as (name, content), sorted by
 // name; empty when the directory does not exist.
 Result<std::vector<std::pair<std::string, std::string>>> read_dir_at(const Repository& repo, const Oid& commit,

@@ -34,10 +34,12 @@ Result<Oid> write_blob(const Repository& repo, std::string_view content)
 Result<Oid> tree_with_file(const Repository& repo, const Oid& base_commit, std::string_view path,
                            std::string_view content)
 {
-  auto blob = write_blob(repo, content);
-  if (!blob) {
-    return blob;
-  }
+  return tree_with_files(repo, base_commit, {{std::string(path), std::string(content)}});
+}
+
+Result<Oid> tree_with_files(const Repository& repo, const Oid& base_commit,
+                            const std::vector<std::pair<std::string, std::string>>& files)
+{
   auto commit = read_commit(repo, base_commit);
   if (!commit) {
     return std::unexpected(commit.error());
@@ -47,15 +49,34 @@ Result<Oid> tree_with_file(const Repository& repo, const Oid& base_commit, std::
     return fail(last_error(fmt::format("cannot read the tree of {}", base_commit.short_hex())));
   }
   const TreePtr base(base_raw);
-  const std::string file(path);
-  git_tree_update update{};
-  update.action = GIT_TREE_UPDATE_UPSERT;
-  update.id = blob->raw();
-  update.filemode = GIT_FILEMODE_BLOB;
-  update.path = file.c_str();
+  std::vector<git_oid> blobs;
+  blobs.reserve(files.size());
+  std::vector<git_tree_update> updates;
+  for (const auto& [path, content] : files) {
+    auto blob = write_blob(repo, content);
+    if (!blob) {
+      return blob;
+    }
+    blobs.push_back(blob->raw());
+    git_tree_update update{};
+    update.action = GIT_TREE_UPDATE_UPSERT;
+    update.filemode = GIT_FILEMODE_BLOB;
+    git_tree_entry* existing = nullptr;
+    if (git_tree_entry_bypath(&existing, base_raw, path.c_str()) == 0) {
+      const TreeEntryPtr owned(existing);
+      if (git_tree_entry_filemode(existing) == GIT_FILEMODE_BLOB_EXECUTABLE) {
+        update.filemode = GIT_FILEMODE_BLOB_EXECUTABLE;
+      }
+    }
+    update.path = path.c_str();
+    updates.push_back(update);
+  }
+  for (std::size_t i = 0; i < updates.size(); ++i) {
+    updates[i].id = blobs[i];
+  }
   git_oid id{};
-  if (git_tree_create_updated(&id, repo.get(), base_raw, 1, &update) != 0) {
-    return fail(last_error(fmt::format("cannot write a tree with {}", file)));
+  if (git_tree_create_updated(&id, repo.get(), base_raw, updates.size(), updates.data()) != 0) {
+    return fail(last_error("cannot write the release tree"));
   }
   return Oid(id);
 }

@@ -14,9 +14,15 @@
 
 namespace tollgate::git {
 
-// The tree of `base_commit` with the regular file `path` (slashes allowed) set to `content`.
+// The tree of `base_commit` with the regular file `path` (slashes allowed) set to `content` (as
+// tree_with_files does).
 Result<Oid> tree_with_file(const Repository& repo, const Oid& base_commit, std::string_view path,
                            std::string_view content);
+
+// The tree of `base_commit` with each regular file (path, content) of `files` set, keeping the mode
+// of a file that is there already (an executable stays executable).
+Result<Oid> tree_with_files(const Repository& repo, const Oid& base_commit,
+                            const std::vector<std::pair<std::string, std::string>>& files);
 
 // A tree holding exactly `files` (name, content) at its top level.
 Result<Oid> tree_of_files(const Repository& repo, const std::vector<std::pair<std::string, std::string>>& files);
