@@ -12,7 +12,7 @@ namespace tollgate::changelog {
 enum class MessageKind {
   conventional, // `type(scope)!: description`
   merge,        // `Merge branch ...`, `Merge pull request ...` (the history also knows by parents)
-  revert,       // git's `Revert "<header>"`
+  revert,       // git's `Revert "<header>"` (GitHub's ` (#N)` suffix allowed), or a body `This reverts commit <sha>.`
   fixup,        // `fixup! ...`, `squash! ...`, `amend! ...`
   other,        // anything else
 };
@@ -31,8 +31,13 @@ struct Message {
   std::string body;        // the paragraphs between the header and the footers
   std::vector<Footer> footers;
   bool breaking = false;
-  std::string breaking_note; // the BREAKING CHANGE footer (whitespace collapsed), or the description for `!` alone
+  // Every BREAKING CHANGE / BREAKING-CHANGE footer (whitespace collapsed), in order; the description
+  // for `!` without such a footer.
+  std::vector<std::string> breaking_notes;
+  std::string breaking_note; // the notes joined with "; "
   std::string reverts;       // the commit a revert names (hex, possibly abbreviated), "" when none
+  std::string reverted;      // the header a revert names (`feat: x` of `Revert "feat: x" (#12)`), "" otherwise
+  int revert_depth = 0;      // `Revert "..."` wrappers: 1 a revert, 2 the revert of a revert (the change is back)
 };
 
 Message parse_message(std::string_view message);

@@ -73,7 +73,7 @@ std::string tidy(std::string_view text)
   return out;
 }
 
-mustache::data entry_data(const Change& change)
+mustache::data entry_data(const Change& change, const std::optional<Forge>& forge)
 {
   const Message& message = change.message;
   const std::string hash = change.id.hex();
@@ -83,9 +83,15 @@ mustache::data entry_data(const Change& change)
   entry.set("type", message.type);
   entry.set("scope", message.scope);
   entry.set("has_scope", !message.scope.empty());
-  entry.set("subject", message.description);
+  entry.set("subject", forge ? link_references(*forge, message.description) : message.description);
+  entry.set("subject_text", message.description);
   entry.set("breaking", message.breaking);
   entry.set("breaking_note", message.breaking_note);
+  mustache::data notes{mustache::data::type::list};
+  for (const std::string& note : message.breaking_notes) {
+    notes << mustache::data(note);
+  }
+  entry.set("breaking_notes", std::move(notes));
   entry.set("has_breaking_note", message.breaking && message.breaking_note != message.description);
   entry.set("author", change.author);
   entry.set("body", message.body);
@@ -126,7 +132,7 @@ Result<std::string> render_section(const Templates& templates, const SectionData
     for (const Section& section : data.grouping->sections) {
       mustache::data entries{mustache::data::type::list};
       for (const std::size_t index : section.changes) {
-        entries << entry_data((*data.changes)[index]);
+        entries << entry_data((*data.changes)[index], data.issue_forge);
       }
       mustache::data item;
       item.set("title", section.title);
