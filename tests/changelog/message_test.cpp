@@ -103,13 +103,6 @@ TEST_CASE("commit message: merges, reverts, fixups", "[commit]")
   CHECK(parse_message("squash! fix: y").kind == MessageKind::fixup);
   CHECK(parse_message("amend! fix: y").kind == MessageKind::fixup);
 
-  const Message revert = parse_message("Revert \"feat: add the thing\"\n\nThis reverts commit "
-                                       "0123456789abcdef0123456789abcdef01234567.\n");
-  CHECK(revert.kind == MessageKind::revert);
-  CHECK(revert.type == "revert");
-  CHECK(revert.description == "feat: add the thing");
-  CHECK(revert.reverts == "0123456789abcdef0123456789abcdef01234567");
-
   const Message conventional = parse_message("revert: let us never again speak of the noodle incident\n\n"
                                              "Refs: 676104e, a215868\n");
   CHECK(conventional.kind == MessageKind::conventional);
@@ -131,4 +124,68 @@ TEST_CASE("commit message: a footer paragraph ends the body, later text continue
   CHECK(m.body == "body");
   REQUIRE(m.footers.size() == 1);
   CHECK(m.footers[0].value == "A <a@x>\n\nmore text");
+}
+
+TEST_CASE("commit message: GitHub's revert titles, nested reverts, reverts known by their body", "[commit]")
+{
+  // git's title, and GitHub's with the pull request's ` (#N)`.
+  const std::string header = GENERATE(as<std::string>{}, "Revert \"chore(deps): update x to v5.1.1\"",
+                                      "Revert \"chore(deps): update x to v5.1.1\" (#2682)");
+  const std::string suffix = header.ends_with(")") ? " (#2682)" : "";
+  const Message revert = parse_message(header + "\n\nThis reverts commit 0123456789abcdef0123456789abcdef01234567.\n");
+  CHECK(revert.kind == MessageKind::revert);
+  CHECK(revert.type == "revert");
+  CHECK(revert.reverted == "chore(deps): update x to v5.1.1");
+  CHECK(revert.description == "chore(deps): update x to v5.1.1" + suffix);
+  CHECK(revert.reverts == "0123456789abcdef0123456789abcdef01234567");
+  CHECK(revert.revert_depth == 1);
+
+  // The revert of a revert brings the change back: it is the innermost commit again.
+  const Message twice = parse_message("Revert \"Revert \"feat: x\"\" (#2271)");
+  CHECK(twice.kind == MessageKind::conventional);
+  CHECK(twice.type == "feat");
+  CHECK(twice.description == "x (#2271)");
+  CHECK(twice.revert_depth == 2);
+  const Message thrice = parse_message("Revert \"Revert \"Revert \"feat!: x (#1)\" (#2)\" (#3)\" (#4)");
+  CHECK(thrice.kind == MessageKind::revert);
+  CHECK(thrice.reverted == "feat!: x (#1)");
+  CHECK_FALSE(thrice.breaking); // reverting a breaking change breaks nothing by itself
+  // A revert of a revert of free text stays a revert (of the first revert).
+  const Message free = parse_message("Revert \"Revert \"update the readme\"\"");
+  CHECK(free.kind == MessageKind::revert);
+  CHECK(free.reverted == "Revert \"update the readme\"");
+
+  const Message body = parse_message("Back out the cache\n\nThis reverts commit abcdef1234567.\n");
+  CHECK(body.kind == MessageKind::revert);
+  CHECK(body.description == "Back out the cache");
+  CHECK(body.reverts == "abcdef1234567");
+  // A conventional header keeps its type; the body still names what it reverts.
+  const Message typed = parse_message("fix: undo the cache\n\nThis reverts commit abcdef1234567.\n");
+  CHECK(typed.kind == MessageKind::conventional);
+  CHECK(typed.type == "fix");
+  CHECK(typed.reverts == "abcdef1234567");
+
+  CHECK(parse_message("Revert \"\" (#1)").kind == MessageKind::other);
+  CHECK(parse_message("Revert \"x\" (#12a)").kind == MessageKind::other);
+}
+
+TEST_CASE("commit message: every BREAKING CHANGE footer is a note", "[commit]")
+{
+  const Message m = parse_message("feat: new store\n\nBREAKING CHANGE: the cache moved\nRefs: #3\n"
+                                  "BREAKING-CHANGE: the `--db` option\n  is gone\n");
+  CHECK(m.breaking);
+  CHECK(m.breaking_notes == std::vector<std::string>{"the cache moved", "the `--db` option is gone"});
+  CHECK(m.breaking_note == "the cache moved; the `--db` option is gone");
+  const Message bang = parse_message("fix!: reject empty names");
+  CHECK(bang.breaking_notes == std::vector<std::string>{"reject empty names"});
+  const Message both = parse_message("feat!: x\n\nBREAKING CHANGE: y\nBREAKING CHANGE: z");
+  CHECK(both.breaking_notes == std::vector<std::string>{"y", "z"});
+}
+
+TEST_CASE("commit message: a merge's body is the pull request's title, never footers", "[commit]")
+{
+  const Message m = parse_message("Merge pull request #12 from acme/topic\n\nfeat: add z\n");
+  CHECK(m.kind == MessageKind::merge);
+  CHECK(m.body == "feat: add z");
+  CHECK(m.footers.empty());
 }
