@@ -32,12 +32,6 @@ Change make_change(const git::Oid& id, const git::CommitView& view)
   change.author = std::string(view.author_name);
   change.time = view.committer_time;
   change.merge = view.parents.size() > 1;
-  if (!view.parents.empty()) {
-    change.first_parent = view.parents[0];
-  }
-  if (view.parents.size() > 1) {
-    change.second_parent = view.parents[1];
-  }
   change.message = parse_message(view.message);
   return change;
 }
@@ -117,10 +111,29 @@ Result<bool> branch_has_conventional(const git::Repository& repo, const git::Oid
   return false;
 }
 
+// The parents of `id` (read again: a Change keeps none, the whole history holds one per commit).
+Result<std::vector<git::Oid>> parents_of(const git::Repository& repo, std::optional<git::CommitReader>& reader,
+                                         const git::Oid& id)
+{
+  if (!reader) {
+    auto created = git::CommitReader::create(repo);
+    if (!created) {
+      return std::unexpected(created.error());
+    }
+    reader.emplace(std::move(*created));
+  }
+  auto view = reader->read(id);
+  if (!view) {
+    return std::unexpected(view.error());
+  }
+  return std::vector<git::Oid>(view->parents.begin(), view->parents.end());
+}
+
 } // namespace
 
 Result<void> adopt_merge_titles(const git::Repository& repo, std::vector<Change>& changes)
 {
+  std::optional<git::CommitReader> reader;
   for (Change& change : changes) {
     if (!change.merge || change.merge_title) {
       continue;
@@ -129,7 +142,11 @@ Result<void> adopt_merge_titles(const git::Repository& repo, std::vector<Change>
     if (!title) {
       continue;
     }
-    auto conventional = branch_has_conventional(repo, change.second_parent, change.first_parent);
+    auto parents = parents_of(repo, reader, change.id);
+    if (!parents) {
+      return std::unexpected(parents.error());
+    }
+    auto conventional = branch_has_conventional(repo, (*parents)[1], (*parents)[0]);
     if (!conventional) {
       return std::unexpected(conventional.error());
     }
@@ -147,10 +164,15 @@ Result<void> keep_touching(const git::Repository& repo, const Settings& settings
   if (!filters_paths(settings)) {
     return {};
   }
+  std::optional<git::CommitReader> reader;
   std::vector<Change> kept;
   for (Change& change : changes) {
-    auto changed = git::changed_paths(
-        repo, change.first_parent.is_zero() ? std::nullopt : std::optional<git::Oid>(change.first_parent), change.id);
+    auto parents = parents_of(repo, reader, change.id);
+    if (!parents) {
+      return std::unexpected(parents.error());
+    }
+    auto changed = git::changed_paths(repo, parents->empty() ? std::nullopt : std::optional<git::Oid>(parents->front()),
+                                      change.id);
     if (!changed) {
       return std::unexpected(changed.error());
     }

@@ -31,8 +31,6 @@ struct Change {
   std::int64_t time = 0;    // committer time
   bool merge = false;       // more than one parent
   bool merge_title = false; // a merge speaking for its branch: `message` is its title (adopt_merge_titles)
-  git::Oid first_parent;    // zero for a root commit
-  git::Oid second_parent;   // zero unless a merge
   Message message;
 };
 

@@ -168,15 +168,15 @@ void classify_header(std::string_view header, Message& out)
   if (depth % 2 == 0 && depth > 0 && parse_header(inner, out)) {
     // The revert of a revert: the change is back, as the innermost header says.
     out.description += suffix;
-    out.revert_depth = depth;
+    out.revert_depth = static_cast<std::uint8_t>(std::min(depth, 255));
     return;
   }
   if (depth > 0) {
     out.kind = MessageKind::revert;
     out.type = "revert";
-    out.reverted = std::string(depth % 2 == 0 ? header.substr(8, header.size() - 9 - suffix.size()) : inner);
-    out.description = out.reverted + std::string(suffix);
-    out.revert_depth = depth % 2 == 0 ? 1 : depth;
+    const std::string_view reverted = depth % 2 == 0 ? header.substr(8, header.size() - 9 - suffix.size()) : inner;
+    out.description = std::string(reverted) + std::string(suffix);
+    out.revert_depth = static_cast<std::uint8_t>(depth % 2 == 0 ? 1 : std::min(depth, 255));
   } else if (header.starts_with("Merge ")) {
     out.kind = MessageKind::merge;
   } else if (header.starts_with("fixup! ") || header.starts_with("squash! ") || header.starts_with("amend! ")) {
@@ -187,6 +187,24 @@ void classify_header(std::string_view header, Message& out)
 }
 
 } // namespace
+
+std::string breaking_note(const Message& message)
+{
+  std::string joined;
+  for (const std::string& note : message.breaking_notes) {
+    joined += joined.empty() ? note : "; " + note;
+  }
+  return joined;
+}
+
+std::string_view reverted_header(const Message& message)
+{
+  if (message.kind != MessageKind::revert || message.revert_depth == 0) {
+    return {};
+  }
+  const std::string_view description = message.description;
+  return description.substr(0, description.size() - pr_suffix(description).size());
+}
 
 std::string_view to_string(MessageKind kind)
 {
@@ -315,9 +333,6 @@ Message parse_message(std::string_view message)
       out.breaking_notes.push_back(collapse_whitespace(footer.value));
       out.breaking = true;
     }
-  }
-  for (const std::string& note : out.breaking_notes) {
-    out.breaking_note += out.breaking_note.empty() ? note : "; " + note;
   }
 
   // `This reverts commit <sha>.` names the reverted commit whatever the header looks like.

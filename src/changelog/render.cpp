@@ -84,15 +84,17 @@ mustache::data entry_data(const Change& change, const std::optional<Forge>& forg
   entry.set("scope", message.scope);
   entry.set("has_scope", !message.scope.empty());
   entry.set("subject", forge ? link_references(*forge, message.description) : message.description);
-  entry.set("subject_text", message.description);
   entry.set("breaking", message.breaking);
-  entry.set("breaking_note", message.breaking_note);
-  mustache::data notes{mustache::data::type::list};
-  for (const std::string& note : message.breaking_notes) {
-    notes << mustache::data(note);
+  const std::string note = breaking_note(message);
+  entry.set("breaking_note", note);
+  if (message.breaking) { // a list per entry costs: only where there are notes
+    mustache::data notes{mustache::data::type::list};
+    for (const std::string& each : message.breaking_notes) {
+      notes << mustache::data(each);
+    }
+    entry.set("breaking_notes", std::move(notes));
   }
-  entry.set("breaking_notes", std::move(notes));
-  entry.set("has_breaking_note", message.breaking && message.breaking_note != message.description);
+  entry.set("has_breaking_note", message.breaking && note != message.description);
   entry.set("author", change.author);
   entry.set("body", message.body);
   return entry;

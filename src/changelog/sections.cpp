@@ -25,12 +25,15 @@ std::optional<std::size_t> reverted_change(const std::vector<Change>& changes, s
       return j;
     }
   }
-  if (!revert.reverts.empty() || revert.reverted.empty()) {
+  const std::string_view reverted = reverted_header(revert);
+  if (!revert.reverts.empty() || reverted.empty()) {
     return std::nullopt;
   }
-  const Message target = parse_message(revert.reverted);
+  // The title's ` (#N)` may be the revert's own or the reverted squash commit's.
+  const Message stripped = parse_message(reverted);
+  const Message whole = parse_message(revert.description);
   for (std::size_t j = i + 1; j < changes.size(); ++j) {
-    if (!dropped.contains(j) && same_header(changes[j].message, target)) {
+    if (!dropped.contains(j) && (same_header(changes[j].message, stripped) || same_header(changes[j].message, whole))) {
       return j;
     }
   }
@@ -44,7 +47,7 @@ std::unordered_set<std::size_t> cancelled_reverts(const std::vector<Change>& cha
   std::vector<std::string> hex; // computed only when some revert names a commit
   for (std::size_t i = 0; i < changes.size(); ++i) {
     const Message& message = changes[i].message;
-    if ((message.reverts.empty() && message.reverted.empty()) || dropped.contains(i)) {
+    if ((message.reverts.empty() && message.revert_depth == 0) || dropped.contains(i)) {
       continue;
     }
     if (hex.empty()) {

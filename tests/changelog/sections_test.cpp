@@ -38,8 +38,8 @@ std::vector<std::string> listed(const std::vector<Change>& changes, const Groupi
 
 TEST_CASE("changelog sections: shown types that do not bump, and bumping types", "[changelog][sections]")
 {
-  const std::vector<Change> quiet = {change(1, "refactor: split"), change(2, "docs: usage"), change(3, "chore: tidy"),
-                                     change(4, "ci: cache"), change(5, "build: cmake"), change(6, "test: more")};
+  const std::vector<Change> quiet = {change(1, "refactor: split"), change(2, "docs: usage"),  change(3, "chore: tidy"),
+                                     change(4, "ci: cache"),       change(5, "build: cmake"), change(6, "test: more")};
   const Grouping shown = group_changes(quiet, {});
   CHECK(shown.bump == Bump::none); // semantic-release and release-please cut no release for these
   CHECK(listed(quiet, shown) == std::vector<std::string>{"Changed: split"});
@@ -86,9 +86,9 @@ TEST_CASE("changelog sections: a revert cancels its target by sha, else by title
   CHECK(listed(alone, lone) == std::vector<std::string>{"Removed: feat: add x (#11)"});
 
   // Revert of a revert in range with the first revert: both drop, the original stays.
-  const std::vector<Change> nested = {
-      change(3, "Revert \"Revert \"feat: x\"\"\n\nThis reverts commit 0202020202.\n"),
-      change(2, "Revert \"feat: x\"\n\nThis reverts commit 0101010101.\n"), change(1, "feat: x")};
+  const std::vector<Change> nested = {change(3, "Revert \"Revert \"feat: x\"\"\n\nThis reverts commit 0202020202.\n"),
+                                      change(2, "Revert \"feat: x\"\n\nThis reverts commit 0101010101.\n"),
+                                      change(1, "feat: x")};
   const Grouping back = group_changes(nested, {});
   CHECK(back.bump == Bump::minor);
   CHECK(listed(nested, back) == std::vector<std::string>{"Added: x"});
