@@ -8,7 +8,8 @@
 # The repository comes from /work/shared/bench/gen-history.py through `git fast-import`; git-cliff
 # 2.14.2 from the npm registry into a scratch folder (its native binary is timed, not the node
 # launcher). Usage: bench/changelog.sh [RUNS] [GEN]   (RUNS for the fast commands, default 10;
-# TOLLGATE=path times that binary instead of building the ci preset)
+# TOLLGATE=path times that binary instead of building the ci preset; TOLLGATE_BEFORE=path also
+# times that binary, an earlier build, in the same run: the before/after of a change)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 runs=${1:-10}
@@ -46,6 +47,10 @@ fast=(-n "tollgate changelog" "$tollgate changelog"
   -n "git log $last_tag..HEAD" "git log $format $last_tag..HEAD"
   -n "tollgate changelog --all" "$tollgate changelog --all"
   -n "git log (all)" "git log $format")
+before=${TOLLGATE_BEFORE:-}
+if [ -n "$before" ]; then
+  fast+=(-n "tollgate changelog (before)" "$before changelog" -n "tollgate changelog --all (before)" "$before changelog --all")
+fi
 if [ -n "$cliff" ]; then
   fast+=(-n "git-cliff --unreleased" "$cliff --unreleased")
   # What `npm install git-cliff` users run: the node launcher that starts the native binary.
@@ -63,6 +68,10 @@ peak() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -n1; }
 {
   echo "tollgate changelog=$(peak "$tollgate" changelog)"
   echo "tollgate changelog --all=$(peak "$tollgate" changelog --all)"
+  if [ -n "$before" ]; then
+    echo "tollgate changelog (before)=$(peak "$before" changelog)"
+    echo "tollgate changelog --all (before)=$(peak "$before" changelog --all)"
+  fi
   if [ -n "$cliff" ]; then
     echo "git-cliff --unreleased=$(peak "$cliff" --unreleased)"
     echo "git-cliff=$(peak "$cliff")"
@@ -97,6 +106,8 @@ ratio("next section: git-cliff via npm launcher / tollgate", "git-cliff --unrele
 ratio("whole history: git-cliff / tollgate --all", "git-cliff", "tollgate changelog --all", 10)
 ratio("next section: tollgate / git log (floor)", "tollgate changelog", floor_unreleased, None)
 ratio("whole history: tollgate --all / git log (floor)", "tollgate changelog --all", "git log (all)", None)
+ratio("next section: before / after (> 1: faster now)", "tollgate changelog (before)", "tollgate changelog", None)
+ratio("whole history: before / after (> 1: faster now)", "tollgate changelog --all (before)", "tollgate changelog --all", None)
 if "git-cliff" in memory:
     print(f"{'whole history peak memory: git-cliff / tollgate':52} {int(memory['git-cliff']) / int(memory['tollgate changelog --all']):8.1f}x")
 PY

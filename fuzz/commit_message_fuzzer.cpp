@@ -25,7 +25,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       }
     }
   }
-  if (!message.breaking && !message.breaking_note.empty()) {
+  if (!message.breaking && !message.breaking_notes.empty()) {
     __builtin_trap();
   }
   if (const auto version = parse_version(text)) {

@@ -4,6 +4,8 @@
 #include "git/revwalk.hpp"
 #include "git/tags.hpp"
 
+#include "util/strings.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -61,7 +63,126 @@ Result<Walk> start_walk(const git::Repository& repo, const git::Oid& tip, const 
   return Walk{std::move(*walk), std::move(*reader)};
 }
 
+// The title a merge would speak with: its own header when conventional, else the pull request's
+// title on the body's first line (GitHub's ` (#N)` of `Merge pull request #N from ...` appended).
+std::optional<Message> merge_title(const Message& merge)
+{
+  if (merge.kind == MessageKind::conventional) {
+    return merge;
+  }
+  const std::string_view body = merge.body;
+  Message title;
+  if (!parse_header(util::trim(body.substr(0, body.find('\n'))), title)) {
+    return std::nullopt;
+  }
+  const std::string_view header = merge.description;
+  constexpr std::string_view k_github = "Merge pull request #";
+  if (header.starts_with(k_github)) {
+    const std::string_view number = header.substr(k_github.size(), header.find(' ', k_github.size()) - k_github.size());
+    const std::string suffix = fmt::format(" (#{})", number);
+    if (!title.description.ends_with(suffix)) {
+      title.description += suffix;
+    }
+  }
+  return title;
+}
+
+// True when a commit reachable from `branch` and not from `base` is conventional (or a revert).
+Result<bool> branch_has_conventional(const git::Repository& repo, const git::Oid& branch, const git::Oid& base)
+{
+  auto started = start_walk(repo, branch, base);
+  if (!started) {
+    return std::unexpected(started.error());
+  }
+  auto& [walk, reader] = *started;
+  while (auto id = walk.next()) {
+    auto view = reader.read(*id);
+    if (!view) {
+      return std::unexpected(view.error());
+    }
+    const MessageKind kind = parse_message(view->message).kind;
+    if ((kind == MessageKind::conventional || kind == MessageKind::revert) && view->parents.size() < 2) {
+      return true;
+    }
+  }
+  if (walk.error()) {
+    return std::unexpected(*walk.error());
+  }
+  return false;
+}
+
+// The parents of `id` (read again: a Change keeps none, the whole history holds one per commit).
+Result<std::vector<git::Oid>> parents_of(const git::Repository& repo, std::optional<git::CommitReader>& reader,
+                                         const git::Oid& id)
+{
+  if (!reader) {
+    auto created = git::CommitReader::create(repo);
+    if (!created) {
+      return std::unexpected(created.error());
+    }
+    reader.emplace(std::move(*created));
+  }
+  auto view = reader->read(id);
+  if (!view) {
+    return std::unexpected(view.error());
+  }
+  return std::vector<git::Oid>(view->parents.begin(), view->parents.end());
+}
+
 } // namespace
+
+Result<void> adopt_merge_titles(const git::Repository& repo, std::vector<Change>& changes)
+{
+  std::optional<git::CommitReader> reader;
+  for (Change& change : changes) {
+    if (!change.merge || change.merge_title) {
+      continue;
+    }
+    auto title = merge_title(change.message);
+    if (!title) {
+      continue;
+    }
+    auto parents = parents_of(repo, reader, change.id);
+    if (!parents) {
+      return std::unexpected(parents.error());
+    }
+    auto conventional = branch_has_conventional(repo, (*parents)[1], (*parents)[0]);
+    if (!conventional) {
+      return std::unexpected(conventional.error());
+    }
+    if (!*conventional) {
+      title->body = change.message.kind == MessageKind::conventional ? change.message.body : std::string();
+      change.message = std::move(*title);
+      change.merge_title = true;
+    }
+  }
+  return {};
+}
+
+Result<void> keep_touching(const git::Repository& repo, const Settings& settings, std::vector<Change>& changes)
+{
+  if (!filters_paths(settings)) {
+    return {};
+  }
+  std::optional<git::CommitReader> reader;
+  std::vector<Change> kept;
+  for (Change& change : changes) {
+    auto parents = parents_of(repo, reader, change.id);
+    if (!parents) {
+      return std::unexpected(parents.error());
+    }
+    auto changed = git::changed_paths(repo, parents->empty() ? std::nullopt : std::optional<git::Oid>(parents->front()),
+                                      change.id);
+    if (!changed) {
+      return std::unexpected(changed.error());
+    }
+    if (touches_paths(settings, *changed)) {
+      kept.push_back(std::move(change));
+    }
+  }
+  changes = std::move(kept);
+  return {};
+}
 
 Result<std::vector<ReleaseTag>> release_tags(const git::Repository& repo, std::string_view prefix)
 {

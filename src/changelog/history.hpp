@@ -4,6 +4,7 @@
 
 #include "changelog/message.hpp"
 #include "changelog/semver.hpp"
+#include "changelog/settings.hpp"
 #include "git/oid.hpp"
 #include "git/repository.hpp"
 #include "util/expected.hpp"
@@ -27,8 +28,9 @@ struct ReleaseTag {
 struct Change {
   git::Oid id;
   std::string author;
-  std::int64_t time = 0; // committer time
-  bool merge = false;    // more than one parent
+  std::int64_t time = 0;    // committer time
+  bool merge = false;       // more than one parent
+  bool merge_title = false; // a merge speaking for its branch: `message` is its title (adopt_merge_titles)
   Message message;
 };
 
@@ -43,6 +45,16 @@ Result<std::optional<ReleaseTag>> last_release(const git::Repository& repo, cons
 // The commits reachable from `tip` and not from `exclude`, newest first (git log order).
 Result<std::vector<Change>> changes_between(const git::Repository& repo, const git::Oid& tip,
                                             const std::optional<git::Oid>& exclude);
+
+// Merges whose branch commits (reachable from the second parent, not the first) hold no
+// conventional or revert commit, and whose title (`feat: x`, or the pull request's title on the
+// body's first line: GitHub's `Merge pull request #12 from ...`, GitLab's `Merge branch ...`) is
+// conventional, take that title (with GitHub's ` (#12)`) and count as that commit.
+Result<void> adopt_merge_titles(const git::Repository& repo, std::vector<Change>& changes);
+
+// Drops the commits that touch no path of `settings.paths` (or only `exclude_paths`), comparing each
+// with its first parent; nothing to do when neither is set.
+Result<void> keep_touching(const git::Repository& repo, const Settings& settings, std::vector<Change>& changes);
 
 // The whole history from `tip`, split by release (`tags` sorted highest first).
 struct HistorySplit {

@@ -17,6 +17,12 @@ std::optional<ForgeKind> kind_of(std::string_view host)
   if (host == "gitlab.com" || host.starts_with("gitlab.")) {
     return ForgeKind::gitlab;
   }
+  if (host == "codeberg.org" || host == "gitea.com" || host.starts_with("gitea.") || host.starts_with("forgejo.")) {
+    return ForgeKind::gitea;
+  }
+  if (host == "bitbucket.org") {
+    return ForgeKind::bitbucket;
+  }
   return std::nullopt;
 }
 
@@ -44,10 +50,17 @@ std::optional<Forge> forge_from_remote(std::string_view url)
     if (const std::size_t colon = host.find(':'); colon != std::string_view::npos) {
       host = host.substr(0, colon); // a port
     }
+  } else if (const std::size_t colon = url.find(':'); colon == std::string_view::npos) {
+    // host/owner/repo (release.repository's short form)
+    const std::size_t slash = url.find('/');
+    if (slash == std::string_view::npos || url.substr(0, slash).find('.') == std::string_view::npos) {
+      return std::nullopt;
+    }
+    host = url.substr(0, slash);
+    path = url.substr(slash + 1);
   } else {
     // scp-like: [user@]host:path
-    const std::size_t colon = url.find(':');
-    if (colon == std::string_view::npos || url.find('/') < colon) {
+    if (url.find('/') < colon) {
       return std::nullopt;
     }
     host = url.substr(0, colon);
@@ -65,6 +78,44 @@ std::optional<Forge> forge_from_remote(std::string_view url)
     return std::nullopt; // no owner/name
   }
   return Forge{*kind, "https://" + std::string(host) + "/" + std::string(path)};
+}
+
+bool has_compare_links(const Forge& forge)
+{
+  return forge.kind != ForgeKind::bitbucket;
+}
+
+std::string issue_url(const Forge& forge, std::string_view number)
+{
+  const std::string_view infix = forge.kind == ForgeKind::gitlab ? "/-/issues/" : "/issues/";
+  return forge.base + std::string(infix) + std::string(number);
+}
+
+std::string link_references(const Forge& forge, std::string_view text)
+{
+  std::string out;
+  std::size_t from = 0;
+  while (true) {
+    const std::size_t open = text.find("(#", from);
+    if (open == std::string_view::npos) {
+      break;
+    }
+    std::size_t end = open + 2;
+    while (end < text.size() && text[end] >= '0' && text[end] <= '9') {
+      ++end;
+    }
+    if (end == open + 2 || end >= text.size() || text[end] != ')') {
+      out.append(text.substr(from, open + 2 - from));
+      from = open + 2;
+      continue;
+    }
+    const std::string_view number = text.substr(open + 2, end - open - 2);
+    out.append(text.substr(from, open - from));
+    out += "([#" + std::string(number) + "](" + issue_url(forge, number) + "))";
+    from = end + 1;
+  }
+  out.append(text.substr(from));
+  return out;
 }
 
 std::string compare_url(const Forge& forge, std::string_view from, std::string_view to)

@@ -121,26 +121,90 @@ std::string first_hex_word(std::string_view text)
   return {};
 }
 
+// A forge's pull-request suffix at the end of a title: ` (#123)`; "" when there is none.
+std::string_view pr_suffix(std::string_view header)
+{
+  if (!header.ends_with(")")) {
+    return {};
+  }
+  const std::size_t open = header.rfind(" (#");
+  if (open == std::string_view::npos || open + 4 >= header.size()) {
+    return {};
+  }
+  const std::string_view digits = header.substr(open + 3, header.size() - open - 4);
+  const bool numeric = std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return numeric ? header.substr(open) : std::string_view();
+}
+
+// Unwraps `Revert "<inner>"` (each level may carry a ` (#N)` suffix) as often as it is nested.
+// Returns the depth; `inner` is the innermost header, `suffix` the outermost level's suffix.
+int unwrap_reverts(std::string_view header, std::string_view& inner, std::string_view& suffix)
+{
+  int depth = 0;
+  inner = header;
+  while (true) {
+    const std::string_view own_suffix = pr_suffix(inner);
+    const std::string_view wrapped = inner.substr(0, inner.size() - own_suffix.size());
+    if (!wrapped.starts_with("Revert \"") || wrapped.size() <= 9 || wrapped.back() != '"') {
+      return depth;
+    }
+    if (depth == 0) {
+      suffix = own_suffix;
+    }
+    inner = wrapped.substr(8, wrapped.size() - 9);
+    ++depth;
+  }
+}
+
 void classify_header(std::string_view header, Message& out)
 {
   if (parse_header(header, out)) {
     return;
   }
   out.description = std::string(header);
-  if (header.starts_with("Merge ")) {
+  std::string_view inner;
+  std::string_view suffix;
+  const int depth = unwrap_reverts(header, inner, suffix);
+  if (depth % 2 == 0 && depth > 0 && parse_header(inner, out)) {
+    // The revert of a revert: the change is back, as the innermost header says.
+    out.description += suffix;
+    out.revert_depth = static_cast<std::uint8_t>(std::min(depth, 255));
+    return;
+  }
+  if (depth > 0) {
+    out.kind = MessageKind::revert;
+    out.type = "revert";
+    const std::string_view reverted = depth % 2 == 0 ? header.substr(8, header.size() - 9 - suffix.size()) : inner;
+    out.description = std::string(reverted) + std::string(suffix);
+    out.revert_depth = static_cast<std::uint8_t>(depth % 2 == 0 ? 1 : std::min(depth, 255));
+  } else if (header.starts_with("Merge ")) {
     out.kind = MessageKind::merge;
   } else if (header.starts_with("fixup! ") || header.starts_with("squash! ") || header.starts_with("amend! ")) {
     out.kind = MessageKind::fixup;
-  } else if (header.starts_with("Revert \"") && header.size() > 9 && header.back() == '"') {
-    out.kind = MessageKind::revert;
-    out.type = "revert";
-    out.description = std::string(header.substr(8, header.size() - 9));
   } else {
     out.kind = MessageKind::other;
   }
 }
 
 } // namespace
+
+std::string breaking_note(const Message& message)
+{
+  std::string joined;
+  for (const std::string& note : message.breaking_notes) {
+    joined += joined.empty() ? note : "; " + note;
+  }
+  return joined;
+}
+
+std::string_view reverted_header(const Message& message)
+{
+  if (message.kind != MessageKind::revert || message.revert_depth == 0) {
+    return {};
+  }
+  const std::string_view description = message.description;
+  return description.substr(0, description.size() - pr_suffix(description).size());
+}
 
 std::string_view to_string(MessageKind kind)
 {
@@ -198,8 +262,9 @@ bool parse_header(std::string_view header, Message& out)
   out.scope = std::string(trim(scope));
   out.description = std::string(description);
   out.breaking = bang;
+  out.breaking_notes.clear();
   if (bang) {
-    out.breaking_note = out.description;
+    out.breaking_notes.push_back(out.description);
   }
   return true;
 }
@@ -220,7 +285,8 @@ Message parse_message(std::string_view message)
   bool paragraph_start = true;
   std::string_view token;
   std::string_view value;
-  for (std::size_t i = index; i < lines.size(); ++i) {
+  // A merge's body is the pull request's title and text: no footers (`feat: x` would look like one).
+  for (std::size_t i = index; out.kind != MessageKind::merge && i < lines.size(); ++i) {
     if (blank(lines[i])) {
       paragraph_start = true;
       continue;
@@ -256,21 +322,29 @@ Message parse_message(std::string_view message)
     last.value += '\n';
     last.value += lines[i];
   }
+  bool breaking_footer = false;
   for (Footer& footer : out.footers) {
     footer.value = std::string(trim(footer.value));
     if (is_breaking_token(footer.token) && out.kind == MessageKind::conventional) {
-      if (!out.breaking || out.breaking_note == out.description) {
-        out.breaking_note = collapse_whitespace(footer.value);
+      if (!breaking_footer) {
+        out.breaking_notes.clear(); // `!` and a footer: the footers say what breaks
+        breaking_footer = true;
       }
+      out.breaking_notes.push_back(collapse_whitespace(footer.value));
       out.breaking = true;
     }
   }
 
-  if (out.type == "revert") {
-    const std::size_t at = out.body.find("This reverts commit ");
-    if (at != std::string::npos) {
-      out.reverts = first_hex_word(std::string_view(out.body).substr(at + 20));
+  // `This reverts commit <sha>.` names the reverted commit whatever the header looks like.
+  if (const std::size_t at = out.body.find("This reverts commit "); at != std::string::npos) {
+    out.reverts = first_hex_word(std::string_view(out.body).substr(at + 20));
+    if (!out.reverts.empty() && out.kind == MessageKind::other) {
+      out.kind = MessageKind::revert;
+      out.type = "revert";
+      out.revert_depth = 1;
     }
+  }
+  if (out.type == "revert" && out.reverts.empty()) {
     for (const Footer& footer : out.footers) {
       if (out.reverts.empty() && util::to_lower(footer.token) == "refs") {
         out.reverts = first_hex_word(footer.value);

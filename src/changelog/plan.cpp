@@ -3,6 +3,7 @@
 #include "changelog/links.hpp"
 #include "changelog/versioning.hpp"
 #include "git/objects.hpp"
+#include "util/strings.hpp"
 
 #include <fmt/format.h>
 
@@ -37,10 +38,68 @@ std::string release_date(const PlanOptions& options)
   return iso_date(std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count());
 }
 
-std::optional<Forge> origin_forge(const git::Repository& repo)
+// Where compare and tag links point: `origin`, when on a forge that has them.
+std::optional<Forge> compare_forge(const git::Repository& repo)
 {
   const auto url = git::remote_url(repo, "origin");
+  auto forge = url ? forge_from_remote(*url) : std::nullopt;
+  return forge && has_compare_links(*forge) ? forge : std::nullopt;
+}
+
+// Where `(#N)` links point: `release.repository`, else `origin`.
+std::optional<Forge> link_forge(const git::Repository& repo, const Settings& settings)
+{
+  if (!settings.repository.empty()) {
+    return forge_from_remote(settings.repository);
+  }
+  const auto url = git::remote_url(repo, "origin");
   return url ? forge_from_remote(*url) : std::nullopt;
+}
+
+// The commits from `tip` (without `exclude`'s history) that count: merges speaking for their
+// branch, only those touching `release.paths`.
+Result<std::vector<Change>> relevant_changes(const git::Repository& repo, const Settings& settings, const git::Oid& tip,
+                                             const std::optional<git::Oid>& exclude)
+{
+  auto changes = changes_between(repo, tip, exclude);
+  if (!changes) {
+    return changes;
+  }
+  if (auto adopted = adopt_merge_titles(repo, *changes); !adopted) {
+    return std::unexpected(adopted.error());
+  }
+  if (auto kept = keep_touching(repo, settings, *changes); !kept) {
+    return std::unexpected(kept.error());
+  }
+  return changes;
+}
+
+struct ReleaseAs {
+  Version version;
+  std::string commit; // short hex
+};
+
+// The version of the newest `Release-As: X` footer (release-please's) among `changes`.
+Result<std::optional<ReleaseAs>> release_as_footer(const std::vector<Change>& changes, std::string_view tag_prefix)
+{
+  for (const Change& change : changes) {
+    for (const Footer& footer : change.message.footers) {
+      if (util::to_lower(footer.token) != "release-as") {
+        continue;
+      }
+      std::string_view text = footer.value;
+      if (!tag_prefix.empty() && text.starts_with(tag_prefix) && !parse_version(text)) {
+        text.remove_prefix(tag_prefix.size());
+      }
+      auto version = parse_version(text);
+      if (!version) {
+        return fail(fmt::format("commit {}: `Release-As: {}` is not a SemVer 2.0 version (like 1.4.0)",
+                                change.id.short_hex(), footer.value));
+      }
+      return std::optional<ReleaseAs>(ReleaseAs{std::move(*version), change.id.short_hex()});
+    }
+  }
+  return std::optional<ReleaseAs>();
 }
 
 Result<std::optional<Version>> requested_version(const PlanOptions& options)
@@ -102,6 +161,10 @@ Result<ReleasePlan> plan_release(const git::Repository& repo, const Settings& se
   if (!exact) {
     return std::unexpected(exact.error());
   }
+  if (*exact && !options.prerelease.empty()) {
+    auto refused = next_version({}, VersionRequest{*exact, std::nullopt, options.prerelease}, settings);
+    return std::unexpected(refused.error());
+  }
   auto candidate = with_context(git::resolve_commit(repo, options.candidate), options.candidate);
   if (!candidate) {
     return std::unexpected(candidate.error());
@@ -118,11 +181,31 @@ Result<ReleasePlan> plan_release(const git::Repository& repo, const Settings& se
   if (!stable) {
     return std::unexpected(stable.error());
   }
+  // A prerelease counts from the last prerelease of its channel above the last final release, else
+  // from that final release (semantic-release's channels): a beta after alphas counts their fixes.
+  const std::string channel_id = !options.prerelease.empty()
+                                     ? options.prerelease
+                                     : (*exact && (*exact)->is_prerelease() ? (*exact)->prerelease.front() : "");
+  std::optional<ReleaseTag> channel;
+  if (!channel_id.empty()) {
+    std::vector<ReleaseTag> same_channel;
+    for (const auto& tag : *tags) {
+      if (tag.version.is_prerelease() && tag.version.prerelease.front() == channel_id &&
+          (!*stable || precedes((*stable)->version, tag.version))) {
+        same_channel.push_back(tag);
+      }
+    }
+    auto found = last_release(repo, same_channel, *candidate, true);
+    if (!found) {
+      return std::unexpected(found.error());
+    }
+    channel = std::move(*found);
+  }
 
   // The section covers the changes since the last final release (a final release after its
-  // prereleases repeats theirs), or since the last release of any kind for a prerelease.
+  // prereleases gathers theirs), or since the last prerelease of its channel for a prerelease.
   ReleasePlan plan;
-  const std::optional<ReleaseTag>& start = options.prerelease.empty() ? *stable : *latest;
+  const std::optional<ReleaseTag>& start = channel ? channel : *stable;
   std::optional<git::Oid> exclude;
   if (options.from) {
     auto from = with_context(git::resolve_commit(repo, *options.from), "--from " + *options.from);
@@ -139,7 +222,7 @@ Result<ReleasePlan> plan_release(const git::Repository& repo, const Settings& se
     plan.previous_tag = start->name;
     plan.previous = start->version;
   }
-  auto changes = changes_between(repo, *candidate, exclude);
+  auto changes = relevant_changes(repo, settings, *candidate, exclude);
   if (!changes) {
     return std::unexpected(changes.error());
   }
@@ -149,33 +232,48 @@ Result<ReleasePlan> plan_release(const git::Repository& repo, const Settings& se
   VersionInputs inputs;
   inputs.stable = *stable ? std::optional<Version>((*stable)->version) : std::nullopt;
   inputs.latest = *latest ? std::optional<Version>((*latest)->version) : std::nullopt;
+  inputs.channel = channel ? std::optional<Version>(channel->version) : std::nullopt;
   for (const auto& tag : *tags) {
     inputs.existing.push_back(tag.version);
   }
-  inputs.bump = plan.grouping.bump;
-  const bool same_range = !options.from && (start ? std::optional<git::Oid>(start->commit) : std::nullopt) ==
-                                               (*stable ? std::optional<git::Oid>((*stable)->commit) : std::nullopt);
-  if (!same_range) {
-    // The version follows everything since the last final release, whatever the section shows.
-    auto since_stable =
-        changes_between(repo, *candidate, *stable ? std::optional<git::Oid>((*stable)->commit) : std::nullopt);
-    if (!since_stable) {
-      return std::unexpected(since_stable.error());
+  // The version follows everything since the last final release, whatever the section shows.
+  const std::optional<git::Oid> stable_commit = *stable ? std::optional<git::Oid>((*stable)->commit) : std::nullopt;
+  std::vector<Change> since_stable_changes;
+  const std::vector<Change>* since_stable = &plan.changes;
+  if (exclude != stable_commit) {
+    auto walked = relevant_changes(repo, settings, *candidate, stable_commit);
+    if (!walked) {
+      return std::unexpected(walked.error());
     }
-    inputs.bump = group_changes(*since_stable, settings).bump;
+    since_stable_changes = std::move(*walked);
+    since_stable = &since_stable_changes;
+    inputs.bump = group_changes(since_stable_changes, settings).bump;
+  } else {
+    inputs.bump = plan.grouping.bump;
+  }
+  VersionRequest request;
+  request.exact = *exact;
+  request.prerelease = options.prerelease;
+  auto release_as = release_as_footer(*since_stable, options.tag_prefix);
+  if (!release_as) {
+    return std::unexpected(release_as.error());
+  }
+  if (*release_as) {
+    request.release_as = (*release_as)->version;
   }
 
-  if ((plan.grouping.listed == 0 || inputs.bump == Bump::none) && !*exact) {
+  const Bump section_bump = options.from ? inputs.bump : plan.grouping.bump;
+  if ((section_bump == Bump::none || inputs.bump == Bump::none) && !request.exact && !request.release_as) {
     plan.nothing_to_release = true;
     plan.next = plan.previous.value_or(Version{});
     plan.tag = plan.previous_tag;
     return plan;
   }
-  VersionRequest request;
-  request.exact = *exact;
-  request.prerelease = options.prerelease;
   auto next = next_version(inputs, request, settings);
   if (!next) {
+    if (*release_as && !request.exact) {
+      return fail(fmt::format("commit {}: {}", (*release_as)->commit, next.error().message));
+    }
     return std::unexpected(next.error());
   }
   plan.next = next->version;
@@ -183,7 +281,7 @@ Result<ReleasePlan> plan_release(const git::Repository& repo, const Settings& se
   plan.tag = options.tag_prefix + plan.next.str();
   plan.date = release_date(options);
 
-  if (const auto forge = origin_forge(repo)) {
+  if (const auto forge = compare_forge(repo)) {
     plan.unreleased_url = compare_url(*forge, plan.tag, "HEAD");
     plan.version_url =
         plan.previous_tag.empty() ? tag_url(*forge, plan.tag) : compare_url(*forge, plan.previous_tag, plan.tag);
@@ -199,6 +297,7 @@ Result<ReleasePlan> plan_release(const git::Repository& repo, const Settings& se
   data.previous_tag = plan.previous_tag;
   data.date = plan.date;
   data.compare_url = plan.version_url.value_or("");
+  data.issue_forge = link_forge(repo, settings);
   data.grouping = &plan.grouping;
   data.changes = &plan.changes;
   auto section = render_section(rendering->templates, data);
@@ -223,13 +322,22 @@ Result<std::string> render_history(const git::Repository& repo, const Settings& 
   if (!split) {
     return std::unexpected(split.error());
   }
+  for (auto& group : split->groups) {
+    if (auto adopted = adopt_merge_titles(repo, group); !adopted) {
+      return std::unexpected(adopted.error());
+    }
+    if (auto kept = keep_touching(repo, settings, group); !kept) {
+      return std::unexpected(kept.error());
+    }
+  }
   auto rendering = prepare_rendering(options);
   if (!rendering) {
     return std::unexpected(rendering.error());
   }
   auto text = Result<std::string>(rendering->header);
   const auto& templates = rendering->templates;
-  const auto forge = origin_forge(repo);
+  const auto forge = compare_forge(repo);
+  const auto issue_forge = link_forge(repo, settings);
   std::vector<std::size_t> releases; // reached tags, highest first, one per commit
   for (std::size_t i = 0; i < tags->size(); ++i) {
     const bool shadowed = !releases.empty() && (*tags)[releases.back()].commit == (*tags)[i].commit;
@@ -242,6 +350,7 @@ Result<std::string> render_history(const git::Repository& repo, const Settings& 
     const Grouping grouping = group_changes(changes, settings);
     data.grouping = &grouping;
     data.changes = &changes;
+    data.issue_forge = issue_forge;
     auto section = render_section(templates, data);
     if (!section) {
       return std::unexpected(section.error());
@@ -266,16 +375,31 @@ Result<std::string> render_history(const git::Repository& repo, const Settings& 
   }
   for (std::size_t r = 0; r < releases.size(); ++r) {
     const ReleaseTag& tag = (*tags)[releases[r]];
+    // A final release gathers its prereleases' commits: everything since the previous final release.
+    std::size_t until = r + 1;
+    while (!tag.version.is_prerelease() && until < releases.size() &&
+           (*tags)[releases[until]].version.is_prerelease()) {
+      ++until;
+    }
+    std::vector<Change> gathered;
+    for (std::size_t g = r + 1; g < until; ++g) {
+      const auto& group = split->groups[releases[g]];
+      gathered.insert(gathered.end(), group.begin(), group.end());
+    }
+    if (!gathered.empty()) {
+      const auto& own = split->groups[releases[r]];
+      gathered.insert(gathered.begin(), own.begin(), own.end());
+    }
     SectionData data;
     data.version = tag.version.str();
     data.tag = tag.name;
-    data.previous_tag = r + 1 < releases.size() ? (*tags)[releases[r + 1]].name : "";
+    data.previous_tag = until < releases.size() ? (*tags)[releases[until]].name : "";
     data.date = iso_date(tag.tagger_time.value_or(split->commit_times[releases[r]]));
     if (forge) {
       data.compare_url =
           data.previous_tag.empty() ? tag_url(*forge, tag.name) : compare_url(*forge, data.previous_tag, tag.name);
     }
-    if (auto added = append(data, split->groups[releases[r]]); !added) {
+    if (auto added = append(data, gathered.empty() ? split->groups[releases[r]] : gathered); !added) {
       return std::unexpected(added.error());
     }
   }

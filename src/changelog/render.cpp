@@ -73,7 +73,7 @@ std::string tidy(std::string_view text)
   return out;
 }
 
-mustache::data entry_data(const Change& change)
+mustache::data entry_data(const Change& change, const std::optional<Forge>& forge)
 {
   const Message& message = change.message;
   const std::string hash = change.id.hex();
@@ -83,10 +83,18 @@ mustache::data entry_data(const Change& change)
   entry.set("type", message.type);
   entry.set("scope", message.scope);
   entry.set("has_scope", !message.scope.empty());
-  entry.set("subject", message.description);
+  entry.set("subject", forge ? link_references(*forge, message.description) : message.description);
   entry.set("breaking", message.breaking);
-  entry.set("breaking_note", message.breaking_note);
-  entry.set("has_breaking_note", message.breaking && message.breaking_note != message.description);
+  const std::string note = breaking_note(message);
+  entry.set("breaking_note", note);
+  if (message.breaking) { // a list per entry costs: only where there are notes
+    mustache::data notes{mustache::data::type::list};
+    for (const std::string& each : message.breaking_notes) {
+      notes << mustache::data(each);
+    }
+    entry.set("breaking_notes", std::move(notes));
+  }
+  entry.set("has_breaking_note", message.breaking && note != message.description);
   entry.set("author", change.author);
   entry.set("body", message.body);
   return entry;
@@ -126,7 +134,7 @@ Result<std::string> render_section(const Templates& templates, const SectionData
     for (const Section& section : data.grouping->sections) {
       mustache::data entries{mustache::data::type::list};
       for (const std::size_t index : section.changes) {
-        entries << entry_data((*data.changes)[index]);
+        entries << entry_data((*data.changes)[index], data.issue_forge);
       }
       mustache::data item;
       item.set("title", section.title);

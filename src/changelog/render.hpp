@@ -3,10 +3,12 @@
 // templates/changelog/, or a repository's own in `.tollgate/templates/changelog/` (same names).
 // Variables are documented in docs/changelog.md.
 
+#include "changelog/links.hpp"
 #include "changelog/sections.hpp"
 #include "util/expected.hpp"
 
 #include <filesystem>
+#include <optional>
 #include <string>
 
 namespace tollgate::changelog {
@@ -29,6 +31,7 @@ struct SectionData {
   std::string previous_tag;
   std::string date; // "2026-11-25"
   std::string compare_url;
+  std::optional<Forge> issue_forge;   // where `(#N)` in subjects links to; plain text when absent
   const Grouping* grouping = nullptr; // its indices point into `changes`
   const std::vector<Change>* changes = nullptr;
 };

@@ -1,11 +1,44 @@
 #include "changelog/sections.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <unordered_set>
 
 namespace tollgate::changelog {
 
 namespace {
+
+bool same_header(const Message& a, const Message& b)
+{
+  return a.kind == b.kind && a.type == b.type && a.scope == b.scope && a.description == b.description;
+}
+
+// The change a revert at `i` undoes: the commit its body names (`This reverts commit <sha>.`), or,
+// when it names none, the nearest older commit whose header is the one in its title.
+std::optional<std::size_t> reverted_change(const std::vector<Change>& changes, std::size_t i,
+                                           const std::vector<std::string>& hex,
+                                           const std::unordered_set<std::size_t>& dropped)
+{
+  const Message& revert = changes[i].message;
+  for (std::size_t j = 0; j < changes.size() && !revert.reverts.empty(); ++j) {
+    if (j != i && !dropped.contains(j) && hex[j].starts_with(revert.reverts)) {
+      return j;
+    }
+  }
+  const std::string_view reverted = reverted_header(revert);
+  if (!revert.reverts.empty() || reverted.empty()) {
+    return std::nullopt;
+  }
+  // The title's ` (#N)` may be the revert's own or the reverted squash commit's.
+  const Message stripped = parse_message(reverted);
+  const Message whole = parse_message(revert.description);
+  for (std::size_t j = i + 1; j < changes.size(); ++j) {
+    if (!dropped.contains(j) && (same_header(changes[j].message, stripped) || same_header(changes[j].message, whole))) {
+      return j;
+    }
+  }
+  return std::nullopt;
+}
 
 // Indices of the changes dropped because a revert in range undoes them (both are dropped).
 std::unordered_set<std::size_t> cancelled_reverts(const std::vector<Change>& changes)
@@ -13,8 +46,8 @@ std::unordered_set<std::size_t> cancelled_reverts(const std::vector<Change>& cha
   std::unordered_set<std::size_t> dropped;
   std::vector<std::string> hex; // computed only when some revert names a commit
   for (std::size_t i = 0; i < changes.size(); ++i) {
-    const std::string& target = changes[i].message.reverts;
-    if (target.empty() || dropped.contains(i)) {
+    const Message& message = changes[i].message;
+    if ((message.reverts.empty() && message.revert_depth == 0) || dropped.contains(i)) {
       continue;
     }
     if (hex.empty()) {
@@ -23,23 +56,34 @@ std::unordered_set<std::size_t> cancelled_reverts(const std::vector<Change>& cha
         hex.push_back(change.id.hex());
       }
     }
-    for (std::size_t j = 0; j < changes.size(); ++j) {
-      if (j != i && !dropped.contains(j) && hex[j].starts_with(target)) {
-        dropped.insert(i);
-        dropped.insert(j);
-        break;
-      }
+    if (const auto j = reverted_change(changes, i, hex, dropped)) {
+      dropped.insert(i);
+      dropped.insert(*j);
     }
   }
   return dropped;
 }
 
+bool speaks(const Change& change)
+{
+  return !change.merge || change.merge_title;
+}
+
 } // namespace
+
+Bump bump_of(const Change& change, const Settings& settings)
+{
+  const Message& message = change.message;
+  if (!speaks(change) || (message.kind != MessageKind::conventional && message.kind != MessageKind::revert)) {
+    return Bump::none;
+  }
+  return message.breaking ? Bump::major : bump_for_type(settings, message.type);
+}
 
 std::string title_for(const Change& change, const Settings& settings)
 {
   const Message& message = change.message;
-  if (change.merge || message.kind == MessageKind::merge) {
+  if (!speaks(change) || message.kind == MessageKind::merge) {
     return settings.include_merges ? settings.other_section : std::string();
   }
   switch (message.kind) {
@@ -51,6 +95,9 @@ std::string title_for(const Change& change, const Settings& settings)
   case MessageKind::revert:
   case MessageKind::merge:
     break;
+  }
+  if (hidden_scope(settings, message.scope) && bump_of(change, settings) == Bump::none) {
+    return {};
   }
   return section_for(settings, message.type, message.scope, message.breaking);
 }
@@ -64,6 +111,7 @@ Grouping group_changes(const std::vector<Change>& changes, const Settings& setti
       continue;
     }
     const Change& change = changes[i];
+    grouping.bump = std::max(grouping.bump, bump_of(change, settings));
     std::string title = title_for(change, settings);
     if (title.empty()) {
       continue;
@@ -76,8 +124,6 @@ Grouping group_changes(const std::vector<Change>& changes, const Settings& setti
     }
     section->changes.push_back(i);
     ++grouping.listed;
-    const Bump bump = change.message.breaking ? Bump::major : change.message.type == "feat" ? Bump::minor : Bump::patch;
-    grouping.bump = std::max(grouping.bump, bump);
   }
   std::stable_sort(grouping.sections.begin(), grouping.sections.end(), [&](const Section& a, const Section& b) {
     return section_rank(settings, a.title) < section_rank(settings, b.title);

@@ -28,7 +28,58 @@ const std::string* lookup(const std::vector<std::pair<std::string, std::string>>
   return nullptr;
 }
 
+// `path` is `dir` or lies under it (`dir` with or without a trailing '/'; "." and "" are the root).
+bool under(std::string_view path, std::string_view dir)
+{
+  while (dir.starts_with("./")) {
+    dir.remove_prefix(2);
+  }
+  while (dir.ends_with("/")) {
+    dir.remove_suffix(1);
+  }
+  if (dir.empty() || dir == ".") {
+    return true;
+  }
+  return path.starts_with(dir) && (path.size() == dir.size() || path[dir.size()] == '/');
+}
+
 } // namespace
+
+BumpTable conventional_bumps()
+{
+  return {{"feat", Bump::minor}, {"fix", Bump::patch}, {"perf", Bump::patch}, {"revert", Bump::patch}};
+}
+
+BumpTable commitizen_bumps()
+{
+  return {{"feat", Bump::minor}, {"fix", Bump::patch}, {"refactor", Bump::patch}, {"perf", Bump::patch}};
+}
+
+Bump bump_for_type(const Settings& settings, std::string_view type)
+{
+  for (const auto& [name, bump] : settings.bump) {
+    if (equal_ignoring_case(name, type)) {
+      return bump;
+    }
+  }
+  return Bump::none;
+}
+
+bool hidden_scope(const Settings& settings, std::string_view scope)
+{
+  return !scope.empty() && std::any_of(settings.hide_scopes.begin(), settings.hide_scopes.end(), [&](const auto& hide) {
+    return scope.size() >= hide.size() && equal_ignoring_case(scope.substr(0, hide.size()), hide);
+  });
+}
+
+bool touches_paths(const Settings& settings, const std::vector<std::string>& changed)
+{
+  return std::any_of(changed.begin(), changed.end(), [&](const std::string& path) {
+    const auto in = [&](const std::string& dir) { return under(path, dir); };
+    const bool included = settings.paths.empty() || std::any_of(settings.paths.begin(), settings.paths.end(), in);
+    return included && std::none_of(settings.exclude_paths.begin(), settings.exclude_paths.end(), in);
+  });
+}
 
 std::string section_for(const Settings& settings, std::string_view type, std::string_view scope, bool breaking)
 {

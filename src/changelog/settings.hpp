@@ -2,17 +2,24 @@
 // The `changelog:` section of tollgate.yaml (docs/changelog.md): how commits map to Keep a
 // Changelog sections and how the next version is computed. Plain data; core/config.cpp reads it.
 
+#include "changelog/semver.hpp"
+
 #include <string>
 #include <utility>
 #include <vector>
 
 namespace tollgate::changelog {
 
-// What a breaking change bumps while the major version is 0.
-enum class ZeroMajorBreaking { minor, major };
+// Which commit types bump the version, and how much (a breaking change always bumps major).
+using BumpTable = std::vector<std::pair<std::string, Bump>>;
+// semantic-release's and release-please's rules: feat -> minor; fix, perf, revert -> patch.
+BumpTable conventional_bumps();
+// commitizen's (cz_conventional_commits `bump_map`): feat -> minor; fix, refactor, perf -> patch.
+BumpTable commitizen_bumps();
 
 struct Settings {
-  // Conventional Commit type -> section title, in priority order; an empty title hides the type.
+  // Display. Conventional Commit type -> section title, in priority order; an empty title hides the
+  // type (whether it bumps is `bump`'s business).
   std::vector<std::pair<std::string, std::string>> types = {
       {"feat", "Added"},
       {"fix", "Fixed"},
@@ -32,9 +39,33 @@ struct Settings {
   bool include_merges = false; // list merge commits (as non-conventional ones)
   bool include_fixups = false; // list fixup!/squash!/amend! commits (as non-conventional ones)
   bool cancel_reverts = true;  // a revert and the commit it reverts, both in range, drop out
-  ZeroMajorBreaking zero_major_breaking = ZeroMajorBreaking::minor;
+  // Versioning. Type -> bump; a type not listed bumps nothing.
+  BumpTable bump = conventional_bumps();
+  bool bump_minor_pre_major = false;     // release.bump_minor_pre_major: 0.x breaking -> minor
   std::string initial_version = "0.1.0"; // the first release when no release tag exists
+  unsigned prerelease_start = 1;         // release.prerelease_start: the first N of `X.Y.Z-ID.N`
+  // release.hide_scopes: scopes (prefix match: `deps` covers `deps-dev`) whose non-bumping commits
+  // are left out of the changelog.
+  std::vector<std::string> hide_scopes;
+  // release.paths / release.exclude_paths (repository-relative): only commits touching a path
+  // under `paths` (every path when empty) and not only paths under `exclude_paths` count.
+  std::vector<std::string> paths;
+  std::vector<std::string> exclude_paths;
+  std::string repository; // release.repository: where `(#N)` links point (else `origin`)
 };
+
+// The bump of `type` by the table (Bump::none when unlisted).
+Bump bump_for_type(const Settings& settings, std::string_view type);
+
+// True when `scope` starts with one of `release.hide_scopes` (case-insensitive).
+bool hidden_scope(const Settings& settings, std::string_view scope);
+
+// True when a commit touching `changed` counts under `paths` / `exclude_paths`.
+bool touches_paths(const Settings& settings, const std::vector<std::string>& changed);
+inline bool filters_paths(const Settings& settings)
+{
+  return !settings.paths.empty() || !settings.exclude_paths.empty();
+}
 
 // The section title for `type`/`scope` (lower case), "" when the commit is not listed.
 std::string section_for(const Settings& settings, std::string_view type, std::string_view scope, bool breaking);

@@ -25,6 +25,9 @@ struct ChangelogOptions {
   std::string to = "HEAD";
   std::string version;
   std::string prerelease;
+  std::optional<std::string> tag_prefix;  // a package's own tags (`app-v`, `app@`)
+  std::vector<std::string> paths;         // a package's paths (release.paths)
+  std::vector<std::string> exclude_paths; // release.exclude_paths
   bool write = false;
   bool all = false;
 };
@@ -70,7 +73,14 @@ nlohmann::json plan_json(const changelog::ReleasePlan& plan)
 int run_changelog(const ChangelogOptions& options, const Globals& globals)
 {
   const core::Workspace workspace = core::find_workspace();
-  const core::Config config = core::load_workspace_config(workspace);
+  core::Config config = core::load_workspace_config(workspace);
+  if (options.tag_prefix) {
+    config.release.tag_prefix = *options.tag_prefix;
+  }
+  if (!options.paths.empty() || !options.exclude_paths.empty()) {
+    config.changelog.paths = options.paths;
+    config.changelog.exclude_paths = options.exclude_paths;
+  }
   auto repo = git::Repository::open(workspace.root);
   if (!repo) {
     environment_error(repo.error().message);
@@ -174,9 +184,15 @@ std::function<int()> setup_changelog(CLI::App& app, const Globals& globals)
   app.add_option("--to", options->to, "The candidate (default HEAD)")->type_name("REV");
   auto* version =
       app.add_option("--version", options->version, "Release this version (must be higher)")->type_name("X");
+  // --version with --prerelease is refused by the plan, with the version to give instead.
   auto* prerelease =
       app.add_option("--prerelease", options->prerelease, "A prerelease: ID.1, then ID.2, ...")->type_name("ID");
-  version->excludes(prerelease);
+  app.add_option("--tag-prefix", options->tag_prefix, "A package's tag prefix (release.tag_prefix)")
+      ->type_name("PREFIX");
+  app.add_option("--path", options->paths, "Only commits touching PATH (release.paths; repeatable)")->type_name("PATH");
+  app.add_option("--exclude-path", options->exclude_paths,
+                 "Not commits touching only PATH (release.exclude_paths; repeatable)")
+      ->type_name("PATH");
   auto* write = app.add_flag("--write", options->write, "Edit the CHANGELOG file (release.changelog)");
   auto* all = app.add_flag("--all", options->all, "Print the whole history's changelog (every release tag)");
   all->excludes(write)->excludes(version)->excludes(prerelease)->excludes(from);

@@ -54,9 +54,41 @@ bool is_remote_name(const std::string& name)
          !name.ends_with(".lock");
 }
 
-void read_release(const YAML::Node& node, const std::string& file, ReleaseConfig& release)
+// A list of repository-relative paths (`release.paths`, `release.exclude_paths`).
+std::optional<std::vector<std::string>> read_paths(YamlMap& map, const YAML::Node& node, const std::string& key)
+{
+  auto paths = map.strings(key);
+  for (const std::string& path : paths.value_or(std::vector<std::string>{})) {
+    if (path.empty() || path.starts_with("/") || path == ".." || path.starts_with("../") ||
+        path.find("/../") != std::string::npos) {
+      config_error(node[key], map.file(),
+                   fmt::format("`{}` holds `{}`: want paths relative to the repository root, such as "
+                               "`packages/app/`",
+                               key, path));
+    }
+  }
+  return paths;
+}
+
+// The versioning keys of `release:` (docs/changelog.md); they live in the changelog settings.
+void read_release_versioning(YamlMap& map, const YAML::Node& node, changelog::Settings& settings)
+{
+  settings.prerelease_start =
+      static_cast<unsigned>(map.integer("prerelease_start", 0, 1).value_or(settings.prerelease_start));
+  settings.bump_minor_pre_major = map.boolean("bump_minor_pre_major").value_or(settings.bump_minor_pre_major);
+  settings.hide_scopes = map.strings("hide_scopes").value_or(settings.hide_scopes);
+  if (std::any_of(settings.hide_scopes.begin(), settings.hide_scopes.end(), [](auto& s) { return s.empty(); })) {
+    config_error(node["hide_scopes"], map.file(), "`hide_scopes` holds an empty scope");
+  }
+  settings.paths = read_paths(map, node, "paths").value_or(settings.paths);
+  settings.exclude_paths = read_paths(map, node, "exclude_paths").value_or(settings.exclude_paths);
+}
+
+void read_release(const YAML::Node& node, const std::string& file, ReleaseConfig& release,
+                  changelog::Settings& changelog)
 {
   YamlMap map(node, file, "`release`");
+  read_release_versioning(map, node, changelog);
   release.branch = map.string("branch").value_or(release.branch);
   release.tag_prefix = map.string("tag_prefix").value_or(release.tag_prefix);
   release.stable_tag = map.string("stable_tag").value_or(release.stable_tag);
@@ -224,6 +256,33 @@ void read_titles(const YAML::Node& node, const std::string& file, const std::str
   }
 }
 
+// `changelog.bump`: type -> major | minor | patch | none, merged over the preset.
+void read_bumps(const YAML::Node& node, const std::string& file, changelog::BumpTable& table)
+{
+  if (!node.IsMap()) {
+    config_error(node, file, "`bump` must be a mapping of commit types to `minor`, `patch` or `none`");
+  }
+  for (const auto& item : node) {
+    const std::string value = item.second.IsScalar() ? item.second.Scalar() : "";
+    const changelog::Bump bump = value == "major"   ? changelog::Bump::major
+                                 : value == "minor" ? changelog::Bump::minor
+                                 : value == "patch" ? changelog::Bump::patch
+                                                    : changelog::Bump::none;
+    if (!item.first.IsScalar() || item.first.Scalar().empty() || (bump == changelog::Bump::none && value != "none")) {
+      config_error(item.second, file,
+                   fmt::format("`bump.{}` must be `major`, `minor`, `patch` or `none`",
+                               item.first.IsScalar() ? item.first.Scalar() : "?"));
+    }
+    const std::string name = util::to_lower(item.first.Scalar());
+    auto existing = std::find_if(table.begin(), table.end(), [&](const auto& entry) { return entry.first == name; });
+    if (existing != table.end()) {
+      existing->second = bump;
+    } else {
+      table.emplace_back(name, bump);
+    }
+  }
+}
+
 void read_changelog(const YAML::Node& node, const std::string& file, changelog::Settings& settings)
 {
   YamlMap map(node, file, "`changelog`");
@@ -239,13 +298,24 @@ void read_changelog(const YAML::Node& node, const std::string& file, changelog::
   settings.include_merges = map.boolean("include_merges").value_or(settings.include_merges);
   settings.include_fixups = map.boolean("include_fixups").value_or(settings.include_fixups);
   settings.cancel_reverts = map.boolean("cancel_reverts").value_or(settings.cancel_reverts);
-  if (auto zero = map.string("zero_major_breaking")) {
+  if (auto preset = map.string("preset")) {
+    if (*preset != "conventional" && *preset != "commitizen") {
+      config_error(node["preset"], file,
+                   fmt::format("`preset` must be `conventional` (semantic-release, release-please) or `commitizen`, "
+                               "not `{}`",
+                               *preset));
+    }
+    settings.bump = *preset == "commitizen" ? changelog::commitizen_bumps() : changelog::conventional_bumps();
+  }
+  if (auto bump = map.node("bump")) {
+    read_bumps(*bump, file, settings.bump);
+  }
+  if (auto zero = map.string("zero_major_breaking")) { // the older spelling of release.bump_minor_pre_major
     if (*zero != "minor" && *zero != "major") {
       config_error(node["zero_major_breaking"], file,
                    fmt::format("`zero_major_breaking` must be `minor` or `major`, not `{}`", *zero));
     }
-    settings.zero_major_breaking =
-        *zero == "major" ? changelog::ZeroMajorBreaking::major : changelog::ZeroMajorBreaking::minor;
+    settings.bump_minor_pre_major = *zero == "minor";
   }
   if (auto initial = map.string("initial_version")) {
     const auto version = changelog::parse_version(*initial);
@@ -345,7 +415,8 @@ Config parse_document(const YAML::Node& root, const std::string& file)
     }
   }
   if (release) {
-    read_release(*release, file, config.release);
+    read_release(*release, file, config.release, config.changelog);
+    config.changelog.repository = config.release.repository;
   }
   if (approvals) {
     read_approvals(*approvals, file, config.approvals);

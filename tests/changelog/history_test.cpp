@@ -276,3 +276,28 @@ TEST_CASE("changelog history: repository overrides of the templates", "[changelo
   REQUIRE_FALSE(broken.has_value());
   CHECK_THAT(broken.error().message, Catch::StartsWith(".tollgate/templates/changelog/section.mustache: "));
 }
+
+TEST_CASE("changelog history: a merge of non-conventional commits speaks with its pull request's title",
+          "[changelog][history]")
+{
+  Fixture fixture;
+  fixture.git("tag v2.0.0");
+  fixture.git("checkout -q -b pr");
+  fixture.commit("wip");
+  fixture.commit("more wip");
+  fixture.git("checkout -q main");
+  fixture.dir().write(".git/MERGE_TEXT", "Merge pull request #12 from acme/pr\n\nfeat: add z\n");
+  fixture.git(fmt::format("merge -q --no-ff -F '{}' pr", (fixture.dir().path() / ".git/MERGE_TEXT").string()));
+  const ReleasePlan p = plan(fixture);
+  CHECK(p.next.str() == "2.1.0");
+  CHECK(subjects(p, "Added") == std::vector<std::string>{"add z (#12)"});
+
+  Settings elsewhere;
+  elsewhere.paths = {"nowhere/"};
+  const ReleasePlan none = plan(fixture, options(), elsewhere);
+  CHECK(none.nothing_to_release);
+  CHECK(none.changes.empty());
+  Settings here;
+  here.exclude_paths = {"nowhere/"};
+  CHECK(plan(fixture, options(), here).next.str() == "2.1.0");
+}

@@ -28,7 +28,7 @@ TEST_CASE("commit message: `!` alone makes the description the breaking note", "
 {
   const Message m = parse_message("refactor(api)!: drop the v1 endpoints");
   CHECK(m.breaking);
-  CHECK(m.breaking_note == "drop the v1 endpoints");
+  CHECK(breaking_note(m) == "drop the v1 endpoints");
   const Message no_scope = parse_message("chore!: drop Node 14");
   CHECK(no_scope.breaking);
   CHECK(no_scope.scope.empty());
@@ -61,15 +61,15 @@ TEST_CASE("commit message: body and footers, both breaking forms", "[commit]")
   CHECK(m.footers[2].token == "BREAKING CHANGE");
   CHECK(m.footers[2].value == "the timeout option\n  is gone");
   CHECK(m.breaking);
-  CHECK(m.breaking_note == "the timeout option is gone");
+  CHECK(breaking_note(m) == "the timeout option is gone");
 
   const Message hyphen = parse_message("feat: x\n\nBREAKING-CHANGE: config v2 only");
   CHECK(hyphen.breaking);
-  CHECK(hyphen.breaking_note == "config v2 only");
+  CHECK(breaking_note(hyphen) == "config v2 only");
 
   // With both `!` and a footer, the footer says what breaks.
   const Message both = parse_message("feat!: x\n\nBREAKING CHANGE: y");
-  CHECK(both.breaking_note == "y");
+  CHECK(breaking_note(both) == "y");
 }
 
 TEST_CASE("commit message: BREAKING CHANGE only in upper case, only as a footer", "[commit]")
@@ -103,13 +103,6 @@ TEST_CASE("commit message: merges, reverts, fixups", "[commit]")
   CHECK(parse_message("squash! fix: y").kind == MessageKind::fixup);
   CHECK(parse_message("amend! fix: y").kind == MessageKind::fixup);
 
-  const Message revert = parse_message("Revert \"feat: add the thing\"\n\nThis reverts commit "
-                                       "0123456789abcdef0123456789abcdef01234567.\n");
-  CHECK(revert.kind == MessageKind::revert);
-  CHECK(revert.type == "revert");
-  CHECK(revert.description == "feat: add the thing");
-  CHECK(revert.reverts == "0123456789abcdef0123456789abcdef01234567");
-
   const Message conventional = parse_message("revert: let us never again speak of the noodle incident\n\n"
                                              "Refs: 676104e, a215868\n");
   CHECK(conventional.kind == MessageKind::conventional);
@@ -122,7 +115,7 @@ TEST_CASE("commit message: CRLF and leading blank lines", "[commit]")
   CHECK(m.kind == MessageKind::conventional);
   CHECK(m.description == "crlf");
   CHECK(m.body == "body line");
-  CHECK(m.breaking_note == "yes");
+  CHECK(breaking_note(m) == "yes");
 }
 
 TEST_CASE("commit message: a footer paragraph ends the body, later text continues the footer", "[commit]")
@@ -131,4 +124,68 @@ TEST_CASE("commit message: a footer paragraph ends the body, later text continue
   CHECK(m.body == "body");
   REQUIRE(m.footers.size() == 1);
   CHECK(m.footers[0].value == "A <a@x>\n\nmore text");
+}
+
+TEST_CASE("commit message: GitHub's revert titles, nested reverts, reverts known by their body", "[commit]")
+{
+  // git's title, and GitHub's with the pull request's ` (#N)`.
+  const std::string header = GENERATE(as<std::string>{}, "Revert \"chore(deps): update x to v5.1.1\"",
+                                      "Revert \"chore(deps): update x to v5.1.1\" (#2682)");
+  const std::string suffix = header.ends_with(")") ? " (#2682)" : "";
+  const Message revert = parse_message(header + "\n\nThis reverts commit 0123456789abcdef0123456789abcdef01234567.\n");
+  CHECK(revert.kind == MessageKind::revert);
+  CHECK(revert.type == "revert");
+  CHECK(reverted_header(revert) == "chore(deps): update x to v5.1.1");
+  CHECK(revert.description == "chore(deps): update x to v5.1.1" + suffix);
+  CHECK(revert.reverts == "0123456789abcdef0123456789abcdef01234567");
+  CHECK(revert.revert_depth == 1);
+
+  // The revert of a revert brings the change back: it is the innermost commit again.
+  const Message twice = parse_message("Revert \"Revert \"feat: x\"\" (#2271)");
+  CHECK(twice.kind == MessageKind::conventional);
+  CHECK(twice.type == "feat");
+  CHECK(twice.description == "x (#2271)");
+  CHECK(twice.revert_depth == 2);
+  const Message thrice = parse_message("Revert \"Revert \"Revert \"feat!: x (#1)\" (#2)\" (#3)\" (#4)");
+  CHECK(thrice.kind == MessageKind::revert);
+  CHECK(reverted_header(thrice) == "feat!: x (#1)");
+  CHECK_FALSE(thrice.breaking); // reverting a breaking change breaks nothing by itself
+  // A revert of a revert of free text stays a revert (of the first revert).
+  const Message free = parse_message("Revert \"Revert \"update the readme\"\"");
+  CHECK(free.kind == MessageKind::revert);
+  CHECK(reverted_header(free) == "Revert \"update the readme\"");
+
+  const Message body = parse_message("Back out the cache\n\nThis reverts commit abcdef1234567.\n");
+  CHECK(body.kind == MessageKind::revert);
+  CHECK(body.description == "Back out the cache");
+  CHECK(body.reverts == "abcdef1234567");
+  // A conventional header keeps its type; the body still names what it reverts.
+  const Message typed = parse_message("fix: undo the cache\n\nThis reverts commit abcdef1234567.\n");
+  CHECK(typed.kind == MessageKind::conventional);
+  CHECK(typed.type == "fix");
+  CHECK(typed.reverts == "abcdef1234567");
+
+  CHECK(parse_message("Revert \"\" (#1)").kind == MessageKind::other);
+  CHECK(parse_message("Revert \"x\" (#12a)").kind == MessageKind::other);
+}
+
+TEST_CASE("commit message: every BREAKING CHANGE footer is a note", "[commit]")
+{
+  const Message m = parse_message("feat: new store\n\nBREAKING CHANGE: the cache moved\nRefs: #3\n"
+                                  "BREAKING-CHANGE: the `--db` option\n  is gone\n");
+  CHECK(m.breaking);
+  CHECK(m.breaking_notes == std::vector<std::string>{"the cache moved", "the `--db` option is gone"});
+  CHECK(breaking_note(m) == "the cache moved; the `--db` option is gone");
+  const Message bang = parse_message("fix!: reject empty names");
+  CHECK(bang.breaking_notes == std::vector<std::string>{"reject empty names"});
+  const Message both = parse_message("feat!: x\n\nBREAKING CHANGE: y\nBREAKING CHANGE: z");
+  CHECK(both.breaking_notes == std::vector<std::string>{"y", "z"});
+}
+
+TEST_CASE("commit message: a merge's body is the pull request's title, never footers", "[commit]")
+{
+  const Message m = parse_message("Merge pull request #12 from acme/topic\n\nfeat: add z\n");
+  CHECK(m.kind == MessageKind::merge);
+  CHECK(m.body == "feat: add z");
+  CHECK(m.footers.empty());
 }

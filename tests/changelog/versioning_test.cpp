@@ -46,12 +46,14 @@ TEST_CASE("changelog versioning: breaking -> major, feat -> minor, other -> patc
   CHECK(next(inputs(v("1.3.2"), v("1.3.2"), Bump::patch)) == "1.3.3");
 }
 
-TEST_CASE("changelog versioning: a breaking change bumps minor while 0.x unless configured", "[semver][versioning]")
+TEST_CASE("changelog versioning: a breaking change on 0.x makes 1.0.0 unless bump_minor_pre_major",
+          "[semver][versioning]")
 {
-  CHECK(next(inputs(v("0.3.2"), v("0.3.2"), Bump::major)) == "0.4.0");
+  CHECK(next(inputs(v("0.3.2"), v("0.3.2"), Bump::major)) == "1.0.0");
   Settings settings;
-  settings.zero_major_breaking = ZeroMajorBreaking::major;
-  CHECK(next(inputs(v("0.3.2"), v("0.3.2"), Bump::major), {}, settings) == "1.0.0");
+  settings.bump_minor_pre_major = true;
+  CHECK(next(inputs(v("0.3.2"), v("0.3.2"), Bump::major), {}, settings) == "0.4.0");
+  CHECK(next(inputs(v("1.3.2"), v("1.3.2"), Bump::major), {}, settings) == "2.0.0");
 }
 
 TEST_CASE("changelog versioning: the first release is initial_version", "[semver][versioning]")
@@ -74,12 +76,66 @@ TEST_CASE("changelog versioning: prereleases count up, the final release follows
   CHECK(next(after_rc1) == "1.4.0");
   // Only fixes since the rc of a minor release: the final is still that minor release.
   CHECK(next(inputs(v("1.3.2"), v("1.4.0-rc.1"), Bump::patch)) == "1.4.0");
-  VersionRequest beta;
-  beta.prerelease = "alpha";
-  CHECK_FALSE(next_version(inputs(v("1.3.2"), v("1.4.0-rc.1"), Bump::minor), beta, {}).has_value());
   VersionRequest dotted;
   dotted.prerelease = "rc.x";
   CHECK_FALSE(next_version(inputs(v("1.3.2"), v("1.3.2"), Bump::minor), dotted, {}).has_value());
+}
+
+TEST_CASE("changelog versioning: prerelease channels", "[semver][versioning]")
+{
+  // After 25.0.0-beta.3, an alpha of the same line: 25.0.0-alpha.1, not "not above the beta".
+  VersionInputs in = inputs(v("24.3.0"), v("25.0.0-beta.3"), Bump::major);
+  VersionRequest alpha;
+  alpha.prerelease = "alpha";
+  CHECK(next(in, alpha) == "25.0.0-alpha.1");
+  // The same channel counts up from its own last prerelease and stays on its version.
+  in.channel = v("25.0.0-beta.3");
+  in.existing.push_back(v("25.0.0-beta.3"));
+  VersionRequest beta;
+  beta.prerelease = "beta";
+  CHECK(next(in, beta) == "25.0.0-beta.4");
+  in.bump = Bump::patch; // only fixes since the last final release, but the beta line is 25.0.0
+  CHECK(next(in, beta) == "25.0.0-beta.4");
+  // A prerelease must be above the last of its channel.
+  VersionRequest exact;
+  exact.exact = v("25.0.0-beta.2");
+  auto below = next_version(in, exact, {});
+  REQUIRE_FALSE(below.has_value());
+  CHECK(below.error().message == "--version 25.0.0-beta.2 is not higher than the last release 25.0.0-beta.3");
+}
+
+TEST_CASE("changelog versioning: prerelease_start", "[semver][versioning]")
+{
+  Settings settings;
+  settings.prerelease_start = 0;
+  VersionRequest rc;
+  rc.prerelease = "rc";
+  VersionInputs in = inputs(v("1.3.2"), v("1.3.2"), Bump::minor);
+  CHECK(next(in, rc, settings) == "1.4.0-rc.0");
+  in.existing.push_back(v("1.4.0-rc.0"));
+  CHECK(next(in, rc, settings) == "1.4.0-rc.1");
+}
+
+TEST_CASE("changelog versioning: --version with --prerelease, and Release-As", "[semver][versioning]")
+{
+  VersionRequest both;
+  both.exact = v("1.5.0");
+  both.prerelease = "rc";
+  auto refused = next_version(inputs(v("1.3.2"), v("1.3.2"), Bump::minor), both, {});
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().message == "--version 1.5.0 and --prerelease rc cannot be combined: give the whole version "
+                                   "(such as --version 1.5.0-rc.1) or only --prerelease");
+
+  VersionRequest release_as;
+  release_as.release_as = v("3.0.0");
+  CHECK(next(inputs(v("1.3.2"), v("1.3.2"), Bump::patch), release_as) == "3.0.0");
+  CHECK(next(inputs(v("1.3.2"), v("1.3.2"), Bump::none), release_as) == "3.0.0");
+  release_as.prerelease = "rc"; // a prerelease of that version
+  CHECK(next(inputs(v("1.3.2"), v("1.3.2"), Bump::patch), release_as) == "3.0.0-rc.1");
+  VersionRequest wins;
+  wins.exact = v("4.0.0");
+  wins.release_as = v("3.0.0");
+  CHECK(next(inputs(v("1.3.2"), v("1.3.2"), Bump::patch), wins) == "4.0.0");
 }
 
 TEST_CASE("changelog versioning: --version must be higher and new", "[semver][versioning]")
@@ -123,8 +179,27 @@ TEST_CASE("changelog links: GitHub and GitLab remotes in every form, nothing for
   CHECK(forge_from_remote("ssh://git@gitlab.corp:2222/g/r.git")->base == "https://gitlab.corp/g/r");
 
   for (const char* other : {"https://example.org/o/r.git", "/srv/git/r.git", "file:///srv/r.git", "../r",
-                            "https://github.com/onlyowner", "git@bitbucket.org:o/r.git"}) {
+                            "https://github.com/onlyowner", "example.org/o/r", "github/o/r"}) {
     INFO(other);
     CHECK_FALSE(forge_from_remote(other).has_value());
   }
+}
+
+TEST_CASE("changelog links: (#N) on GitHub, GitLab, Gitea/Forgejo and Bitbucket", "[changelog][links]")
+{
+  const auto github = forge_from_remote("github.com/acme/widget"); // release.repository's short form
+  REQUIRE(github.has_value());
+  CHECK(link_references(*github, "fix: y (#12) and (#x) (#) #3") ==
+        "fix: y ([#12](https://github.com/acme/widget/issues/12)) and (#x) (#) #3");
+  CHECK(issue_url(*forge_from_remote("https://gitlab.com/g/r"), "4") == "https://gitlab.com/g/r/-/issues/4");
+  const auto codeberg = forge_from_remote("https://codeberg.org/o/r.git");
+  REQUIRE(codeberg.has_value());
+  CHECK(codeberg->kind == ForgeKind::gitea);
+  CHECK(has_compare_links(*codeberg));
+  CHECK(forge_from_remote("git@forgejo.example.org:o/r.git")->kind == ForgeKind::gitea);
+  const auto bitbucket = forge_from_remote("git@bitbucket.org:o/r.git");
+  REQUIRE(bitbucket.has_value());
+  CHECK(bitbucket->kind == ForgeKind::bitbucket);
+  CHECK_FALSE(has_compare_links(*bitbucket));
+  CHECK(issue_url(*bitbucket, "7") == "https://bitbucket.org/o/r/issues/7");
 }
