@@ -93,7 +93,7 @@ int run_history(const HistoryOptions& options, const Globals& globals)
 std::function<int()> setup_history(CLI::App& app, const Globals& globals)
 {
   auto options = std::make_shared<HistoryOptions>();
-  app.add_option("-n,--max-count", options->limit, "Show at most N events")->type_name("N");
+  app.add_option("-n,--max-count", options->limit, "Show at most N events")->type_name("N")->check(CLI::PositiveNumber);
   return [options, &globals] { return run_history(*options, globals); };
 }
 

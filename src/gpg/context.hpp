@@ -16,6 +16,9 @@ namespace tollgate::gpg {
 // Initialises gpgme once (gpgme_check_version must precede everything else).
 void ensure_initialised();
 
+// gpgme's version ("1.18.0").
+std::string library_version();
+
 // gpgme's message for `error`, prefixed by `what`.
 std::string error_message(std::string_view what, gpgme_error_t error);
 
