@@ -125,8 +125,8 @@ OUT=$(cat "$E2E_TMP/report.sarif")
 [ "$(json_get '[(r["ruleId"], r["kind"], r["level"]) for r in d["runs"][0]["results"]]')" = \
   "[('fine', 'pass', 'none'), ('broken', 'fail', 'error')]" ] || fail "SARIF results: $OUT"
 loc='d["runs"][0]["results"][1]["locations"][0]["physicalLocation"]'
-[ "$(json_get "$loc[\"artifactLocation\"][\"uri\"]")" = "tollgate.yaml" ] || fail "SARIF uri: $OUT"
-[ "$(json_get "$loc[\"region\"][\"startLine\"]")" = "4" ] || fail "SARIF line: $OUT"
+[ "$(json_get "${loc}[\"artifactLocation\"][\"uri\"]")" = "tollgate.yaml" ] || fail "SARIF uri: $OUT"
+[ "$(json_get "${loc}[\"region\"][\"startLine\"]")" = "4" ] || fail "SARIF line: $OUT"
 json_get 'd["runs"][0]["results"][1]["message"]["text"]' | grep -q "exit 2" || fail "SARIF message: $OUT"
 tg check --sarif "$E2E_TMP/no/such/dir/report.sarif"
 expect_code 2 "--sarif into a missing directory"
