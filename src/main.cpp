@@ -82,7 +82,7 @@ bool takes_separate_value(const CLI::App& app, std::string_view word)
     return false;
   }
   for (const CLI::Option* option : app.get_options()) {
-    if (option->get_type_size_max() > 0 && option->check_name(std::string(word))) {
+    if (option->get_expected_max() > 0 && option->check_name(std::string(word))) {
       return true;
     }
   }

@@ -33,15 +33,15 @@ void list_global_options(CLI::App& app)
   }
   std::string text = "Global options (before or after the command):\n";
   for (const CLI::Option* option : root->get_options()) {
-    const std::string name = option->get_name(false, true);
-    if (name == "--help" || name.find("--version") != std::string::npos) {
+    const std::string shown_names = option->get_name(false, true);
+    if (option == root->get_help_ptr() || shown_names.find("--version") != std::string::npos) {
       continue;
     }
-    std::string shown = option->get_name(false, true);
-    if (const std::string type = option->get_type_name(); option->get_type_size_max() > 0 && !type.empty()) {
+    std::string shown = shown_names;
+    if (const std::string type = option->get_type_name(); option->get_expected_max() > 0 && !type.empty()) {
       shown += " " + type;
     }
-    text += fmt::format("  {:<26}{}\n", shown, option->get_description());
+    text += fmt::format("  {:<26}{}{}\n", shown, shown.size() >= 26 ? "  " : "", option->get_description());
   }
   for (CLI::App* sub : app.get_subcommands({})) {
     sub->footer(text);

@@ -40,7 +40,7 @@ CompletionCommand describe(const CLI::App& app)
       entry.names.push_back("--" + name);
     }
     entry.description = option->get_description();
-    if (option->get_type_size_max() > 0) {
+    if (option->get_expected_max() > 0) {
       entry.value = kind;
       entry.choices = std::move(choices);
     }

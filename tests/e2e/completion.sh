@@ -4,6 +4,7 @@
 # from tollgate.yaml and release tags. A wrapper named `tollgate` echoes the arguments a completed
 # line ran with (`ARGS: ...`) and passes the completion calls to the real binary.
 source "$(dirname "$0")/lib.bash"
+here=$(cd "$(dirname "$0")" && pwd)
 
 bin="$E2E_TMP/bin"
 mkdir -p "$bin"
@@ -69,7 +70,7 @@ session() { # session SHELL KEYS: the ARGS line the completed command printed
       setup='["tollgate completion fish | source"]'
       ;;
   esac
-  OUT=$(TERM=xterm /usr/bin/python3 "$(dirname "$0")/shell_session.py" "$argv" "$setup" "$keys" 2>"$E2E_TMP/session.err")
+  OUT=$(TERM=xterm /usr/bin/python3 "$here/shell_session.py" "$argv" "$setup" "$keys" 2>"$E2E_TMP/session.err")
   [ -n "$OUT" ] || OUT="(nothing; the session showed: $(tail -c 600 "$E2E_TMP/session.err"))"
 }
 
