@@ -45,7 +45,7 @@ tg policy eval --format raw 'data.p.names[_]'
 [ "$OUT" = $'ada\nbob' ] || fail "raw: strings as they are, one row a line: $OUT"
 tg policy eval --format raw 'data.p.names[0]; 1 + 1'
 [ "$OUT" = 'ada 2' ] || fail "raw: expressions separated by a space: $OUT"
-tg policy eval --format values 'x := data.p.names[_]'
+tg policy eval --format values 'data.p.names[_]'
 [ "$(tr -d ' \n' <<<"$OUT")" = '["ada"]["bob"]' ] || fail "values: one array per row: $OUT"
 tg policy eval --format bindings 'x := data.p.names[_]'
 [ "$(tr -d ' \n' <<<"$OUT")" = '{"x":"ada"}{"x":"bob"}' ] || fail "bindings: one object per row: $OUT"
