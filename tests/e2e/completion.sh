@@ -35,6 +35,7 @@ for shell in bash zsh fish; do
   tg completion "$shell"
   expect_code 0 "completion $shell"
   for word in promote rollback verify changelog doctor completion "--only" "--sarif" "--quiet" "--color"; do
+    [ "$shell" = fish ] && word=${word#--} # fish spells them `-l only`
     grep -qF -- "$word" <<<"$OUT" || fail "completion $shell lacks $word"
   done
 done
