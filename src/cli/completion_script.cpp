@@ -18,7 +18,7 @@ std::vector<Level> flatten(const CompletionCommand& root)
 {
   std::vector<Level> levels;
   const std::function<void(const CompletionCommand&, const std::string&)> walk = [&](const CompletionCommand& command,
-                                                                                    const std::string& path) {
+                                                                                     const std::string& path) {
     levels.push_back({path, &command});
     for (const auto& sub : command.subcommands) {
       walk(sub, path + " " + sub.name);

@@ -17,7 +17,8 @@ nlohmann::json to_sarif(const RunReport& report, std::string_view config_file)
     rules.push_back({{"id", check.id},
                      {"name", check.kind},
                      {"shortDescription", {{"text", fmt::format("tollgate check `{}` ({})", check.id, check.kind)}}}});
-    std::string text = check.result.summary.empty() ? std::string(to_string(check.result.status)) : check.result.summary;
+    std::string text =
+        check.result.summary.empty() ? std::string(to_string(check.result.status)) : check.result.summary;
     for (const auto& problem : check.result.problems) {
       text += "\n" + problem;
     }
@@ -25,8 +26,7 @@ nlohmann::json to_sarif(const RunReport& report, std::string_view config_file)
     if (check.location.line > 0) {
       region = {{"startLine", check.location.line}, {"startColumn", std::max(check.location.column, 1)}};
     }
-    nlohmann::json physical = {
-        {"artifactLocation", {{"uri", std::string(config_file)}}}};
+    nlohmann::json physical = {{"artifactLocation", {{"uri", std::string(config_file)}}}};
     if (!region.empty()) {
       physical["region"] = region;
     }
@@ -51,9 +51,7 @@ nlohmann::json to_sarif(const RunReport& report, std::string_view config_file)
     }
     results.push_back(std::move(result));
   }
-  nlohmann::json driver = {{"name", "tollgate"},
-                           {"version", TOLLGATE_VERSION},
-                           {"rules", rules}};
+  nlohmann::json driver = {{"name", "tollgate"}, {"version", TOLLGATE_VERSION}, {"rules", rules}};
   const bool ran = report.exit_code() != 3; // 3: a check could not run
   return {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
           {"version", "2.1.0"},
