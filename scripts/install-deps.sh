@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what tollgate needs to build and test, from Debian's packages only.
+# Installs what tollgate needs to build, test and package (dpkg-dev: dpkg-shlibdeps for cpack; the
+# shells: the completion scenarios), from Debian's packages only.
 # Idempotent: does nothing (and needs no network) when everything is present.
 set -euo pipefail
 
@@ -8,6 +9,7 @@ packages=(
   libgit2-dev libgpgme-dev libcli11-dev libyaml-cpp-dev catch2
   nlohmann-json3-dev libre2-dev libseccomp-dev librnp-dev libkainjow-mustache-dev libfmt-dev libmbedtls-dev
   git gnupg pre-commit python3-pytest firejail bubblewrap util-linux ccache
+  dpkg-dev file bash-completion zsh fish
 )
 # Extra packages for optional tools: `--with-bench` (hyperfine, GNU time, Google Benchmark; the peers
 # come from npm), `--with-fuzz` (clang, libFuzzer), `--with-format` (clang-format).

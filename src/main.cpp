@@ -2,6 +2,7 @@
 // each lives in src/cli/<name>.cpp.
 
 #include "cli/common.hpp"
+#include "core/report.hpp"
 #include "openpgp/verify.hpp"
 #include "util/fatal.hpp"
 #include "util/strings.hpp"
@@ -14,6 +15,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace {
 
@@ -41,7 +45,27 @@ const std::array k_commands = {
             tollgate::cli::setup_policy},
     Command{"doctor", "Show what is installed, which sandbox backend works, and whether the config is valid",
             tollgate::cli::setup_doctor},
+    Command{"completion", "Print the shell completion script: completion bash|zsh|fish",
+            tollgate::cli::setup_completion},
 };
+
+// The commands whose text output honours -q itself (the checklist reporter keeps the failures).
+bool reports_quietly(std::string_view name)
+{
+  return name == "check" || name == "gate";
+}
+
+void silence_stdout()
+{
+  std::fflush(stdout);
+  const int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+  if (null >= 0) {
+    ::dup2(null, STDOUT_FILENO);
+    ::close(null);
+  }
+}
+
+constexpr std::string_view k_complete_values = "__complete";
 
 std::vector<std::string> command_names()
 {
@@ -52,8 +76,22 @@ std::vector<std::string> command_names()
   return names;
 }
 
+// Whether the token after `word` is its value (`-C DIR`, `--color WHEN`), by the root's option definitions.
+bool takes_separate_value(const CLI::App& app, std::string_view word)
+{
+  if (word.find('=') != std::string_view::npos || !word.starts_with("-")) {
+    return false;
+  }
+  for (const CLI::Option* option : app.get_options()) {
+    if (option->get_expected_max() > 0 && option->check_name(std::string(word))) {
+      return true;
+    }
+  }
+  return false;
+}
+
 // The first word that is not an option (or an option's value) must name a subcommand.
-void reject_unknown_command(int argc, char** argv)
+void reject_unknown_command(const CLI::App& app, int argc, char** argv)
 {
   const auto names = command_names();
   for (int i = 1; i < argc; ++i) {
@@ -61,14 +99,14 @@ void reject_unknown_command(int argc, char** argv)
     if (word == "--") {
       return;
     }
-    if (word == "-C") {
+    if (takes_separate_value(app, word)) {
       ++i; // its value
       continue;
     }
     if (word.starts_with("-")) {
       continue;
     }
-    if (std::find(names.begin(), names.end(), word) == names.end()) {
+    if (std::find(names.begin(), names.end(), word) == names.end() && word != k_complete_values) {
       const std::string hint = tollgate::util::did_you_mean(word, names);
       tollgate::usage_error(fmt::format("unknown command `{}`{}{}", word, hint,
                                         hint.empty() ? fmt::format(" (commands: {})", fmt::join(names, ", ")) : ""));
@@ -116,15 +154,14 @@ void reject_extras(const CLI::App& sub, std::vector<std::string> extras)
 int run(int argc, char** argv)
 {
   CLI::App app("tollgate: the release gate nobody can talk past", "tollgate");
-  app.set_version_flag("--version,-V", std::string("tollgate ") + TOLLGATE_VERSION);
-  app.require_subcommand(1);
+  app.require_subcommand(0, 1); // none: the repository's state and the next step
   app.fallthrough();
   app.allow_extras(); // unknown options are reported by reject_extras, with a suggestion
 
   tollgate::cli::Globals globals;
-  app.add_option("-C", globals.directory, "Run as if started in DIR")->type_name("DIR");
-  app.add_flag("--json", globals.json, "Print one JSON document on stdout");
-  app.add_flag("--no-color", globals.no_color, "No colours or live redraws (NO_COLOR works too)");
+  bool version = false;
+  app.add_flag("-V,--version", version, "Print the version (with --json: version, commit, libgit2, gpgme)");
+  tollgate::cli::add_global_options(app, globals);
 
   std::map<std::string, std::function<int()>, std::less<>> runners;
   for (const auto& command : k_commands) {
@@ -132,9 +169,13 @@ int run(int argc, char** argv)
     sub->allow_extras();
     runners[std::string(command.name)] = command.setup(*sub, globals);
   }
+  // What the completion scripts call for check ids and release tags (not in --help).
+  CLI::App* values = app.add_subcommand(std::string(k_complete_values), "")->group("");
+  runners[std::string(k_complete_values)] = tollgate::cli::setup_complete_values(*values, globals);
+  tollgate::cli::list_global_options(app);
 
   try {
-    reject_unknown_command(argc, argv);
+    reject_unknown_command(app, argc, argv);
     app.parse(argc, argv);
   } catch (const CLI::Success& success) {
     return app.exit(success);
@@ -142,19 +183,31 @@ int run(int argc, char** argv)
     const std::string message = error.what();
     throw tollgate::Fatal(tollgate::exit_code::k_usage, message + " (see `tollgate --help`)");
   }
-
-  for (const CLI::App* sub : app.get_subcommands()) {
-    reject_extras(*sub, app.remaining());
-    if (!globals.directory.empty()) {
-      std::error_code ec;
-      std::filesystem::current_path(globals.directory, ec);
-      if (ec) {
-        tollgate::usage_error(fmt::format("-C {}: {}", globals.directory, ec.message()));
-      }
-    }
-    return runners.at(sub->get_name())();
+  if (version) {
+    return tollgate::cli::print_version(globals);
   }
-  return tollgate::exit_code::k_usage;
+  if (!globals.directory.empty()) {
+    std::error_code ec;
+    std::filesystem::current_path(globals.directory, ec);
+    if (ec) {
+      tollgate::usage_error(fmt::format("-C {}: {}", globals.directory, ec.message()));
+    }
+  }
+  const auto subcommands = app.get_subcommands();
+  if (subcommands.empty()) {
+    if (const auto extras = app.remaining(); !extras.empty()) {
+      tollgate::usage_error(fmt::format("unknown option `{}` (see `tollgate --help`)", extras.front()));
+    }
+    return tollgate::cli::run_status(app, globals);
+  }
+  const CLI::App* sub = subcommands.front();
+  reject_extras(*sub, app.remaining());
+  // -q: a command's ordinary output goes; its errors (stderr), its JSON and the checklist's
+  // failures (which the reporter keeps) stay.
+  if (globals.quiet && !globals.json && !reports_quietly(sub->get_name())) {
+    silence_stdout();
+  }
+  return runners.at(sub->get_name())();
 }
 
 // A command that fails before producing its report still honours --json: the error as a document.
@@ -162,6 +215,9 @@ int report_error(int argc, char** argv, int code, const char* message)
 {
   std::fflush(stdout);
   std::fprintf(stderr, "tollgate: error: %s\n", message);
+  if (tollgate::util::github_actions()) {
+    std::fputs(tollgate::core::github_error(message).c_str(), stderr);
+  }
   const bool json =
       std::any_of(argv + 1, argv + argc, [](const char* arg) { return std::string_view(arg) == "--json"; });
   if (json) {

@@ -75,7 +75,7 @@ int run_approvals(const ApprovalsOptions& options, const Globals& globals)
     print_json(result.details);
   } else {
     util::Style style;
-    style.color = util::color_allowed(STDOUT_FILENO, globals.no_color);
+    style.color = globals.color_on(STDOUT_FILENO);
     print_report(result.details, style);
   }
   return result.status == core::Status::pass ? exit_code::k_ok : exit_code::k_failed;

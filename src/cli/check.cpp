@@ -28,7 +28,7 @@ namespace {
 struct CheckOptions {
   std::string revision; // empty: the work tree, in place
   core::RunOptions run;
-  std::string junit;
+  ReportFiles files;
 };
 
 bool runs_commands(const core::Check& check)
@@ -88,7 +88,7 @@ int run_check(const CheckOptions& options, const Globals& globals)
     add_trust_root_check(checks, config);
   }
   core::validate_selection(checks, options.run);
-  return run_and_report(checks, workspace, config, commit.hex(), options.run, options.junit, globals, extras);
+  return run_and_report(checks, workspace, config, commit.hex(), options.run, options.files, globals, extras);
 }
 
 } // namespace
@@ -117,8 +117,9 @@ core::RunReport run_with_reporter(std::vector<std::unique_ptr<core::Check>>& che
     return core::run_checklist(checks, context, run, reporter);
   }
   core::TextOptions text;
-  text.live = util::color_allowed(STDOUT_FILENO, globals.no_color);
-  text.style.color = text.live;
+  text.live = globals.live_on(STDOUT_FILENO);
+  text.style.color = globals.color_on(STDOUT_FILENO);
+  text.verbosity = globals.quiet ? -1 : globals.verbose;
   text.annotations = annotations;
   core::TextReporter reporter(stdout, text);
   return core::run_checklist(checks, context, run, reporter);
@@ -126,10 +127,13 @@ core::RunReport run_with_reporter(std::vector<std::unique_ptr<core::Check>>& che
 
 int run_and_report(std::vector<std::unique_ptr<core::Check>>& checks, const core::Workspace& workspace,
                    const core::Config& config, const std::string& revision, const core::RunOptions& run,
-                   const std::string& junit, const Globals& globals, const RunExtras& extras)
+                   const ReportFiles& files, const Globals& globals, const RunExtras& extras)
 {
-  if (!junit.empty()) {
-    core::require_writable(junit, "--junit");
+  if (!files.junit.empty()) {
+    core::require_writable(files.junit, "--junit");
+  }
+  if (!files.sarif.empty()) {
+    core::require_writable(files.sarif, "--sarif");
   }
   std::string run_id;
   core::Context context = make_context(workspace, config, revision, run_id);
@@ -146,8 +150,11 @@ int run_and_report(std::vector<std::unique_ptr<core::Check>>& checks, const core
   core::RunReport report = run_with_reporter(checks, context, run, globals);
   report.run_id = run_id;
   const std::vector<std::string> changed = end_judging(judging, context);
-  if (!junit.empty()) {
-    core::write_file_atomically(junit, core::to_junit(report));
+  if (!files.junit.empty()) {
+    core::write_file_atomically(files.junit, core::to_junit(report));
+  }
+  if (!files.sarif.empty()) {
+    core::write_file_atomically(files.sarif, core::to_sarif(report, core::k_config_file).dump(2));
   }
   if (globals.json) {
     nlohmann::json document = core::to_json(report);
@@ -211,12 +218,14 @@ std::function<int()> setup_check(CLI::App& app, const Globals& globals)
                  "Check this commit on a snapshot of it (default: the work tree, in place)")
       ->type_name("REV");
   app.add_flag("--keep-going,-k", options->run.keep_going, "Run every check even after one fails");
-  app.add_option("--only", options->run.only, "Run only the check with this id (repeatable)")->type_name("ID");
-  app.add_option("--skip", options->run.skip, "Skip the check with this id (repeatable)")->type_name("ID");
+  app.add_option("--only", options->run.only, "Run only the check with this id (repeatable)")->type_name("CHECK");
+  app.add_option("--skip", options->run.skip, "Skip the check with this id (repeatable)")->type_name("CHECK");
   app.add_option("--jobs,-j", options->run.jobs, "Run up to N independent read-only checks at once")
       ->type_name("N")
       ->check(CLI::Range(1u, 256u));
-  app.add_option("--junit", options->junit, "Also write a JUnit XML report to FILE")->type_name("FILE");
+  app.add_option("--junit", options->files.junit, "Also write a JUnit XML report to FILE")->type_name("FILE");
+  app.add_option("--sarif", options->files.sarif, "Also write a SARIF 2.1.0 report to FILE (code scanning)")
+      ->type_name("FILE");
   return [options, &globals] { return run_check(*options, globals); };
 }
 

@@ -6,6 +6,7 @@
 #include "core/runner.hpp"
 #include "core/snapshot.hpp"
 #include "core/workspace.hpp"
+#include "util/term.hpp"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -20,10 +21,21 @@
 namespace tollgate::cli {
 
 struct Globals {
-  std::string directory; // -C DIR
-  bool json = false;     // --json
-  bool no_color = false; // --no-color (NO_COLOR is honoured too)
+  std::string directory;                              // -C DIR
+  bool json = false;                                  // --json
+  util::ColorMode color = util::ColorMode::automatic; // --color (--no-color: never; NO_COLOR, FORCE_COLOR)
+  int verbose = 0;                                    // -v, repeatable
+  bool quiet = false;                                 // -q
+  // Whether `fd` gets colour (util::color_allowed) and, being a terminal, live redraws.
+  bool color_on(int fd) const { return util::color_allowed(fd, color); }
+  bool live_on(int fd) const { return !quiet && color_on(fd) && util::is_terminal(fd); }
 };
+
+// Registers the options every subcommand takes (-C, --json, -q, -v, --color, --no-color) on `app`.
+void add_global_options(CLI::App& app, Globals& globals);
+
+// Appends the global options to the --help of every subcommand below `app` (recursively).
+void list_global_options(CLI::App& app);
 
 // Registers a subcommand's options on `app` and returns the function that runs it (returns the exit code).
 using Setup = std::function<std::function<int()>(CLI::App& app, const Globals& globals)>;
@@ -70,11 +82,17 @@ Judging begin_judging(core::Context& context, const std::vector<std::unique_ptr<
 // stderr: any change fails the run and nothing is promoted.
 std::vector<std::string> end_judging(const Judging& judging, const core::Context& context);
 
-// Runs `checks` on `revision` with the live/plain/JSON/JUnit reporting of `tollgate check`; returns
-// the exit code (130 after Ctrl-C).
+// The report files a run also writes (empty: none).
+struct ReportFiles {
+  std::string junit; // --junit FILE
+  std::string sarif; // --sarif FILE
+};
+
+// Runs `checks` on `revision` with the live/plain/JSON/JUnit/SARIF reporting of `tollgate check`;
+// returns the exit code (130 after Ctrl-C).
 int run_and_report(std::vector<std::unique_ptr<core::Check>>& checks, const core::Workspace& workspace,
                    const core::Config& config, const std::string& revision, const core::RunOptions& run,
-                   const std::string& junit, const Globals& globals, const RunExtras& extras = {});
+                   const ReportFiles& files, const Globals& globals, const RunExtras& extras = {});
 
 // The configured check of built-in `kind` (the first), or one with default options when
 // tollgate.yaml lists none; `approvals_check` is builtin_check(config, "approvals").
@@ -98,5 +116,13 @@ std::function<int()> setup_rollback(CLI::App& app, const Globals& globals);
 std::function<int()> setup_history(CLI::App& app, const Globals& globals);
 std::function<int()> setup_changelog(CLI::App& app, const Globals& globals);
 std::function<int()> setup_policy(CLI::App& app, const Globals& globals);
+std::function<int()> setup_completion(CLI::App& app, const Globals& globals);
+std::function<int()> setup_complete_values(CLI::App& app, const Globals& globals);
+
+// Bare `tollgate`: the repository's state, the next step, then the command list (cli/status.cpp).
+int run_status(const CLI::App& root, const Globals& globals);
+
+// `tollgate --version [--json]`.
+int print_version(const Globals& globals);
 
 } // namespace tollgate::cli

@@ -278,7 +278,7 @@ int run_doctor(const Globals& globals)
     return code;
   }
   util::Style style;
-  style.color = util::color_allowed(STDOUT_FILENO, globals.no_color);
+  style.color = globals.color_on(STDOUT_FILENO);
   std::size_t width = 0;
   for (const auto& finding : findings) {
     width = std::max(width, finding.name.size());

@@ -93,7 +93,15 @@ int run_history(const HistoryOptions& options, const Globals& globals)
 std::function<int()> setup_history(CLI::App& app, const Globals& globals)
 {
   auto options = std::make_shared<HistoryOptions>();
-  app.add_option("-n,--max-count", options->limit, "Show at most N events")->type_name("N");
+  const auto positive = [](const std::string& value) {
+    const bool digits = !value.empty() && value.find_first_not_of("0123456789") == std::string::npos;
+    return digits && value.find_first_not_of('0') != std::string::npos
+               ? std::string()
+               : "expected a positive whole number, not `" + value + "`";
+  };
+  app.add_option("-n,--max-count", options->limit, "Show at most N events")
+      ->type_name("N")
+      ->check(CLI::Validator(positive, ""));
   return [options, &globals] { return run_history(*options, globals); };
 }
 

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -24,6 +25,8 @@ struct EvalOptions {
   bool strict = false;
   std::string format = "json";
   std::string query;
+  bool fail = false;         // exit 1 when the result is undefined (no row), as `opa eval --fail`
+  bool fail_defined = false; // exit 1 when it is defined (a row or more), as `opa eval --fail-defined`
 };
 
 struct TestOptions {
@@ -96,10 +99,49 @@ void print_pretty(const rego::Query& query, const std::vector<rego::QueryRow>& r
   (void)query;
 }
 
+// `opa eval --format raw`: per row, the expressions' values separated by spaces, strings as they are.
+void print_raw(const std::vector<rego::QueryRow>& rows)
+{
+  for (const auto& row : rows) {
+    std::string line;
+    for (const auto& value : row.expressions) {
+      const nlohmann::json json = rego::to_json(value);
+      line += (line.empty() ? "" : " ") + (json.is_string()
+                                               ? json.get<std::string>()
+                                               : json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    }
+    std::fprintf(stdout, "%s\n", line.c_str());
+  }
+}
+
+// `opa eval --format values|bindings`: per row, one indented JSON document (the array of the
+// expressions' values, or the object of the variables' bindings).
+void print_rows(const std::vector<rego::QueryRow>& rows, bool bindings)
+{
+  for (const auto& row : rows) {
+    nlohmann::json shown = bindings ? nlohmann::json::object() : nlohmann::json::array();
+    if (bindings) {
+      for (const auto& [name, value] : row.bindings) {
+        shown[name] = rego::to_json(value);
+      }
+    } else {
+      for (const auto& value : row.expressions) {
+        shown.push_back(rego::to_json(value));
+      }
+    }
+    const std::string text = shown.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+    std::fprintf(stdout, "%s\n", text.c_str());
+  }
+}
+
 int run_eval(const EvalOptions& options, const Globals& globals)
 {
-  if (options.format != "json" && options.format != "pretty") {
-    usage_error(fmt::format("--format {}: expected json or pretty", options.format));
+  const std::vector<std::string> formats{"json", "pretty", "raw", "values", "bindings"};
+  if (std::find(formats.begin(), formats.end(), options.format) == formats.end()) {
+    usage_error(fmt::format("--format {}: expected json, pretty, raw, values or bindings", options.format));
+  }
+  if (options.fail && options.fail_defined) {
+    usage_error("specify --fail or --fail-defined but not both");
   }
   const bool json = globals.json || options.format == "json";
   rego::Engine engine;
@@ -121,10 +163,15 @@ int run_eval(const EvalOptions& options, const Globals& globals)
   }
   if (json) {
     print_json(rego::result_json(*query, *rows));
+  } else if (options.format == "raw") {
+    print_raw(*rows);
+  } else if (options.format == "values" || options.format == "bindings") {
+    print_rows(*rows, options.format == "bindings");
   } else {
     print_pretty(*query, *rows);
   }
-  return exit_code::k_ok;
+  const bool defined = !rows->empty();
+  return (options.fail && !defined) || (options.fail_defined && defined) ? exit_code::k_failed : exit_code::k_ok;
 }
 
 struct TestCase {
@@ -211,10 +258,17 @@ std::function<int()> setup_policy(CLI::App& app, const Globals& globals)
   CLI::App* eval_app = app.add_subcommand("eval", "Evaluate a Rego query (like `opa eval`)");
   eval_app->add_option("-d,--data", eval->data, "A .rego or .json file, or a folder of them (default: policies)")
       ->type_name("PATH")
+      ->check(CLI::ExistingPath)
       ->allow_extra_args(false); // one path per -d, so the query stays positional
-  eval_app->add_option("-i,--input", eval->input, "The input document (JSON)")->type_name("FILE");
+  eval_app->add_option("-i,--input", eval->input, "The input document (JSON)")
+      ->type_name("FILE")
+      ->check(CLI::ExistingFile);
   eval_app->add_flag("--strict-builtin-errors", eval->strict, "Built-in errors are errors, not undefined");
-  eval_app->add_option("-f,--format", eval->format, "json (default) or pretty")->type_name("FORMAT");
+  eval_app->add_option("-f,--format", eval->format, "json (default), pretty, raw, values or bindings")
+      ->type_name("FORMAT:{json,pretty,raw,values,bindings}");
+  eval_app->add_flag("--fail", eval->fail, "Exit 1 when the result is undefined (empty), as opa eval --fail");
+  eval_app->add_flag("--fail-defined", eval->fail_defined,
+                     "Exit 1 when the result is defined (non-empty), as opa eval --fail-defined");
   eval_app->add_option("query", eval->query, "The query, e.g. data.codegen.deny")->required();
 
   auto test = std::make_shared<TestOptions>();

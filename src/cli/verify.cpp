@@ -40,7 +40,7 @@ int run_verify(const VerifyOptions& options, const Globals& globals)
     return report->ok() ? exit_code::k_ok : exit_code::k_failed;
   }
   util::Style style;
-  style.color = util::color_allowed(STDOUT_FILENO, globals.no_color);
+  style.color = globals.color_on(STDOUT_FILENO);
   std::size_t width = 0;
   for (const auto& finding : report->findings) {
     width = std::max(width, finding.name.size());

@@ -17,6 +17,7 @@ struct TextOptions {
   util::Style style;           // colours
   bool annotations = false;    // GitHub Actions `::error::` lines
   std::size_t tail_lines = 20; // of a failing check's log
+  int verbosity = 0;           // -1 (-q): failures and the verdict only; 1 (-v): every log path; 2: whole logs
 };
 
 class TextReporter final : public Reporter {
@@ -66,6 +67,15 @@ void require_writable(const std::filesystem::path& path, std::string_view option
 
 // `::error title=...::message` for a failed or errored check; "" otherwise.
 std::string github_annotation(const CheckReport& check);
+
+// `::error::message` for an error tollgate stops on; one starting `FILE:LINE:COL: ` (as every
+// located error does) becomes `::error file=FILE,line=LINE,col=COL::rest`.
+std::string github_error(std::string_view message);
+
+// The run as SARIF 2.1.0 (`check --sarif`): one rule and one result per check, located where
+// `config_file` (tollgate.yaml, relative to the repository's root) declares it; failures and errors are `error`
+// results, passes `pass`, skips `notApplicable`.
+nlohmann::json to_sarif(const RunReport& report, std::string_view config_file);
 
 // `path` relative to the current directory when that is shorter.
 std::string display_path(const std::filesystem::path& path);

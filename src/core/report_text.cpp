@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include <limits>
+
 namespace tollgate::core {
 
 namespace {
@@ -58,6 +60,39 @@ std::string display_path(const std::filesystem::path& path)
     return relative.string();
   }
   return path.string();
+}
+
+std::string github_error(std::string_view message)
+{
+  // FILE:LINE:COL: text, LINE and COL decimal.
+  const auto number_at = [&](std::size_t& at) {
+    std::size_t end = at;
+    while (end < message.size() && message[end] >= '0' && message[end] <= '9') {
+      ++end;
+    }
+    const std::string_view digits = message.substr(at, end - at);
+    at = end;
+    return digits;
+  };
+  for (std::size_t colon = message.find(':'); colon != std::string_view::npos && colon > 0;
+       colon = message.find(':', colon + 1)) {
+    if (message.substr(0, colon).find(": ") != std::string_view::npos) {
+      break; // the text has begun: what follows is no longer a leading location
+    }
+    std::size_t at = colon + 1;
+    const std::string_view line = number_at(at);
+    if (line.empty() || at >= message.size() || message[at] != ':') {
+      continue;
+    }
+    ++at;
+    const std::string_view column = number_at(at);
+    if (column.empty() || message.substr(at, 2) != ": ") {
+      continue;
+    }
+    return fmt::format("::error file={},line={},col={}::{}\n", escape_annotation(message.substr(0, colon), true), line,
+                       column, escape_annotation(message.substr(at + 2), false));
+  }
+  return fmt::format("::error::{}\n", escape_annotation(message, false));
 }
 
 std::string github_annotation(const CheckReport& check)
@@ -133,11 +168,21 @@ void TextReporter::finished(const CheckReport& report)
   } else {
     mark = fmt::format("{:<7}", to_string(result.status));
   }
+  const bool failed = result.status == Status::fail || result.status == Status::error;
+  if (!failed && m_options.verbosity < 0) {
+    std::fflush(m_out);
+    return;
+  }
   const std::string time = result.status == Status::skipped ? "" : util::format_seconds(result.seconds);
   fmt::print(m_out, "{} {:<{}}  {:>6}  {}\n", mark, report.id, m_width, time, result.summary);
-  if (result.status == Status::fail || result.status == Status::error) {
+  if (!failed && m_options.verbosity > 0 && !result.log.empty()) {
+    fmt::print(m_out, "    {}\n", style.dim("log: " + display_path(result.log)));
+  }
+  if (failed) {
     if (!result.log.empty()) {
-      const std::string tail = read_tail(result.log, m_options.tail_lines);
+      const std::size_t lines =
+          m_options.verbosity > 1 ? std::numeric_limits<std::size_t>::max() : m_options.tail_lines;
+      const std::string tail = read_tail(result.log, lines);
       if (!tail.empty()) {
         for (const auto& line : util::split_lines(tail)) {
           fmt::print(m_out, "    {} {}\n", style.dim("│"), line);
@@ -171,7 +216,9 @@ void TextReporter::end(const RunReport& report)
   const std::string verdict =
       report.exit_code() == 0 ? m_options.style.green("checklist passed") : m_options.style.red("checklist failed");
   fmt::print(m_out, "{}: {} in {}\n", verdict, fmt::join(parts, ", "), util::format_seconds(report.seconds));
-  fmt::print(m_out, "{}\n", m_options.style.dim("logs: " + display_path(report.log_dir)));
+  if (m_options.verbosity >= 0) {
+    fmt::print(m_out, "{}\n", m_options.style.dim("logs: " + display_path(report.log_dir)));
+  }
   std::fflush(m_out);
 }
 

@@ -123,6 +123,7 @@ RunReport run_checklist(std::vector<std::unique_ptr<Check>>& checks, const Conte
   for (std::size_t i = 0; i < n; ++i) {
     report.checks[i].id = checks[i]->id();
     report.checks[i].kind = checks[i]->spec().kind;
+    report.checks[i].location = checks[i]->spec().location;
   }
 
   std::mutex mutex;

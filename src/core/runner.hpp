@@ -23,6 +23,7 @@ struct RunOptions {
 struct CheckReport {
   std::string id;
   std::string kind;
+  Location location; // where tollgate.yaml declares the check (SARIF)
   CheckResult result;
 };
 

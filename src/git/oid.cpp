@@ -1,5 +1,7 @@
 #include "git/oid.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 
@@ -13,12 +15,11 @@ bool Oid::is_hex40(std::string_view text)
 
 Result<Oid> Oid::parse(std::string_view hex)
 {
-  if (!is_hex40(hex)) {
-    return fail("`" + std::string(hex) + "` is not a 40-hex object id");
-  }
+  // One formatted message (not `"`" + std::string(hex) + ...`: g++ 12 at -O2 and above warns
+  // -Wrestrict inside libstdc++'s operator+ for a literal prepended to a temporary, GCC PR 105329).
   git_oid raw{};
-  if (git_oid_fromstrn(&raw, hex.data(), hex.size()) != 0) {
-    return fail("`" + std::string(hex) + "` is not a 40-hex object id");
+  if (!is_hex40(hex) || git_oid_fromstrn(&raw, hex.data(), hex.size()) != 0) {
+    return fail(fmt::format("`{}` is not a 40-hex object id", hex));
   }
   return Oid(raw);
 }

@@ -241,6 +241,13 @@ void ensure_initialised()
   });
 }
 
+std::string library_version()
+{
+  ensure_initialised();
+  const char* version = gpgme_check_version(nullptr);
+  return version == nullptr ? std::string() : std::string(version);
+}
+
 std::string error_message(std::string_view what, gpgme_error_t error)
 {
   return fmt::format("{}: {}", what, gpgme_strerror(error));

@@ -19,6 +19,8 @@ void ensure_initialised();
 // How many gpg processes this process has had gpgme start (each key lookup, listing, signature,
 // verification, import or export runs one), for `--verbose`.
 std::size_t processes_started();
+// gpgme's version ("1.18.0").
+std::string library_version();
 
 // gpgme's message for `error`, prefixed by `what`.
 std::string error_message(std::string_view what, gpgme_error_t error);

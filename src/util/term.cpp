@@ -20,14 +20,20 @@ std::string Style::wrap(std::string_view code, std::string_view s) const
   return fmt::format("\x1b[{}m{}\x1b[0m", code, s);
 }
 
-bool color_allowed(int fd, bool no_color_flag)
+bool color_allowed(int fd, ColorMode mode)
 {
-  if (no_color_flag) {
+  if (mode != ColorMode::automatic) {
+    return mode == ColorMode::always;
+  }
+  const auto set = [](const char* name) {
+    const char* value = std::getenv(name);
+    return value != nullptr && value[0] != '\0';
+  };
+  if (set("NO_COLOR")) {
     return false;
   }
-  const char* no_color = std::getenv("NO_COLOR");
-  if (no_color != nullptr && no_color[0] != '\0') {
-    return false;
+  if (set("FORCE_COLOR")) {
+    return std::string_view(std::getenv("FORCE_COLOR")) != "0";
   }
   const char* term = std::getenv("TERM");
   if (term != nullptr && std::string_view(term) == "dumb") {

@@ -1,6 +1,7 @@
 #pragma once
-// Terminal facts and styling. Colour is off when NO_COLOR is set, TERM is dumb, `--no-color`
-// was given, or the stream is not a terminal.
+// Terminal facts and styling. `--color=always|never` decides; otherwise (auto) colour is off when
+// NO_COLOR is set (non-empty), on when FORCE_COLOR is (non-empty, not `0`), off when TERM is dumb or
+// the stream is not a terminal.
 
 #include <string>
 #include <string_view>
@@ -21,8 +22,11 @@ private:
   std::string wrap(std::string_view code, std::string_view s) const;
 };
 
-// Whether output to `fd` may use colour and live redraws, given `--no-color`.
-bool color_allowed(int fd, bool no_color_flag);
+enum class ColorMode { automatic, always, never };
+
+// Whether output to `fd` may use colour, given `--color` (see above). Live redraws also need
+// is_terminal(fd).
+bool color_allowed(int fd, ColorMode mode);
 
 // True when running under GitHub Actions (GITHUB_ACTIONS=true).
 bool github_actions();
