@@ -3,6 +3,7 @@
 
 #include "cli/common.hpp"
 #include "core/report.hpp"
+#include "gpg/context.hpp"
 #include "openpgp/verify.hpp"
 #include "util/fatal.hpp"
 #include "util/strings.hpp"
@@ -207,7 +208,12 @@ int run(int argc, char** argv)
   if (globals.quiet && !globals.json && !reports_quietly(sub->get_name())) {
     silence_stdout();
   }
-  return runners.at(sub->get_name())();
+  const int code = runners.at(sub->get_name())();
+  if (globals.verbose > 0) {
+    // Signatures are checked in-process; gpg runs only to sign (or with `gpg.verify: gpgme`).
+    fmt::print(stderr, "tollgate: gpg processes: {}\n", tollgate::gpg::processes_started());
+  }
+  return code;
 }
 
 // A command that fails before producing its report still honours --json: the error as a document.

@@ -52,7 +52,7 @@ nlohmann::json to_sarif(const RunReport& report, std::string_view config_file)
     results.push_back(std::move(result));
   }
   nlohmann::json driver = {{"name", "tollgate"}, {"version", TOLLGATE_VERSION}, {"rules", rules}};
-  const bool ran = report.exit_code() != 3; // 3: a check could not run
+  const bool ran = report.count(Status::error) == 0; // a check that could not run, even beside failures
   return {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
           {"version", "2.1.0"},
           {"runs", nlohmann::json::array({{{"tool", {{"driver", driver}}},

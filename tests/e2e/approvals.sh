@@ -86,6 +86,10 @@ expect_out "unknown key" "eve's approval is refused as an unknown key"
 expect_out "\"reviewed the diff\"" "the comment is shown"
 expect_out "^2 of 2 required approvals$" "the closing line"
 
+tg -v approvals
+expect_code 0 "approvals -v"
+expect_err "gpg processes: 0$" "signatures are verified in-process: no gpg process"
+
 tg --json approvals
 expect_code 0 "approvals --json"
 [ "$(json_get 'd["counted"]')" = 2 ] || fail "--json counted"

@@ -64,11 +64,14 @@ grep -q '<testsuite' "$E2E_TMP/report.xml" || fail "the JUnit report was written
 env -u HOME "$TOLLGATE" -C "$origin" verify >/dev/null 2>"$E2E_TMP/.err" || fail "verify with HOME unset: $(cat "$E2E_TMP/.err")"
 env -u HOME "$TOLLGATE" -C "$origin" check --only unit >/dev/null 2>"$E2E_TMP/.err" || fail "check with HOME unset: $(cat "$E2E_TMP/.err")"
 # Neither HOME nor XDG_CACHE_HOME: the cache falls back to the passwd entry's home (a scratch
-# tmpfs on it here, so that the test leaves the real one alone).
+# tmpfs on it here, so that the test leaves the real one alone). Verified through gpg, approvals
+# keep a keyring and cached verdicts there (in-process verification needs none).
 home=$(getent passwd "$(id -u)" | cut -d: -f6)
+printf 'gpg: {verify: gpgme}\n' >>"$origin/tollgate.yaml"
 env -u HOME -u XDG_CACHE_HOME tg_home="$home" unshare -m sh -c \
   'mount -t tmpfs tmpfs "$tg_home" && "$0" "$@" && test -f "$tg_home/.cache/tollgate/hmac.key"' \
   "$TOLLGATE" -C "$origin" approvals "$candidate" >"$E2E_TMP/.out" 2>"$E2E_TMP/.err"
+git -C "$origin" checkout -q tollgate.yaml
 CODE=$? OUT=$(cat "$E2E_TMP/.out") ERR=$(cat "$E2E_TMP/.err")
 expect_code 0 "approvals with neither HOME nor XDG_CACHE_HOME (its cache under the passwd home)"
 

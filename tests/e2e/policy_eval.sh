@@ -72,6 +72,6 @@ expect_code 2 "an unknown format is a usage error"
 
 tg policy eval -d nowhere 'x := 1'
 expect_code 2 "a missing -d path"
-expect_out 'nowhere: no such file or directory' "names the path"
+expect_err 'Path does not exist: nowhere' "names the path"
 
 finish

@@ -96,8 +96,9 @@ expect_code 0 "control: genuine approvals open the gate"
 [ ! -e "$XDG_CACHE_HOME/tollgate/verified" ] || fail "verified in-process (the default), no verdict is cached"
 # Through gpg (the operator's choice in the work tree's tollgate.yaml), verdicts are cached.
 echo "gpg: {verify: gpgme}" >>"$gated/tollgate.yaml"
-tg -C "$gated" gate
+tg -C "$gated" -v gate
 expect_code 0 "control: genuine approvals open the gate through gpg too"
+expect_err "gpg processes: [1-9]" "through gpgme, gpg runs (and -v counts it)"
 digest_dir=$(find "$XDG_CACHE_HOME/tollgate/verified" -mindepth 1 -maxdepth 1 -type d | head -1)
 [ -n "$digest_dir" ] || fail "control: the verdicts are cached under XDG_CACHE_HOME"
 [ ! -e "$gated/.git/tollgate/cache" ] || fail "nothing is cached in the repository any more"

@@ -16,8 +16,9 @@ git -C "$repo" commit -q -am "feat: two"
 approve_head "$repo"
 "$TOLLGATE" -C "$repo" promote >/dev/null 2>&1 || fail "second promotion"
 
-tg -C "$repo" verify
+tg -C "$repo" -v verify
 expect_code 0 "stable verifies"
+expect_err "gpg processes: 0$" "verify starts no gpg process"
 expect_out "verify stable -> v0.2.0" "stable resolves to the release"
 for check in "stable record" "stable signature" "promotion record" "release signature" "changelog-only commit" \
   "approvals" "audit log"; do
