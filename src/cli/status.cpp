@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <unistd.h>
 
@@ -49,6 +50,7 @@ Status candidate_status(const core::Workspace& workspace)
       approvers.push_back(approval.value("name", approval.value("ref", "?")));
     }
   }
+  std::ranges::sort(approvers); // by name: the refs are ordered by key fingerprint, which means nothing to a reader
   const std::string who = approvers.empty() ? "nobody yet" : fmt::format("{}", fmt::join(approvers, ", "));
   const int counted = result.details.value("counted", 0);
   const int required = result.details.value("required", 0);
