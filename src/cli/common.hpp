@@ -98,5 +98,7 @@ std::function<int()> setup_rollback(CLI::App& app, const Globals& globals);
 std::function<int()> setup_history(CLI::App& app, const Globals& globals);
 std::function<int()> setup_changelog(CLI::App& app, const Globals& globals);
 std::function<int()> setup_policy(CLI::App& app, const Globals& globals);
+// `policy test` (policy_test.cpp): registers it on `policy` and sets `runner` to run it.
+CLI::App* add_policy_test(CLI::App& app, std::function<int()>& runner, const Globals& globals);
 
 } // namespace tollgate::cli

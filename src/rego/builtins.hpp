@@ -6,9 +6,11 @@
 #include "rego/value.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace tollgate::rego {
 
@@ -19,6 +21,10 @@ struct BuiltinError {
 
 struct BuiltinContext {
   std::int64_t now_ns = 0; // fixed for one query, as OPA does
+  // Where `print` writes, one line a call (null: standard error).
+  std::function<void(std::string_view)> print;
+  std::vector<std::string>* notes = nullptr; // `trace` notes, when kept
+  Value runtime;                             // what `opa.runtime()` returns
 };
 
 using BuiltinFn = Value (*)(std::span<const Value> args, BuiltinContext& context);
@@ -50,6 +56,10 @@ std::span<const Builtin> encoding_builtins();   // json, base64, hex, semver, ti
 std::span<const Builtin> regex_builtins();      // regex.*, glob.match
 std::span<const Builtin> unit_builtins();       // units.parse, units.parse_bytes
 std::span<const Builtin> yaml_builtins();       // yaml.marshal, yaml.unmarshal, yaml.is_valid
+std::span<const Builtin> eval_builtins();       // print, trace, opa.runtime, rego.parse_module
+
+// A YAML document as a value (YAML 1.2 core schema); throws BuiltinError when it is not YAML.
+Value parse_yaml(const std::string& text);
 
 // The offset after the code point at `i` (an invalid byte counts as one code point, as in Go).
 std::size_t utf8_next(const std::string& s, std::size_t i);

@@ -53,6 +53,14 @@ private:
   void expr(Expr& expr, Scope& scope);
   void with(With& with, Scope& scope);
   void rewrite_output_call(Expr& expr);
+  // OPA's rewrites (resolve_rewrite.cpp).
+  std::string generated_name();
+  void rewrite_print(Term& call);
+  bool dynamic_name(const Term& t, const Scope& scope) const;
+  void expand_calls(TermPtr& t, std::vector<ExprPtr>& extras);
+  void pull_dynamic(TermPtr& t, const Scope& scope, std::vector<ExprPtr>& extras);
+  void pull_dynamic_inside(TermPtr& t, const Scope& scope, std::vector<ExprPtr>& extras);
+  void rewrite_negations(Body& body, const Scope& scope);
   std::optional<std::vector<TermPtr>> global(const std::string& name, const Location& loc) const;
   const RuleNode* find_node(const std::vector<std::string>& path) const;
   void call(Term& call);
@@ -64,6 +72,7 @@ private:
   const Module* m_module;
   std::vector<std::string> m_names;
   std::set<std::string> m_skip; // names the body being collected declares explicitly (later)
+  int m_generated = 0;          // variables the rewrites introduced
 };
 
 // Safety (safety.cpp): reorders `body` so each expression's inputs are bound first; throws

@@ -1,5 +1,7 @@
 #include "rego/value.hpp"
 
+#include "rego/decimal.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -22,27 +24,21 @@ const std::string k_empty_string;
 const Array k_empty_array;
 const Entries k_empty_entries;
 
-// Exact comparison of decimal integers written as [-]digits without leading zeros.
-int compare_digits(const std::string& a, const std::string& b)
+Decimal decimal_of(const Value& v)
 {
-  const bool na = a.starts_with("-");
-  const bool nb = b.starts_with("-");
-  if (na != nb) {
-    return na ? -1 : 1;
+  if (v.is_big()) {
+    return Decimal::parse(v.as_string()).value_or(Decimal{});
   }
-  int c = a.size() != b.size() ? (a.size() < b.size() ? -1 : 1) : a.compare(b);
-  c = c < 0 ? -1 : (c > 0 ? 1 : 0);
-  return na ? -c : c;
+  return v.is_int() ? Decimal::from_int(v.as_int()) : Decimal::from_double(v.as_double());
 }
 
 int compare_numbers(const Value& a, const Value& b)
 {
-  if ((a.is_big() || a.is_int()) && (b.is_big() || b.is_int()) && (a.is_big() || b.is_big())) {
-    return compare_digits(a.is_big() ? a.as_string() : std::to_string(a.as_int()),
-                          b.is_big() ? b.as_string() : std::to_string(b.as_int()));
-  }
   if (a.is_int() && b.is_int()) {
     return a.as_int() < b.as_int() ? -1 : (a.as_int() > b.as_int() ? 1 : 0);
+  }
+  if (a.is_big() || b.is_big()) {
+    return compare(decimal_of(a), decimal_of(b));
   }
   const double x = a.as_double();
   const double y = b.as_double();
@@ -105,15 +101,25 @@ Value Value::number(double d)
 
 Value Value::big_integer(const std::string& digits)
 {
+  return big_number(digits);
+}
+
+Value Value::big_number(std::string text)
+{
   Value v;
   v.m_kind = Kind::number;
-  v.m_double = std::strtod(digits.c_str(), nullptr);
-  auto heap = std::make_shared<Heap>();
-  std::size_t start = digits.starts_with("-") ? 1 : 0;
-  while (start + 1 < digits.size() && digits[start] == '0') {
-    ++start;
+  const auto decimal = Decimal::parse(text);
+  v.m_double = decimal ? decimal->to_double() : std::strtod(text.c_str(), nullptr);
+  if (decimal && decimal->is_integer()) {
+    if (auto i = decimal->to_int()) {
+      return integer(*i);
+    }
+    if (text.find_first_of(".eE") == std::string::npos) {
+      text = decimal->text(); // canonical digits; `2e308` keeps the form it was written in
+    }
   }
-  heap->string = (digits.starts_with("-") ? "-" : "") + digits.substr(start);
+  auto heap = std::make_shared<Heap>();
+  heap->string = std::move(text);
   v.m_heap = std::move(heap);
   return v;
 }
