@@ -379,6 +379,21 @@ nlohmann::json to_json(const Value& v)
     if (v.is_int()) {
       return v.as_int();
     }
+    if (v.is_big()) {
+      // Exact while it fits 64 unsigned bits, else the nearest double (its text beyond doubles).
+      const auto decimal = Decimal::parse(v.as_string());
+      if (decimal && decimal->is_integer() && !decimal->negative &&
+          static_cast<std::int64_t>(decimal->digits.size()) + decimal->exponent <= 20) {
+        std::uint64_t u = 0;
+        const std::string digits = decimal->text();
+        if (const auto r = std::from_chars(digits.data(), digits.data() + digits.size(), u); r.ec == std::errc()) {
+          return u;
+        }
+      }
+      if (!std::isfinite(v.as_double())) {
+        return v.as_string();
+      }
+    }
     return v.as_double();
   case Kind::string:
     return v.as_string();
@@ -393,7 +408,8 @@ nlohmann::json to_json(const Value& v)
   case Kind::object: {
     auto object = nlohmann::json::object();
     for (const auto& [key, value] : v.as_object()) {
-      object[key.is_string() ? key.as_string() : to_text(key)] = to_json(value);
+      // Other keys become their compact JSON text, as OPA writes them (`{"[1,2]": ...}`).
+      object[key.is_string() ? key.as_string() : to_json(key).dump()] = to_json(value);
     }
     return object;
   }

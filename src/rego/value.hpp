@@ -98,7 +98,8 @@ std::string_view type_name(const Value& v); // "null", "boolean", "number", ... 
 // `a` with `b` merged in, recursively where both are objects; `b` wins elsewhere (object.union).
 Value merge_objects(const Value& a, const Value& b);
 
-// JSON conversion. Non-string object keys become their JSON text; sets become sorted arrays.
+// JSON conversion. Non-string object keys become their compact JSON text; sets become sorted
+// arrays; numbers beyond 64 bits stay exact up to 2^64, then become doubles (their text when infinite).
 nlohmann::json to_json(const Value& v);
 Value from_json(const nlohmann::json& j);
 
