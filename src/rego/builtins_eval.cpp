@@ -88,7 +88,15 @@ Value set_diff(std::span<const Value> a, BuiltinContext&)
   return Value::set(std::move(out));
 }
 
+// Replaced by their value when the compiler resolves a rule; reached only from a query.
+Value metadata_outside_rule(std::span<const Value>, BuiltinContext&)
+{
+  throw BuiltinError{"eval_builtin_error", "rego.metadata.rule and rego.metadata.chain are only defined in rules"};
+}
+
 constexpr Builtin k_eval[] = {
+    {"rego.metadata.chain", 0, &metadata_outside_rule},
+    {"rego.metadata.rule", 0, &metadata_outside_rule},
     {"internal.print", 1, &internal_print},
     {"trace", 1, &trace},
     {"opa.runtime", 0, &opa_runtime},

@@ -242,11 +242,13 @@ RegoResult<void> Compiler::compile()
     return std::unexpected(combine_errors(std::move(errors)));
   }
   // Every rule is resolved, so that every error of the run is reported at once.
+  const AnnotationSet annotations(m_modules);
   for (auto& module : m_modules) {
     for (auto& rule : module->rules) {
       for (Rule* r = rule.get(); r != nullptr; r = r->else_rule.get()) {
         try {
           detail::Resolver resolver(m_root, module.get());
+          resolver.set_annotations(&annotations, rule.get());
           resolver.rule(*r);
         } catch (const detail::CompileError& error) {
           errors.push_back(error.error);

@@ -2,6 +2,7 @@
 
 #include "rego/parser.hpp"
 
+#include "rego/annotations.hpp"
 #include "rego/compiler.hpp"
 #include "rego/parser_impl.hpp"
 
@@ -403,7 +404,8 @@ RegoResult<std::unique_ptr<Module>> parse_module(std::string file, std::string s
   auto module = std::make_unique<Module>();
   module->file = std::move(file);
   module->source = std::move(source);
-  auto tokens = lex(module->file, module->source);
+  std::vector<Comment> comments;
+  auto tokens = lex(module->file, module->source, &comments);
   if (!tokens) {
     return std::unexpected(tokens.error());
   }
@@ -412,6 +414,9 @@ RegoResult<std::unique_ptr<Module>> parse_module(std::string file, std::string s
     parser.module();
   } catch (const detail::ParseError& error) {
     return std::unexpected(error.error);
+  }
+  if (auto ok = parse_annotations(*module, comments); !ok) {
+    return std::unexpected(ok.error());
   }
   return module;
 }

@@ -321,6 +321,14 @@ void Resolver::term(TermPtr& t, Scope& scope)
     if (t->name == "print" && !function_target(t->name, canonical, node, builtin)) {
       rewrite_print(*t);
     }
+    if ((t->name == "rego.metadata.chain" || t->name == "rego.metadata.rule") && t->items.empty() &&
+        m_annotations != nullptr && m_rule != nullptr) {
+      auto value = std::make_shared<Term>();
+      value->loc = t->loc;
+      value->value = t->name == "rego.metadata.chain" ? m_annotations->chain(*m_rule) : m_annotations->rule(*m_rule);
+      t = value; // known at compile time, as OPA rewrites these calls
+      return;
+    }
     call(*t);
     for (auto& item : t->items) {
       term(item, scope);

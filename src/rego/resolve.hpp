@@ -3,6 +3,7 @@
 // to variables, expands imports and rule names into `data` references, binds calls to built-ins
 // or user functions, and orders each body so that every variable is bound before it is used.
 
+#include "rego/annotations.hpp"
 #include "rego/compiler.hpp"
 
 #include <map>
@@ -35,6 +36,12 @@ class Resolver {
 public:
   // `module` null for queries (no package, no imports).
   Resolver(const RuleNode& root, const Module* module) : m_root(root), m_module(module) {}
+  // `rego.metadata.rule()` and `chain()` in the rule being resolved (the head of its else chain).
+  void set_annotations(const AnnotationSet* annotations, const Rule* rule)
+  {
+    m_annotations = annotations;
+    m_rule = rule;
+  }
 
   void rule(Rule& rule);
   void query(Query& query);
@@ -73,6 +80,8 @@ private:
   std::vector<std::string> m_names;
   std::set<std::string> m_skip; // names the body being collected declares explicitly (later)
   int m_generated = 0;          // variables the rewrites introduced
+  const AnnotationSet* m_annotations = nullptr;
+  const Rule* m_rule = nullptr;
 };
 
 // Safety (safety.cpp): reorders `body` so each expression's inputs are bound first; throws
