@@ -181,9 +181,8 @@ public:
     }
     if (!context.log_dir.empty()) {
       result.log = context.log_dir / (id() + ".log");
-      write_new_log(result.log,
-                    fmt::format("policies: {}/ at {}\ninput: {}\n", m_dir, root->source, input->dump(2)) + lines +
-                        printed);
+      write_new_log(result.log, fmt::format("policies: {}/ at {}\ninput: {}\n", m_dir, root->source, input->dump(2)) +
+                                    lines + printed);
     }
     return result;
   }

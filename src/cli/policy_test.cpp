@@ -71,8 +71,8 @@ std::string go_duration(std::int64_t ns)
 // `5s`, `100ms`, `1m30s`, `2.5s`, `250us`: Go's duration syntax, in nanoseconds.
 std::int64_t parse_go_duration(const std::string& text)
 {
-  static const std::pair<std::string_view, double> k_units[] = {
-      {"ns", 1}, {"us", 1e3}, {"µs", 1e3}, {"ms", 1e6}, {"s", 1e9}, {"m", 60e9}, {"h", 3600e9}};
+  static const std::pair<std::string_view, double> k_units[] = {{"ns", 1},  {"us", 1e3}, {"µs", 1e3},  {"ms", 1e6},
+                                                                {"s", 1e9}, {"m", 60e9}, {"h", 3600e9}};
   double total = 0;
   std::size_t i = 0;
   while (i < text.size()) {
@@ -87,7 +87,8 @@ std::int64_t parse_go_duration(const std::string& text)
     bool matched = false;
     for (const auto& [unit, scale] : k_units) {
       if (text.compare(end, unit.size(), unit) == 0 &&
-          (end + unit.size() == text.size() || std::isdigit(static_cast<unsigned char>(text[end + unit.size()])) != 0)) {
+          (end + unit.size() == text.size() ||
+           std::isdigit(static_cast<unsigned char>(text[end + unit.size()])) != 0)) {
         total += amount * scale;
         i = end + unit.size();
         matched = true;
@@ -248,9 +249,8 @@ nlohmann::json results_json(const std::vector<rego::TestResult>& results)
 {
   auto out = nlohmann::json::array();
   for (const auto& r : results) {
-    nlohmann::json entry = {{"location", {{"file", r.file}, {"row", r.row}, {"col", r.col}}},
-                            {"package", r.package},
-                            {"name", r.name}};
+    nlohmann::json entry = {
+        {"location", {{"file", r.file}, {"row", r.row}, {"col", r.col}}}, {"package", r.package}, {"name", r.name}};
     if (r.fail) {
       entry["fail"] = true;
     }
@@ -268,9 +268,8 @@ nlohmann::json results_json(const std::vector<rego::TestResult>& results)
       entry["sub_results"] = sub_results_json(r.sub_results);
     }
     if (r.bench_iterations > 0) {
-      entry["benchmark_result"] = {{"N", r.bench_iterations},
-                                   {"T", r.duration_ns},
-                                   {"ns_per_op", std::llround(r.bench_ns_per_op)}};
+      entry["benchmark_result"] = {
+          {"N", r.bench_iterations}, {"T", r.duration_ns}, {"ns_per_op", std::llround(r.bench_ns_per_op)}};
     }
     out.push_back(entry);
   }
@@ -299,8 +298,8 @@ int run_test(const TestOptions& options, const Globals& globals)
     }
   }
   run.bench = options.bench;
-  run.timeout_ns = options.timeout.empty() ? (options.bench ? 30'000'000'000 : 5'000'000'000)
-                                           : parse_go_duration(options.timeout);
+  run.timeout_ns =
+      options.timeout.empty() ? (options.bench ? 30'000'000'000 : 5'000'000'000) : parse_go_duration(options.timeout);
   rego::Coverage coverage;
   const bool with_coverage = options.coverage || options.threshold > 0;
   if (with_coverage) {
@@ -335,7 +334,8 @@ int run_test(const TestOptions& options, const Globals& globals)
     return all_passed ? exit_code::k_ok : k_test_failed;
   }
   if (json) {
-    std::fprintf(stdout, "%s\n", results_json(results).dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    std::fprintf(stdout, "%s\n",
+                 results_json(results).dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
   } else {
     report_pretty(results, options);
   }
@@ -355,8 +355,7 @@ CLI::App* add_policy_test(CLI::App& app, std::function<int()>& runner, const Glo
   test->add_option("-r,--run", options->run, "Only the tests whose data.pkg.test_name matches REGEX")
       ->type_name("REGEX");
   test->add_flag("-c,--coverage", options->coverage, "Report coverage (OPA's JSON coverage report) instead");
-  test->add_option("--threshold", options->threshold, "Fail (exit 2) below this coverage percentage")
-      ->type_name("PCT");
+  test->add_option("--threshold", options->threshold, "Fail (exit 2) below this coverage percentage")->type_name("PCT");
   test->add_flag("--bench", options->bench, "Benchmark each test (iterations and ns/op)");
   test->add_option("-t,--timeout", options->timeout, "Per-test time limit, e.g. 5s (default 5s, 30s with --bench)")
       ->type_name("DURATION");

@@ -154,11 +154,13 @@ Value AnnotationSet::chain(const Rule& rule) const
       if (a.scope == "rule" && a.rule == &rule) {
         own = Value::object({{Value::string("annotations"), with_scope(a)}, {Value::string("path"), path_value(path)}});
       } else if (a.scope == "document" && a.rule != nullptr && rule_path(*a.rule) == path && !document.defined()) {
-        document = Value::object({{Value::string("annotations"), with_scope(a)}, {Value::string("path"), path_value(path)}});
+        document =
+            Value::object({{Value::string("annotations"), with_scope(a)}, {Value::string("path"), path_value(path)}});
       } else if (a.rule == nullptr && (a.scope == "package" || a.scope == "subpackages")) {
         auto& slot = a.scope == "package" ? packages[module->package] : subpackages[module->package];
         if (!slot.defined()) {
-          slot = Value::object({{Value::string("annotations"), with_scope(a)}, {Value::string("path"), path_value(module->package)}});
+          slot = Value::object(
+              {{Value::string("annotations"), with_scope(a)}, {Value::string("path"), path_value(module->package)}});
         }
       }
     }

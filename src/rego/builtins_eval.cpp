@@ -18,8 +18,7 @@ using builtin::type_error;
 
 // Each argument is the set of its values: the cross product of them is printed, one line each;
 // an empty set (the argument was undefined) prints `<undefined>`.
-void print_product(const Array& operands, std::size_t i, std::vector<std::string>& parts,
-                   const BuiltinContext& context)
+void print_product(const Array& operands, std::size_t i, std::vector<std::string>& parts, const BuiltinContext& context)
 {
   if (i == operands.size()) {
     std::string line;
@@ -71,8 +70,8 @@ Value opa_runtime(std::span<const Value>, BuiltinContext& context)
   if (context.runtime.defined()) {
     return context.runtime;
   }
-  return Value::object({{Value::string("env"), Value::object({})},
-                        {Value::string("version"), Value::string(TOLLGATE_VERSION)}});
+  return Value::object(
+      {{Value::string("env"), Value::object({})}, {Value::string("version"), Value::string(TOLLGATE_VERSION)}});
 }
 
 Value set_diff(std::span<const Value> a, BuiltinContext&)

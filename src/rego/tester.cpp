@@ -147,8 +147,7 @@ std::vector<TestResult> run_tests(const Engine& engine, const TestRunOptions& op
   for (const auto& module : engine.compiler().modules()) {
     modules.push_back(module.get());
   }
-  std::stable_sort(modules.begin(), modules.end(),
-                   [](const Module* a, const Module* b) { return a->file < b->file; });
+  std::stable_sort(modules.begin(), modules.end(), [](const Module* a, const Module* b) { return a->file < b->file; });
   std::vector<TestResult> results;
   for (const Module* module : modules) {
     std::string package = "data";

@@ -105,7 +105,8 @@ TEST_CASE("deeply nested input is an error, not a crash", "[rego][parser]")
 
 TEST_CASE("several bodies define the rule again; imports may follow rules", "[rego][parser]")
 {
-  auto module = parse_module("m.rego", "package p\ndeny[x] { x := 1 } { x := 2 }\nimport data.lib\nf(a) = 1 { a } {\n  true\n}\n");
+  auto module = parse_module(
+      "m.rego", "package p\ndeny[x] { x := 1 } { x := 2 }\nimport data.lib\nf(a) = 1 { a } {\n  true\n}\n");
   REQUIRE(module);
   const auto& rules = (*module)->rules;
   REQUIRE(rules.size() == 4);

@@ -59,7 +59,8 @@ TEST_CASE("a test passes only when it is true", "[rego][tester]")
 
 TEST_CASE("print output and trace notes are kept per test", "[rego][tester]")
 {
-  const auto results = run({"package a\ntest_p { print(\"x is\", 1, {\"a\": [2]}, input.nothing); trace(\"note\") }\n"});
+  const auto results =
+      run({"package a\ntest_p { print(\"x is\", 1, {\"a\": [2]}, input.nothing); trace(\"note\") }\n"});
   CHECK(named(results, "test_p").output == "x is 1 {\"a\": [2]} <undefined>\n");
   CHECK(named(results, "test_p").notes == std::vector<std::string>{"note"});
 }
@@ -71,7 +72,8 @@ TEST_CASE("--run selects by data.pkg.name, --timeout stops a test", "[rego][test
   CHECK(run({"package pkg\ntest_a { true }\ntest_b { true }\n"}, options).size() == 1);
   TestRunOptions slow;
   slow.timeout_ns = 50'000'000;
-  const auto results = run({"package s\ntest_slow { r := numbers.range(1, 4000); count([1 | r[_]; r[_]]) > 0 }\n"}, slow);
+  const auto results =
+      run({"package s\ntest_slow { r := numbers.range(1, 4000); count([1 | r[_]; r[_]]) > 0 }\n"}, slow);
   REQUIRE(results.front().error);
   CHECK(results.front().error->code == "eval_cancel_error");
 }
