@@ -115,7 +115,6 @@ struct Module {
   std::vector<Import> imports;
   std::vector<std::unique_ptr<Rule>> rules;
   std::vector<Annotation> annotations;
-  bool v1 = false; // `import rego.v1` (keywords are reserved)
 };
 
 } // namespace tollgate::rego

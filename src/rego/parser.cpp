@@ -119,7 +119,6 @@ void Parser::import_statement()
   }
   if (root == "rego" || (root == "future" && import.path.size() == 2 && import.path[1] == "keywords")) {
     m_keywords = {"contains", "every", "if", "in"};
-    m_module.v1 = m_module.v1 || root == "rego";
   } else if (root == "future" && import.path.size() == 3) {
     m_keywords.insert(import.path[2]);
   }
