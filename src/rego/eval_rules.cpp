@@ -20,8 +20,6 @@ struct DocBuilder {
   bool is_set = false;
   std::vector<Value> members;
 
-  bool empty() const { return entries.empty() && !leaf.defined() && !is_set; }
-
   Value build() const
   {
     if (leaf.defined()) {
