@@ -13,6 +13,10 @@ namespace tollgate::rego {
 namespace {
 
 constexpr std::int64_t k_max_exponent = 1'000'000'000; // beyond this a literal is refused
+// Exact results longer than this many digits are rounded instead (as a float would be): adding
+// 1e1000000 and 1 exactly would take a million digits.
+constexpr std::size_t k_max_digits = 2000;
+
 
 // Removes leading zeros of the digits and moves trailing zeros into the exponent.
 Decimal normalized(Decimal d)
@@ -218,7 +222,16 @@ int compare(const Decimal& a, const Decimal& b)
 
 Decimal add(const Decimal& a, const Decimal& b)
 {
+  if (a.is_zero() || b.is_zero()) {
+    return a.is_zero() ? b : a;
+  }
   const std::int64_t e = std::min(a.exponent, b.exponent);
+  const std::int64_t top = std::max(static_cast<std::int64_t>(a.digits.size()) + a.exponent,
+                                    static_cast<std::int64_t>(b.digits.size()) + b.exponent);
+  if (top - e > static_cast<std::int64_t>(k_max_digits)) {
+    // Too far apart to add exactly within the budget: the smaller one is below the precision kept.
+    return compare_magnitude(a, b) >= 0 ? a : b;
+  }
   Decimal out;
   out.exponent = e;
   if (a.negative == b.negative) {
@@ -246,6 +259,18 @@ Decimal subtract(const Decimal& a, const Decimal& b)
 
 Decimal multiply(const Decimal& a, const Decimal& b)
 {
+  if (a.digits.size() + b.digits.size() > k_max_digits) {
+    // Keep the leading digits of each factor: the product rounded, not exact.
+    auto rounded = [](const Decimal& d) {
+      Decimal r = d;
+      if (r.digits.size() > k_max_digits / 2) {
+        r.exponent += static_cast<std::int64_t>(r.digits.size() - k_max_digits / 2);
+        r.digits.resize(k_max_digits / 2);
+      }
+      return r;
+    };
+    return multiply(rounded(a), rounded(b));
+  }
   std::string product(a.digits.size() + b.digits.size(), '0');
   std::vector<int> cells(product.size(), 0);
   for (std::size_t i = 0; i < a.digits.size(); ++i) {

@@ -58,3 +58,12 @@ TEST_CASE("values beyond a double keep their text and order", "[rego][decimal]")
   CHECK(Value::big_integer("42") == Value::integer(42));
   CHECK(Value::big_integer("000123456789012345678901234567890").as_string() == "123456789012345678901234567890");
 }
+
+TEST_CASE("decimal arithmetic stays bounded on far-apart magnitudes", "[rego][decimal]")
+{
+  // Exact, these would take a million digits: rounded as a float would be.
+  CHECK(add(dec("1e1000000"), dec("1")).text() == "1e+1000000");
+  CHECK(subtract(dec("1"), dec("1e1000000")).text() == "-1e+1000000");
+  const Decimal long_one = dec(std::string(3000, '7').c_str());
+  CHECK(multiply(long_one, long_one).digits.size() <= 2000);
+}
