@@ -17,7 +17,6 @@ constexpr std::int64_t k_max_exponent = 1'000'000'000; // beyond this a literal 
 // 1e1000000 and 1 exactly would take a million digits.
 constexpr std::size_t k_max_digits = 2000;
 
-
 // Removes leading zeros of the digits and moves trailing zeros into the exponent.
 Decimal normalized(Decimal d)
 {

@@ -121,3 +121,10 @@ TEST_CASE("every compile error of a run is reported, each with its location", "[
   CHECK(error.more[1].code == "rego_type_error");
   CHECK(error_json(error)["errors"].size() == 3);
 }
+
+TEST_CASE("every unsafe variable of a rule is reported once, at its first use", "[rego][compile]")
+{
+  const auto run = tollgate::test::run_rego({"package a\np {\n  x > 1\n  y := x\n  z > x\n}\n"}, "x := 1");
+  REQUIRE_FALSE(run.rows);
+  CHECK(run.rows.error().str() == "m0.rego:3:3: var x is unsafe\nm0.rego:5:3: var z is unsafe");
+}
