@@ -74,7 +74,7 @@ void print_pretty(const rego::Query& query, const std::vector<rego::QueryRow>& r
         shown[name] = rego::to_json(value);
       }
     }
-    const std::string text = shown.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+    const std::string text = rego::json_text(shown, 2);
     std::fprintf(stdout, "%s\n", text.c_str());
   }
   (void)query;

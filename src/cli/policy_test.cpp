@@ -338,8 +338,7 @@ int run_test(const TestOptions& options, const Globals& globals)
     return all_passed ? exit_code::k_ok : k_test_failed;
   }
   if (json) {
-    std::fprintf(stdout, "%s\n",
-                 results_json(results).dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    std::fprintf(stdout, "%s\n", rego::json_text(results_json(results), 2).c_str());
   } else {
     report_pretty(results, options);
   }

@@ -21,6 +21,8 @@ struct Value::Heap {
 namespace {
 
 const std::string k_empty_string;
+// Marks a number's text in a JSON string (U+0001 cannot start real text in a policy's output).
+constexpr std::string_view k_number_marker = "\x01rego-number:";
 const Array k_empty_array;
 const Entries k_empty_entries;
 
@@ -380,7 +382,7 @@ nlohmann::json to_json(const Value& v)
       return v.as_int();
     }
     if (v.is_big()) {
-      // Exact while it fits 64 unsigned bits, else the nearest double (its text beyond doubles).
+      // Exact while it fits 64 unsigned bits, else marked text (see json_text).
       const auto decimal = Decimal::parse(v.as_string());
       if (decimal && decimal->is_integer() && !decimal->negative &&
           static_cast<std::int64_t>(decimal->digits.size()) + decimal->exponent <= 20) {
@@ -390,9 +392,7 @@ nlohmann::json to_json(const Value& v)
           return u;
         }
       }
-      if (!std::isfinite(v.as_double())) {
-        return v.as_string();
-      }
+      return std::string(k_number_marker) + v.as_string();
     }
     return v.as_double();
   case Kind::string:
@@ -436,8 +436,13 @@ Value from_json(const nlohmann::json& j)
   }
   case nlohmann::json::value_t::number_float:
     return Value::number(j.get<double>());
-  case nlohmann::json::value_t::string:
-    return Value::string(j.get<std::string>());
+  case nlohmann::json::value_t::string: {
+    const auto& text = j.get_ref<const std::string&>();
+    if (text.starts_with(k_number_marker)) {
+      return Value::big_number(text.substr(k_number_marker.size()));
+    }
+    return Value::string(text);
+  }
   case nlohmann::json::value_t::array:
   case nlohmann::json::value_t::binary: {
     Array items;
@@ -457,6 +462,23 @@ Value from_json(const nlohmann::json& j)
   }
   }
   return Value::null();
+}
+
+std::string json_text(const nlohmann::json& j, int indent)
+{
+  std::string text = j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+  static constexpr std::string_view k_dumped = "\"\\u0001rego-number:";
+  std::size_t at = text.find(k_dumped);
+  while (at != std::string::npos) {
+    const std::size_t start = at + k_dumped.size();
+    const std::size_t end = text.find('"', start);
+    if (end == std::string::npos) {
+      break;
+    }
+    text = text.substr(0, at) + text.substr(start, end - start) + text.substr(end + 1);
+    at = text.find(k_dumped, at);
+  }
+  return text;
 }
 
 std::string to_text(const Value& v)

@@ -99,9 +99,12 @@ std::string_view type_name(const Value& v); // "null", "boolean", "number", ... 
 Value merge_objects(const Value& a, const Value& b);
 
 // JSON conversion. Non-string object keys become their compact JSON text; sets become sorted
-// arrays; numbers beyond 64 bits stay exact up to 2^64, then become doubles (their text when infinite).
+// arrays. A number nlohmann::json cannot hold exactly (beyond 64 bits, or `1e1000`) becomes a
+// string marking its text, which from_json reads back and json_text writes as a bare number.
 nlohmann::json to_json(const Value& v);
 Value from_json(const nlohmann::json& j);
+// `j` as JSON text (`indent` as nlohmann's dump; invalid UTF-8 replaced), exact numbers included.
+std::string json_text(const nlohmann::json& j, int indent = -1);
 
 // The number as OPA prints it (integers without a fraction, floats in shortest form).
 std::string number_text(const Value& v);

@@ -4,6 +4,7 @@
 #include "rego/value.hpp"
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 using namespace tollgate::rego;
 
@@ -66,4 +67,14 @@ TEST_CASE("decimal arithmetic stays bounded on far-apart magnitudes", "[rego][de
   CHECK(subtract(dec("1"), dec("1e1000000")).text() == "-1e+1000000");
   const Decimal long_one = dec(std::string(3000, '7').c_str());
   CHECK(multiply(long_one, long_one).digits.size() <= 2000);
+}
+
+TEST_CASE("numbers beyond 64 bits are exact in JSON text and read back", "[rego][decimal]")
+{
+  const Value v = Value::array({Value::big_number("1e1000"), Value::big_integer("18446744073709551616"),
+                                Value::big_integer("18446744073709551615"), Value::string("\\u0001")});
+  const auto json = to_json(v);
+  CHECK(json_text(json) == R"([1e1000,18446744073709551616,18446744073709551615,"\\u0001"])");
+  CHECK(from_json(json) == v);
+  CHECK(number_text(from_json(json).as_array()[0]) == "1e1000");
 }
