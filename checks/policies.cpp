@@ -115,6 +115,12 @@ public:
     }
     rego::EvalOptions options;
     options.input = rego::from_json(*input);
+    std::string printed; // `print` output goes to the check's log, not the terminal
+    options.print = [&printed](std::string_view line) {
+      printed += "print: ";
+      printed += line;
+      printed += '\n';
+    };
 
     std::set<std::vector<std::string>> packages;
     for (const auto& module : engine.compiler().modules()) {
@@ -175,8 +181,8 @@ public:
     }
     if (!context.log_dir.empty()) {
       result.log = context.log_dir / (id() + ".log");
-      write_new_log(result.log,
-                    fmt::format("policies: {}/ at {}\ninput: {}\n", m_dir, root->source, input->dump(2)) + lines);
+      write_new_log(result.log, fmt::format("policies: {}/ at {}\ninput: {}\n", m_dir, root->source, input->dump(2)) +
+                                    lines + printed);
     }
     return result;
   }

@@ -12,9 +12,13 @@ bound(name) := default_max[name] if not data.tollgate.config.sandbox_max[name]
 
 deny contains msg if {
 	some name, _ in default_max
-	not is_number(input.sandbox[name])
+	not number_set(name)
 	msg := sprintf("sandbox limit %s is not set", [name])
 }
+
+# A helper rule, not `not is_number(input.sandbox[name])`: OPA evaluates a call's arguments before
+# the `not`, so a missing limit would make that line undefined rather than true.
+number_set(name) if is_number(input.sandbox[name])
 
 deny contains msg if {
 	some name, _ in default_max

@@ -1,6 +1,7 @@
 #include "cli/common.hpp"
 
 #include "checks/registry.hpp"
+#include "rego/value.hpp"
 
 #include <fmt/format.h>
 
@@ -51,7 +52,7 @@ void list_global_options(CLI::App& app)
 
 void print_json(const nlohmann::json& json)
 {
-  const std::string document = json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+  const std::string document = rego::json_text(json, 2); // exact numbers beyond 64 bits too
   std::fwrite(document.data(), 1, document.size(), stdout);
   std::fputc('\n', stdout);
   std::fflush(stdout);

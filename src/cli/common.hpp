@@ -124,5 +124,7 @@ int run_status(const CLI::App& root, const Globals& globals);
 
 // `tollgate --version [--json]`.
 int print_version(const Globals& globals);
+// `policy test` (policy_test.cpp): registers it on `policy` and sets `runner` to run it.
+CLI::App* add_policy_test(CLI::App& app, std::function<int()>& runner, const Globals& globals);
 
 } // namespace tollgate::cli

@@ -1,8 +1,9 @@
-// `tollgate policy eval|test`: evaluate Rego policies in-process, mirroring `opa eval` and
-// `opa test -v` (output shapes and exit codes: 2 for parse/compile errors, 1 for evaluation
-// errors or failing tests).
+// `tollgate policy eval|test`: evaluate Rego policies in-process, mirroring `opa eval` (output
+// shapes; exit 2 for parse/compile errors, 1 for evaluation errors). `policy test` is in
+// policy_test.cpp.
 
 #include "cli/common.hpp"
+#include "cli/policy_support.hpp"
 #include "rego/capabilities.hpp"
 #include "rego/engine.hpp"
 #include "util/fatal.hpp"
@@ -29,23 +30,7 @@ struct EvalOptions {
   bool fail_defined = false; // exit 1 when it is defined (a row or more), as `opa eval --fail-defined`
 };
 
-struct TestOptions {
-  std::vector<std::string> paths;
-};
-
-// Loads every -d path (default `policies`) and compiles; errors are returned, not thrown.
-rego::RegoResult<void> load(rego::Engine& engine, const std::vector<std::string>& paths)
-{
-  const std::vector<std::string> defaults{"policies"};
-  for (const auto& path : paths.empty() ? defaults : paths) {
-    if (auto ok = engine.load(path); !ok) {
-      return ok;
-    }
-  }
-  return engine.compile();
-}
-
-// Prints `error` in the requested shape and returns its exit code.
+// Prints `error` (every error it holds) in the requested shape and returns its exit code.
 int report(const rego::RegoError& error, bool json)
 {
   const int code = error.is_compile_error() ? exit_code::k_usage : exit_code::k_failed;
@@ -93,7 +78,7 @@ void print_pretty(const rego::Query& query, const std::vector<rego::QueryRow>& r
         shown[name] = rego::to_json(value);
       }
     }
-    const std::string text = shown.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+    const std::string text = rego::json_text(shown, 2);
     std::fprintf(stdout, "%s\n", text.c_str());
   }
   (void)query;
@@ -145,7 +130,7 @@ int run_eval(const EvalOptions& options, const Globals& globals)
   }
   const bool json = globals.json || options.format == "json";
   rego::Engine engine;
-  if (auto ok = load(engine, options.data); !ok) {
+  if (auto ok = load_policies(engine, options.data, false, false); !ok) {
     return report(ok.error(), json);
   }
   auto query = engine.prepare(options.query);
@@ -174,81 +159,6 @@ int run_eval(const EvalOptions& options, const Globals& globals)
   return (options.fail && !defined) || (options.fail_defined && defined) ? exit_code::k_failed : exit_code::k_ok;
 }
 
-struct TestCase {
-  std::string file;
-  std::string name; // data.pkg.test_x
-  bool pass = false;
-  std::string error;
-  double ms = 0;
-};
-
-int run_test(const TestOptions& options, const Globals& globals)
-{
-  rego::Engine engine;
-  if (auto ok = load(engine, options.paths); !ok) {
-    return report(ok.error(), globals.json);
-  }
-  std::vector<TestCase> cases;
-  for (const auto& module : engine.compiler().modules()) {
-    if (!module->file.ends_with("_test.rego")) {
-      continue;
-    }
-    std::string package = "data";
-    for (const auto& part : module->package) {
-      package += "." + part;
-    }
-    for (const auto& rule : module->rules) {
-      if (rule->head_ref.size() != 1 || rule->kind != rego::RuleKind::complete) {
-        continue;
-      }
-      const std::string& name = rule->head_ref.front()->value.as_string();
-      const std::string full = package + "." + name;
-      const bool seen = std::any_of(cases.begin(), cases.end(), [&](const TestCase& c) { return c.name == full; });
-      if (!name.starts_with("test_") || seen) {
-        continue;
-      }
-      TestCase test{module->file, full, false, {}, 0};
-      const auto start = std::chrono::steady_clock::now();
-      auto rows = engine.eval(full, {});
-      test.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-      if (!rows) {
-        test.error = rows.error().str();
-      } else {
-        test.pass = !rows->empty() && !rows->front().expressions.front().is_false();
-      }
-      cases.push_back(std::move(test));
-    }
-  }
-  const auto passed = std::count_if(cases.begin(), cases.end(), [](const TestCase& c) { return c.pass; });
-  const auto failed = static_cast<long>(cases.size()) - passed;
-  if (globals.json) {
-    auto tests = nlohmann::json::array();
-    for (const auto& c : cases) {
-      nlohmann::json entry = {{"file", c.file}, {"name", c.name}, {"pass", c.pass}, {"duration_ms", c.ms}};
-      if (!c.error.empty()) {
-        entry["error"] = c.error;
-      }
-      tests.push_back(entry);
-    }
-    print_json({{"tests", tests}, {"passed", passed}, {"failed", failed}});
-  } else {
-    std::string file;
-    for (const auto& c : cases) {
-      if (c.file != file) {
-        file = c.file;
-        std::fprintf(stdout, "%s%s:\n", &c == &cases.front() ? "" : "\n", file.c_str());
-      }
-      std::fprintf(stdout, "%s: %s (%.3fms)\n", c.name.c_str(), c.pass ? "PASS" : (c.error.empty() ? "FAIL" : "ERROR"),
-                   c.ms);
-      if (!c.error.empty()) {
-        std::fprintf(stdout, "  %s\n", c.error.c_str());
-      }
-    }
-    std::fprintf(stdout, "%s%ld passed, %ld failed\n", cases.empty() ? "" : "\n", static_cast<long>(passed), failed);
-  }
-  return failed == 0 ? exit_code::k_ok : exit_code::k_failed;
-}
-
 } // namespace
 
 std::function<int()> setup_policy(CLI::App& app, const Globals& globals)
@@ -271,14 +181,13 @@ std::function<int()> setup_policy(CLI::App& app, const Globals& globals)
                      "Exit 1 when the result is defined (non-empty), as opa eval --fail-defined");
   eval_app->add_option("query", eval->query, "The query, e.g. data.codegen.deny")->required();
 
-  auto test = std::make_shared<TestOptions>();
-  CLI::App* test_app = app.add_subcommand("test", "Run the test_* rules of *_test.rego files (like `opa test -v`)");
-  test_app->add_option("paths", test->paths, "Files or folders (default: policies)")->type_name("PATH");
+  auto run_test = std::make_shared<std::function<int()>>();
+  add_policy_test(app, *run_test, globals);
 
   CLI::App* capabilities_app =
       app.add_subcommand("capabilities", "Print the built-ins this engine implements, in OPA's capabilities JSON");
 
-  return [&app, eval_app, eval, test, capabilities_app, &globals] {
+  return [eval_app, eval, run_test, capabilities_app, &globals] {
     if (eval_app->parsed()) {
       return run_eval(*eval, globals);
     }
@@ -286,8 +195,7 @@ std::function<int()> setup_policy(CLI::App& app, const Globals& globals)
       fmt::print("{}\n", rego::capabilities().dump(2));
       return exit_code::k_ok;
     }
-    (void)app;
-    return run_test(*test, globals);
+    return (*run_test)();
   };
 }
 

@@ -81,8 +81,11 @@ struct Rule {
   Location loc;
   std::vector<TermPtr> head_ref; // the name, then ref-head path terms
   std::vector<TermPtr> args;     // function parameters
-  TermPtr key;                   // partial set member / partial object key
-  TermPtr value;                 // complete / function / object value
+  // Ref heads with variables before the last part (`p[x].y := v`, `p[x][y] contains z`): the keys
+  // between the rule's node and `key`, set by the compiler (the node is the head's constant prefix).
+  std::vector<TermPtr> prefix_keys;
+  TermPtr key;   // partial set member / partial object key
+  TermPtr value; // complete / function / object value
   Body body;
   bool is_default = false;
   std::unique_ptr<Rule> else_rule;
@@ -96,6 +99,14 @@ struct Import {
   Location loc;
 };
 
+// A `# METADATA` comment block: its scope and its YAML fields as a Rego object.
+struct Annotation {
+  std::string scope; // package, subpackages, document or rule
+  Value fields;      // title, description, custom, ... (scope excluded)
+  Location loc;
+  const Rule* rule = nullptr; // the rule it precedes (null for package scopes)
+};
+
 struct Module {
   std::string file;
   std::string source;
@@ -103,6 +114,7 @@ struct Module {
   Location package_loc;
   std::vector<Import> imports;
   std::vector<std::unique_ptr<Rule>> rules;
+  std::vector<Annotation> annotations;
 };
 
 } // namespace tollgate::rego

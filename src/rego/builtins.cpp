@@ -3,6 +3,8 @@
 
 #include "rego/builtins.hpp"
 
+#include "rego/decimal.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -88,6 +90,37 @@ std::size_t utf8_next(const std::string& s, std::size_t i)
   return i + length;
 }
 
+namespace {
+
+Decimal decimal_of(const Value& v)
+{
+  if (v.is_big()) {
+    return Decimal::parse(v.as_string()).value_or(Decimal{});
+  }
+  return v.is_int() ? Decimal::from_int(v.as_int()) : Decimal::from_double(v.as_double());
+}
+
+// An exact result as the narrowest number: a 64-bit integer, a double, or decimal text.
+Value from_decimal(const Decimal& d)
+{
+  if (auto i = d.to_int()) {
+    return Value::integer(*i);
+  }
+  const double approx = d.to_double();
+  if (!d.is_integer() && std::isfinite(approx)) {
+    return Value::number(approx);
+  }
+  return Value::big_number(d.text());
+}
+
+// Exact arithmetic when an operand is beyond a double or the integer result overflows.
+bool exact(const Value& a, const Value& b)
+{
+  return a.is_big() || b.is_big() || (a.is_int() && b.is_int());
+}
+
+} // namespace
+
 Value add(const Value& a, const Value& b)
 {
   if (a.is_int() && b.is_int()) {
@@ -95,6 +128,9 @@ Value add(const Value& a, const Value& b)
     if (!__builtin_add_overflow(a.as_int(), b.as_int(), &out)) {
       return Value::integer(out);
     }
+  }
+  if (exact(a, b)) {
+    return from_decimal(rego::add(decimal_of(a), decimal_of(b)));
   }
   return Value::number(a.as_double() + b.as_double());
 }
@@ -107,6 +143,9 @@ Value subtract(const Value& a, const Value& b)
       return Value::integer(out);
     }
   }
+  if (exact(a, b)) {
+    return from_decimal(rego::subtract(decimal_of(a), decimal_of(b)));
+  }
   return Value::number(a.as_double() - b.as_double());
 }
 
@@ -117,6 +156,9 @@ Value multiply(const Value& a, const Value& b)
     if (!__builtin_mul_overflow(a.as_int(), b.as_int(), &out)) {
       return Value::integer(out);
     }
+  }
+  if (exact(a, b)) {
+    return from_decimal(rego::multiply(decimal_of(a), decimal_of(b)));
   }
   return Value::number(a.as_double() * b.as_double());
 }
@@ -451,9 +493,10 @@ std::span<const Builtin> builtin::core_builtins()
 std::span<const std::span<const Builtin>> builtin::tables()
 {
   static const std::span<const Builtin> k_tables[] = {
-      core_builtins(),   string_builtins(), collection_builtins(), encoding_builtins(), regex_builtins(),
-      unit_builtins(),   yaml_builtins(),   time_builtins(),       json_builtins(),     net_builtins(),
-      number_builtins(), text_builtins(),   crypto_builtins(),     jwt_builtins(),      schema_builtins(),
+      core_builtins(),   string_builtins(), collection_builtins(), encoding_builtins(),
+      regex_builtins(),  unit_builtins(),   yaml_builtins(),       time_builtins(),
+      json_builtins(),   net_builtins(),    number_builtins(),     text_builtins(),
+      crypto_builtins(), jwt_builtins(),    schema_builtins(),     eval_builtins(),
   };
   return k_tables;
 }

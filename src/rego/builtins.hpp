@@ -6,9 +6,11 @@
 #include "rego/value.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace tollgate::rego {
 
@@ -20,6 +22,10 @@ struct BuiltinError {
 
 struct BuiltinContext {
   std::int64_t now_ns = 0; // fixed for one query, as OPA does
+  // Where `print` writes, one line a call (null: standard error).
+  std::function<void(std::string_view)> print;
+  std::vector<std::string>* notes = nullptr; // `trace` notes, when kept
+  Value runtime;                             // what `opa.runtime()` returns
 };
 
 using BuiltinFn = Value (*)(std::span<const Value> args, BuiltinContext& context);
@@ -61,6 +67,10 @@ std::span<const Builtin> jwt_builtins();        // io.jwt.*
 std::span<const Builtin> schema_builtins();     // json.verify_schema, json.match_schema
 // Every registration table, in lookup order.
 std::span<const std::span<const Builtin>> tables();
+std::span<const Builtin> eval_builtins(); // print, trace, opa.runtime, rego.parse_module
+
+// A YAML document as a value (YAML 1.2 core schema); throws BuiltinError when it is not YAML.
+Value parse_yaml(const std::string& text);
 
 // The offset after the code point at `i` (an invalid byte counts as one code point, as in Go).
 std::size_t utf8_next(const std::string& s, std::size_t i);

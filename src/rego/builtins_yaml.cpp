@@ -153,4 +153,13 @@ std::span<const Builtin> builtin::yaml_builtins()
   return k_yaml;
 }
 
+Value builtin::parse_yaml(const std::string& text)
+{
+  try {
+    return from_yaml(YAML::Load(text), 0);
+  } catch (const YAML::Exception& e) {
+    throw BuiltinError{"eval_builtin_error", e.what()};
+  }
+}
+
 } // namespace tollgate::rego

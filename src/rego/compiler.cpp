@@ -4,6 +4,9 @@
 #include "rego/resolve.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
 
 #include <functional>
 #include <set>
@@ -104,6 +107,9 @@ void rule_dependencies(const Rule& rule, const RuleNode& root, std::set<const Ru
         term_dependencies(**t, root, out);
       }
     }
+    for (const auto& key : r->prefix_keys) {
+      term_dependencies(*key, root, out);
+    }
   }
 }
 
@@ -172,12 +178,31 @@ RuleNode& Compiler::node_at(const std::vector<std::string>& path)
 RegoResult<void> Compiler::insert(Rule& rule, const Module& module)
 {
   std::vector<std::string> path = module.package;
-  for (const auto& part : rule.head_ref) {
-    if (part->kind != TermKind::scalar || !part->value.is_string()) {
-      return std::unexpected(
-          located(rule.loc, "rego_type_error", "rule heads with variables before the last part are not supported"));
+  // The rule's node is the head's constant prefix; the parts after it become keys (`p[x].y := v`).
+  std::size_t ground = 0;
+  while (ground < rule.head_ref.size() && rule.head_ref[ground]->kind == TermKind::scalar &&
+         rule.head_ref[ground]->value.is_string()) {
+    path.push_back(rule.head_ref[ground++]->value.as_string());
+  }
+  if (ground < rule.head_ref.size() && rule.prefix_keys.empty()) {
+    if (rule.kind == RuleKind::function || rule.is_default) {
+      return std::unexpected(located(rule.loc, "rego_type_error",
+                                     rule.is_default ? "default rules must not have variables in their ref"
+                                                     : "functions must not have variables in their ref"));
     }
-    path.push_back(part->value.as_string());
+    std::vector<TermPtr> rest(rule.head_ref.begin() + static_cast<std::ptrdiff_t>(ground), rule.head_ref.end());
+    rule.head_ref.resize(ground);
+    if (rule.kind == RuleKind::partial_set) {
+      rule.prefix_keys = std::move(rest); // `p[x][y] contains z`
+    } else {
+      if (rule.kind == RuleKind::partial_object) {
+        rest.push_back(rule.key); // `p[x][y] := v`
+      }
+      rule.key = rest.back(); // `p[x].y := v`
+      rest.pop_back();
+      rule.prefix_keys = std::move(rest);
+      rule.kind = RuleKind::partial_object;
+    }
   }
   RuleNode& node = node_at(path);
   if (node.has_rules() && node.kind != rule.kind) {
@@ -204,25 +229,36 @@ RegoResult<void> Compiler::insert(Rule& rule, const Module& module)
 
 RegoResult<void> Compiler::compile()
 {
+  std::vector<RegoError> errors;
   for (auto& module : m_modules) {
     node_at(module->package); // an empty package still exists
     for (auto& rule : module->rules) {
       if (auto ok = insert(*rule, *module); !ok) {
-        return ok;
+        errors.push_back(ok.error());
       }
     }
   }
-  try {
-    for (auto& module : m_modules) {
-      for (auto& rule : module->rules) {
-        for (Rule* r = rule.get(); r != nullptr; r = r->else_rule.get()) {
+  if (!errors.empty()) {
+    return std::unexpected(combine_errors(std::move(errors)));
+  }
+  // Every rule is resolved, so that every error of the run is reported at once.
+  const AnnotationSet annotations(m_modules);
+  for (auto& module : m_modules) {
+    for (auto& rule : module->rules) {
+      for (Rule* r = rule.get(); r != nullptr; r = r->else_rule.get()) {
+        try {
           detail::Resolver resolver(m_root, module.get());
+          resolver.set_annotations(&annotations, rule.get());
           resolver.rule(*r);
+        } catch (const detail::CompileError& error) {
+          errors.push_back(error.error);
+          break;
         }
       }
     }
-  } catch (const detail::CompileError& error) {
-    return std::unexpected(error.error);
+  }
+  if (!errors.empty()) {
+    return std::unexpected(combine_errors(std::move(errors)));
   }
   // Recursion: depth-first search over rule dependencies.
   std::vector<RuleNode*> nodes;
@@ -270,11 +306,46 @@ RegoResult<void> Compiler::compile()
   for (const RuleNode* node : nodes) {
     if (state[node] == 0) {
       if (auto error = visit(node)) {
-        return std::unexpected(*error);
+        errors.push_back(*error);
+        for (const RuleNode* on_stack : stack) {
+          state[on_stack] = 2; // reported once, the search goes on with the other rules
+        }
+        stack.clear();
       }
     }
   }
+  if (!errors.empty()) {
+    return std::unexpected(combine_errors(std::move(errors)));
+  }
   return {};
+}
+
+void Compiler::rename_duplicate_tests()
+{
+  std::vector<Module*> sorted;
+  for (auto& module : m_modules) {
+    sorted.push_back(module.get());
+  }
+  std::stable_sort(sorted.begin(), sorted.end(), [](const Module* a, const Module* b) { return a->file < b->file; });
+  std::map<std::string, int> seen;
+  for (Module* module : sorted) {
+    for (auto& rule : module->rules) {
+      std::string key = fmt::format("{}", fmt::join(module->package, "."));
+      for (const auto& part : rule->head_ref) {
+        if (part->kind != TermKind::scalar || !part->value.is_string()) {
+          break;
+        }
+        const std::string& name = part->value.as_string();
+        key += "." + name;
+        if (name.starts_with("test_")) {
+          if (const int count = seen[key]++; count > 0) {
+            part->value = Value::string(fmt::format("{}#{:02}", name, count));
+          }
+          break;
+        }
+      }
+    }
+  }
 }
 
 RegoResult<Query> Compiler::query(const std::string& text) const

@@ -48,6 +48,8 @@ public:
   RegoResult<void> add_module(std::string file, std::string source);
   // Merges and checks everything added; call once before queries.
   RegoResult<void> compile();
+  // `test_x` defined again in a package becomes `test_x#01`, `test_x#02`... (modules by file name).
+  void rename_duplicate_tests();
   // Parses and compiles a query against the compiled modules.
   RegoResult<Query> query(const std::string& text) const;
 

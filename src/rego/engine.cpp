@@ -1,5 +1,7 @@
 #include "rego/engine.hpp"
 
+#include "rego/builtins.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -58,6 +60,13 @@ RegoResult<void> Engine::load_file(const fs::path& file, const std::vector<std::
   if (file.extension() == ".rego") {
     return add_module(file.string(), std::move(*text));
   }
+  if (file.extension() == ".yaml" || file.extension() == ".yml") {
+    try {
+      return add_data(builtin::parse_yaml(*text), data_path);
+    } catch (const BuiltinError& error) {
+      return rego_fail("rego_parse_error", "invalid YAML: " + error.message, file.string(), 1, 1);
+    }
+  }
   auto json = nlohmann::json::parse(*text, nullptr, false);
   if (json.is_discarded()) {
     return rego_fail("rego_parse_error", "invalid JSON", file.string(), 1, 1);
@@ -65,7 +74,7 @@ RegoResult<void> Engine::load_file(const fs::path& file, const std::vector<std::
   return add_data(from_json(json), data_path);
 }
 
-RegoResult<void> Engine::load(const fs::path& path)
+RegoResult<void> Engine::load(const fs::path& path, bool bundle)
 {
   std::error_code ec;
   if (fs::is_regular_file(path, ec)) {
@@ -78,14 +87,18 @@ RegoResult<void> Engine::load(const fs::path& path)
   for (auto it = fs::recursive_directory_iterator(path, ec); !ec && it != fs::recursive_directory_iterator();
        it.increment(ec)) {
     const auto extension = it->path().extension();
-    if (it->is_regular_file() && (extension == ".rego" || extension == ".json")) {
+    const auto name = it->path().filename();
+    const bool data = bundle ? (name == "data.json" || name == "data.yaml")
+                             : (extension == ".json" || extension == ".yaml" || extension == ".yml");
+    if (it->is_regular_file() && (extension == ".rego" || data)) {
       files.push_back(it->path());
     }
   }
   std::sort(files.begin(), files.end());
+  std::vector<RegoError> errors; // every file is read, so that every parse error is reported
   for (const auto& file : files) {
     std::vector<std::string> data_path;
-    if (file.extension() == ".json") {
+    if (file.extension() != ".rego") {
       for (const auto& part : file.parent_path().lexically_relative(path)) {
         if (part != ".") {
           data_path.push_back(part.string());
@@ -93,8 +106,11 @@ RegoResult<void> Engine::load(const fs::path& path)
       }
     }
     if (auto ok = load_file(file, data_path); !ok) {
-      return ok;
+      errors.push_back(ok.error());
     }
+  }
+  if (!errors.empty()) {
+    return std::unexpected(combine_errors(std::move(errors)));
   }
   return {};
 }
@@ -152,11 +168,19 @@ nlohmann::json result_json(const Query& query, const std::vector<QueryRow>& rows
 
 nlohmann::json error_json(const RegoError& error)
 {
-  nlohmann::json entry = {{"code", error.code}, {"message", error.message}};
-  if (!error.file.empty()) {
-    entry["location"] = {{"file", error.file}, {"row", error.row}, {"col", error.col}};
+  auto errors = nlohmann::json::array();
+  auto add = [&](const RegoError& e) {
+    nlohmann::json entry = {{"code", e.code}, {"message", e.message}};
+    if (!e.file.empty()) {
+      entry["location"] = {{"file", e.file}, {"row", e.row}, {"col", e.col}};
+    }
+    errors.push_back(entry);
+  };
+  add(error);
+  for (const auto& other : error.more) {
+    add(other);
   }
-  return {{"errors", nlohmann::json::array({entry})}};
+  return {{"errors", errors}};
 }
 
 } // namespace tollgate::rego

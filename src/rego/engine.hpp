@@ -19,8 +19,12 @@ public:
   RegoResult<void> add_module(std::string file, std::string source);
   // Merges `document` (an object) into the base document at `path`.
   RegoResult<void> add_data(const Value& document, const std::vector<std::string>& path = {});
-  // A `.rego` or `.json` file, or a folder of them (recursively; JSON under a/b/ lands at data.a.b).
-  RegoResult<void> load(const std::filesystem::path& path);
+  // A `.rego`, `.json` or `.yaml` file, or a folder of them (recursively; data under a/b/ lands at
+  // data.a.b). With `bundle`, only files named data.json or data.yaml are data (bundle layout).
+  RegoResult<void> load(const std::filesystem::path& path, bool bundle = false);
+  // Renames the second and later definitions of a test rule `test_x` of a package `test_x#01`,
+  // `test_x#02`... so each runs on its own (as `opa test` does); call before compile().
+  void rename_duplicate_tests() { m_compiler.rename_duplicate_tests(); }
   RegoResult<void> compile();
 
   RegoResult<Query> prepare(const std::string& query) const;

@@ -4,6 +4,7 @@
 
 #include <expected>
 #include <string>
+#include <vector>
 
 namespace tollgate::rego {
 
@@ -14,8 +15,10 @@ struct RegoError {
   int row = 0;
   int col = 0;
   std::string detail; // optional: the source line and a caret
+  // Further errors of the same run: every parse and compile error is reported, as OPA does.
+  std::vector<RegoError> more = {};
 
-  // `file:row:col: message` (then the detail lines), as printed to users.
+  // `file:row:col: message` (then the detail lines), one block per error, as printed to users.
   std::string str() const
   {
     std::string out;
@@ -26,10 +29,29 @@ struct RegoError {
     if (!detail.empty()) {
       out += "\n" + detail;
     }
+    for (const auto& other : more) {
+      out += "\n" + other.str();
+    }
     return out;
   }
+  std::size_t count() const { return 1 + more.size(); }
   bool is_compile_error() const { return code.starts_with("rego_"); }
 };
+
+// `errors` (at least one) as one error: the first, the others in `more`.
+inline RegoError combine_errors(std::vector<RegoError> errors)
+{
+  RegoError first = std::move(errors.front());
+  for (std::size_t i = 1; i < errors.size(); ++i) {
+    std::vector<RegoError> nested = std::move(errors[i].more);
+    errors[i].more.clear();
+    first.more.push_back(std::move(errors[i]));
+    for (auto& inner : nested) {
+      first.more.push_back(std::move(inner));
+    }
+  }
+  return first;
+}
 
 template <class T> using RegoResult = std::expected<T, RegoError>;
 

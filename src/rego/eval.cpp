@@ -35,6 +35,11 @@ Evaluator::Evaluator(const Compiler& compiler, Value data, const EvalOptions& op
   m_state.cache.assign(compiler.node_count(), Value());
   m_state.cache_state.assign(compiler.node_count(), 0);
   m_context.now_ns = options.now_ns;
+  m_context.print = options.print;
+  m_context.notes = options.notes;
+  m_context.runtime = options.runtime;
+  m_coverage = options.coverage;
+  m_deadline_ns = options.deadline_ns;
   if (m_context.now_ns == 0) {
     m_context.now_ns =
         std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -48,17 +53,43 @@ void Evaluator::fail(const Location& loc, std::string code, std::string message)
       RegoError{std::move(code), std::move(message), loc.file ? *loc.file : std::string(), loc.row, loc.col, {}}};
 }
 
+void Evaluator::covered(const Location& loc)
+{
+  if (loc.file != nullptr) {
+    auto it = m_coverage->hits.find(*loc.file);
+    if (it == m_coverage->hits.end()) {
+      it = m_coverage->hits.emplace(*loc.file, std::set<int>{}).first;
+    }
+    it->second.insert(loc.row);
+  }
+}
+
+void Evaluator::check_deadline()
+{
+  const auto now =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch());
+  if (now.count() > m_deadline_ns) {
+    fail({}, "eval_cancel_error", "caller cancelled query execution (timeout)");
+  }
+}
+
 bool Evaluator::body(const Body& exprs, std::size_t i, Frame& frame, Next next)
 {
   if (i == exprs.size()) {
     return next();
   }
   DepthGuard guard(*this);
+  if (m_deadline_ns != 0 && (++m_steps & 0x3FFU) == 0) {
+    check_deadline();
+  }
   return expr(*exprs[i], frame, [&] { return body(exprs, i + 1, frame, next); });
 }
 
 bool Evaluator::expr(const Expr& e, Frame& frame, Next next)
 {
+  if (m_coverage != nullptr) {
+    covered(e.loc);
+  }
   if (!e.withs.empty()) {
     return with_expr(e, frame, next);
   }

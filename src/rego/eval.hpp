@@ -7,7 +7,9 @@
 #include "rego/error.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -15,10 +17,23 @@
 
 namespace tollgate::rego {
 
+// The lines evaluation reached, by file (`policy test --coverage`): expressions evaluated, and
+// rule heads whose rule produced a value (as OPA's coverage tracer counts them).
+struct Coverage {
+  std::map<std::string, std::set<int>, std::less<>> hits;
+};
+
 struct EvalOptions {
   Value input; // undefined when there is no input
   bool strict_builtin_errors = false;
   std::int64_t now_ns = 0; // 0: the clock at the start of the query
+  // `print` output, one line a call (empty: standard error, as `opa eval` does).
+  std::function<void(std::string_view)> print;
+  std::vector<std::string>* notes = nullptr; // receives `trace` notes
+  Value runtime;                             // `opa.runtime()` (undefined: an object with `env`)
+  // Evaluation stops with an error once the steady clock passes this point (0: no limit).
+  std::int64_t deadline_ns = 0;
+  Coverage* coverage = nullptr; // receives the lines reached
 };
 
 struct QueryRow {
@@ -102,6 +117,8 @@ private:
   Value document(const RuleNode& node, const Value& base);
   Value rule_value(const RuleNode& node);
   Value single_value(const RuleNode& node, const std::vector<Value>& args);
+  Value general_value(const RuleNode& node);
+  static bool has_prefix_keys(const RuleNode& node);
 
   // Calls (eval_calls.cpp).
   bool call(const Term& t, Frame& frame, Yield yield);
@@ -112,6 +129,8 @@ private:
                   Next next);
 
   [[noreturn]] void fail(const Location& loc, std::string code, std::string message) const;
+  void covered(const Location& loc);
+  void check_deadline();
 
   struct DepthGuard {
     explicit DepthGuard(Evaluator& e);
@@ -137,6 +156,9 @@ private:
   BuiltinContext m_context;
   int m_depth = 0;
   Value m_last_term_value;
+  Coverage* m_coverage = nullptr;
+  std::int64_t m_deadline_ns = 0;
+  std::uint32_t m_steps = 0;
 };
 
 } // namespace detail

@@ -44,7 +44,10 @@ void append_utf8(std::string& out, unsigned code)
 
 class Lexer {
 public:
-  Lexer(std::string_view file, std::string_view source) : m_file(file), m_src(source) {}
+  Lexer(std::string_view file, std::string_view source, std::vector<Comment>* comments)
+      : m_file(file), m_src(source), m_comments(comments)
+  {
+  }
 
   RegoResult<std::vector<Token>> run()
   {
@@ -94,8 +97,14 @@ private:
       } else if (c == ' ' || c == '\t' || c == '\r') {
         advance();
       } else if (c == '#') {
+        Comment comment{m_row, m_col, {}};
+        const std::size_t start = m_pos + 1;
         while (m_pos < m_src.size() && m_src[m_pos] != '\n') {
           advance();
+        }
+        if (m_comments != nullptr) {
+          comment.text = std::string(m_src.substr(start, m_pos - start));
+          m_comments->push_back(std::move(comment));
         }
       } else {
         break;
@@ -330,6 +339,7 @@ private:
 
   std::string_view m_file;
   std::string_view m_src;
+  std::vector<Comment>* m_comments;
   std::size_t m_pos = 0;
   int m_row = 1;
   int m_col = 1;
@@ -337,9 +347,9 @@ private:
 
 } // namespace
 
-RegoResult<std::vector<Token>> lex(std::string_view file, std::string_view source)
+RegoResult<std::vector<Token>> lex(std::string_view file, std::string_view source, std::vector<Comment>* comments)
 {
-  return Lexer(file, source).run();
+  return Lexer(file, source, comments).run();
 }
 
 RegoError located_error(std::string_view file, std::string_view source, int row, int col, std::string_view message)

@@ -49,8 +49,17 @@ struct Token {
   bool newline_before = false;
 };
 
+// A `#` comment: where it starts and its text after the `#`.
+struct Comment {
+  int row = 0;
+  int col = 0;
+  std::string text;
+};
+
 // Splits `source` into tokens; the last one is Tok::end. Errors are `rego_parse_error`s.
-RegoResult<std::vector<Token>> lex(std::string_view file, std::string_view source);
+// `comments`, when given, receives the comments (METADATA annotations live in them).
+RegoResult<std::vector<Token>> lex(std::string_view file, std::string_view source,
+                                   std::vector<Comment>* comments = nullptr);
 
 // A parse error at `row`:`col`, its detail the source line and a caret under the column.
 RegoError located_error(std::string_view file, std::string_view source, int row, int col, std::string_view message);

@@ -1,6 +1,9 @@
 // Modules, rules and bodies. Terms are in parser_terms.cpp.
 
 #include "rego/parser.hpp"
+
+#include "rego/annotations.hpp"
+#include "rego/compiler.hpp"
 #include "rego/parser_impl.hpp"
 
 #include <fmt/format.h>
@@ -82,34 +85,45 @@ void Parser::module()
       expect(Tok::rbracket, "`]`");
     }
   }
-  while (at_ident("import")) {
-    const Token token = next();
-    Import import;
-    import.loc = loc(token);
-    import.path.push_back(expect(Tok::ident, "an import path").text);
-    while (!peek().newline_before && (at(Tok::dot) || at(Tok::lbracket))) {
-      if (accept(Tok::dot)) {
-        import.path.push_back(expect(Tok::ident, "a name").text);
-      } else {
-        next();
-        import.path.push_back(expect(Tok::string, "a string").text);
-        expect(Tok::rbracket, "`]`");
-      }
-    }
-    const std::string& root = import.path.front();
-    if (root != "data" && root != "input" && root != "future" && root != "rego") {
-      error_at(token, fmt::format("invalid import `{}`: must begin with `data` or `input`", root));
-    }
-    import.alias = import.path.back();
-    if (accept_ident("as")) {
-      import.alias = expect(Tok::ident, "an alias").text;
-    }
-    if (root == "data" || root == "input") {
-      m_module.imports.push_back(std::move(import));
+  while (!at(Tok::end)) {
+    if (at_ident("import")) {
+      import_statement(); // anywhere after `package`, as OPA accepts
+    } else {
+      rule();
     }
   }
-  while (!at(Tok::end)) {
-    rule();
+}
+
+void Parser::import_statement()
+{
+  const Token token = next();
+  Import import;
+  import.loc = loc(token);
+  import.path.push_back(expect(Tok::ident, "an import path").text);
+  while (!peek().newline_before && (at(Tok::dot) || at(Tok::lbracket))) {
+    if (accept(Tok::dot)) {
+      import.path.push_back(expect(Tok::ident, "a name").text);
+    } else {
+      next();
+      import.path.push_back(expect(Tok::string, "a string").text);
+      expect(Tok::rbracket, "`]`");
+    }
+  }
+  const std::string& root = import.path.front();
+  if (root != "data" && root != "input" && root != "future" && root != "rego") {
+    error_at(token, fmt::format("invalid import `{}`: must begin with `data` or `input`", root));
+  }
+  import.alias = import.path.back();
+  if (accept_ident("as")) {
+    import.alias = expect(Tok::ident, "an alias").text;
+  }
+  if (root == "rego" || (root == "future" && import.path.size() == 2 && import.path[1] == "keywords")) {
+    m_keywords = {"contains", "every", "if", "in"};
+  } else if (root == "future" && import.path.size() == 3) {
+    m_keywords.insert(import.path[2]);
+  }
+  if (root == "data" || root == "input") {
+    m_module.imports.push_back(std::move(import));
   }
 }
 
@@ -164,6 +178,7 @@ void Parser::rule()
     unexpected("`=` or `:=` after a default rule's name");
   }
   rule_rest(rule, used_if);
+  const bool braced = !rule->body.empty() && !rule->else_rule && at(Tok::lbrace);
 
   const TermPtr& last = rule->head_ref.back();
   const bool string_last = last->kind == TermKind::scalar && last->value.is_string();
@@ -192,7 +207,32 @@ void Parser::rule()
                            !rule->body.empty() || rule->else_rule)) {
     error_at(start, "a default rule must be a complete rule or function without a body");
   }
+  const Rule& defined = *rule;
   m_module.rules.push_back(std::move(rule));
+  if (braced) {
+    more_bodies(defined);
+  }
+}
+
+// `p { a } { b }`: each further body defines the rule again with the same head (OPA's v0 syntax).
+void Parser::more_bodies(const Rule& first)
+{
+  while (at(Tok::lbrace)) {
+    auto rule = std::make_unique<Rule>();
+    rule->kind = first.kind;
+    rule->loc = loc(peek());
+    rule->module = &m_module;
+    for (const auto& part : first.head_ref) {
+      rule->head_ref.push_back(clone(part));
+    }
+    for (const auto& arg : first.args) {
+      rule->args.push_back(clone(arg));
+    }
+    rule->key = clone(first.key);
+    rule->value = clone(first.value);
+    rule->body = braced_body();
+    m_module.rules.push_back(std::move(rule));
+  }
 }
 
 // The body (and any `else` chain) after a rule's head.
@@ -308,7 +348,11 @@ ExprPtr Parser::expr_core()
     e->terms = std::move(vars);
     return e;
   }
-  if (accept_ident("every")) {
+  // `every x in xs { ... }`; without `future.keywords.every`, `every` may also be a name (Rego v0).
+  const bool every_form = peek(1).kind == Tok::ident && !peek(1).newline_before &&
+                          (peek(2).kind == Tok::comma || (peek(2).kind == Tok::ident && peek(2).text == "in"));
+  if (at_ident("every") && (keyword("every") || every_form)) {
+    next();
     TermPtr first = relation();
     TermPtr key;
     TermPtr value = first;
@@ -359,7 +403,8 @@ RegoResult<std::unique_ptr<Module>> parse_module(std::string file, std::string s
   auto module = std::make_unique<Module>();
   module->file = std::move(file);
   module->source = std::move(source);
-  auto tokens = lex(module->file, module->source);
+  std::vector<Comment> comments;
+  auto tokens = lex(module->file, module->source, &comments);
   if (!tokens) {
     return std::unexpected(tokens.error());
   }
@@ -368,6 +413,9 @@ RegoResult<std::unique_ptr<Module>> parse_module(std::string file, std::string s
     parser.module();
   } catch (const detail::ParseError& error) {
     return std::unexpected(error.error);
+  }
+  if (auto ok = parse_annotations(*module, comments); !ok) {
+    return std::unexpected(ok.error());
   }
   return module;
 }

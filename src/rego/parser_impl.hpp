@@ -5,6 +5,7 @@
 #include "rego/ast.hpp"
 #include "rego/lexer.hpp"
 
+#include <set>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -43,7 +44,9 @@ public:
   std::vector<TermPtr> call_args();
 
   // Rules and bodies (parser.cpp).
+  void import_statement();
   void rule();
+  void more_bodies(const Rule& first);
   void rule_rest(std::unique_ptr<Rule>& rule, bool& used_if);
   Body body_after_head(bool& used_if);
   Body braced_body();
@@ -82,6 +85,9 @@ public:
   int m_depth = 0;
   int m_wildcards = 0;
   bool m_no_pipe = false; // inside a comprehension head: `|` ends the head
+  // Keywords imported with `future.keywords` or `rego.v1`; the others may also be names (Rego v0).
+  std::set<std::string, std::less<>> m_keywords;
+  bool keyword(std::string_view word) const { return m_keywords.count(word) != 0; }
 };
 
 } // namespace tollgate::rego::detail

@@ -3,6 +3,8 @@
 
 #include "rego/parser_impl.hpp"
 
+#include "rego/decimal.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -31,11 +33,16 @@ Value parse_number(const std::string& text, bool& ok)
   }
   double d = 0;
   const auto result = std::from_chars(text.data(), text.data() + text.size(), d);
-  if (result.ec != std::errc() || !std::isfinite(d)) {
-    ok = false;
-    return {};
+  if (result.ec == std::errc() && std::isfinite(d)) {
+    return Value::number(d);
   }
-  return Value::number(d);
+  if (const auto decimal = Decimal::parse(text); result.ec == std::errc::result_out_of_range && decimal) {
+    // Beyond a double (`1e1000`): kept exactly, as OPA does. Tiny values round to zero.
+    const bool tiny = static_cast<std::int64_t>(decimal->digits.size()) + decimal->exponent < 0;
+    return tiny ? Value::integer(0) : Value::big_number(text);
+  }
+  ok = false;
+  return {};
 }
 
 } // namespace
@@ -217,8 +224,10 @@ TermPtr Parser::primary()
   case Tok::ident: {
     static const char* const k_reserved[] = {"package", "import", "not", "with", "as",     "some",
                                              "every",   "in",     "if",  "else", "default"};
+    // Keywords of `future.keywords` are names in Rego v0 modules that do not import them.
+    const bool future = token.text == "in" || token.text == "if" || token.text == "every";
     for (const char* word : k_reserved) {
-      if (token.text == word) {
+      if (token.text == word && (!future || keyword(token.text))) {
         unexpected("a term");
       }
     }

@@ -172,6 +172,7 @@ void Resolver::collect_expr(const Expr& e, Scope& scope)
 
 void Resolver::body(Body& exprs, Scope& scope)
 {
+  rewrite_negations(exprs, scope); // first: `not f(x, out)` is a call there, as in OPA
   for (auto& e : exprs) {
     rewrite_output_call(*e);
   }
@@ -313,12 +314,27 @@ void Resolver::term(TermPtr& t, Scope& scope)
     }
     return;
   }
-  case TermKind::call:
+  case TermKind::call: {
+    std::string canonical;
+    const RuleNode* node = nullptr;
+    const Builtin* builtin = nullptr;
+    if (t->name == "print" && !function_target(t->name, canonical, node, builtin)) {
+      rewrite_print(*t);
+    }
+    if ((t->name == "rego.metadata.chain" || t->name == "rego.metadata.rule") && t->items.empty() &&
+        m_annotations != nullptr && m_rule != nullptr) {
+      auto value = std::make_shared<Term>();
+      value->loc = t->loc;
+      value->value = t->name == "rego.metadata.chain" ? m_annotations->chain(*m_rule) : m_annotations->rule(*m_rule);
+      t = value; // known at compile time, as OPA rewrites these calls
+      return;
+    }
     call(*t);
     for (auto& item : t->items) {
       term(item, scope);
     }
     return;
+  }
   case TermKind::array:
   case TermKind::object:
   case TermKind::set:
@@ -353,6 +369,10 @@ void Resolver::rule(Rule& r)
     term(arg, scope);
   }
   body(r.body, scope);
+  for (auto& key : r.prefix_keys) {
+    collect(key, scope);
+    term(key, scope);
+  }
   if (r.key) {
     collect(r.key, scope);
     term(r.key, scope);
@@ -366,6 +386,9 @@ void Resolver::rule(Rule& r)
     all_slots(*arg, safe);
   }
   order_body(r.body, safe, m_names);
+  for (const auto& key : r.prefix_keys) {
+    check_term_safe(key, safe, m_names, r.loc);
+  }
   if (r.key) {
     check_term_safe(r.key, safe, m_names, r.loc);
   }

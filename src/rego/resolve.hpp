@@ -3,6 +3,7 @@
 // to variables, expands imports and rule names into `data` references, binds calls to built-ins
 // or user functions, and orders each body so that every variable is bound before it is used.
 
+#include "rego/annotations.hpp"
 #include "rego/compiler.hpp"
 
 #include <map>
@@ -35,6 +36,12 @@ class Resolver {
 public:
   // `module` null for queries (no package, no imports).
   Resolver(const RuleNode& root, const Module* module) : m_root(root), m_module(module) {}
+  // `rego.metadata.rule()` and `chain()` in the rule being resolved (the head of its else chain).
+  void set_annotations(const AnnotationSet* annotations, const Rule* rule)
+  {
+    m_annotations = annotations;
+    m_rule = rule;
+  }
 
   void rule(Rule& rule);
   void query(Query& query);
@@ -53,6 +60,14 @@ private:
   void expr(Expr& expr, Scope& scope);
   void with(With& with, Scope& scope);
   void rewrite_output_call(Expr& expr);
+  // OPA's rewrites (resolve_rewrite.cpp).
+  std::string generated_name();
+  void rewrite_print(Term& call);
+  bool dynamic_name(const Term& t, const Scope& scope) const;
+  void expand_calls(TermPtr& t, std::vector<ExprPtr>& extras);
+  void pull_dynamic(TermPtr& t, const Scope& scope, std::vector<ExprPtr>& extras);
+  void pull_dynamic_inside(TermPtr& t, const Scope& scope, std::vector<ExprPtr>& extras);
+  void rewrite_negations(Body& body, const Scope& scope);
   std::optional<std::vector<TermPtr>> global(const std::string& name, const Location& loc) const;
   const RuleNode* find_node(const std::vector<std::string>& path) const;
   void call(Term& call);
@@ -64,6 +79,9 @@ private:
   const Module* m_module;
   std::vector<std::string> m_names;
   std::set<std::string> m_skip; // names the body being collected declares explicitly (later)
+  int m_generated = 0;          // variables the rewrites introduced
+  const AnnotationSet* m_annotations = nullptr;
+  const Rule* m_rule = nullptr;
 };
 
 // Safety (safety.cpp): reorders `body` so each expression's inputs are bound first; throws

@@ -255,19 +255,44 @@ void order_nested_term(const TermPtr& t, const std::set<int>& safe, const std::v
   }
 }
 
-std::string first_unsafe(const Expr& e, const std::set<int>& safe, const std::vector<std::string>& names)
+// The unsafe variables of the expressions no order can evaluate, each once at the first
+// expression that uses it (OPA reports every one); generated names only when nothing else is.
+RegoError unsafe_errors(const std::vector<ExprPtr>& stuck, const std::set<int>& safe,
+                        const std::vector<std::string>& names)
 {
-  Use use;
-  expr_use(e, use, names);
-  for (const auto* set : {&use.needs, &use.patterns}) {
-    for (const int slot : *set) {
-      if (safe.count(slot) == 0) {
+  std::vector<RegoError> errors;
+  std::set<std::string> seen;
+  auto report = [&](const Expr& e, const std::string& name) {
+    if (seen.insert(name).second) {
+      errors.push_back(RegoError{"rego_unsafe_var_error",
+                                 fmt::format("var {} is unsafe", name),
+                                 e.loc.file ? *e.loc.file : std::string(),
+                                 e.loc.row,
+                                 e.loc.col,
+                                 {}});
+    }
+  };
+  // Variables read before anything can bind them first; those only unified with each other
+  // (`x = y`) when there are none.
+  for (const bool patterns : {false, true}) {
+    for (const auto& e : stuck) {
+      Use use;
+      expr_use(*e, use, names);
+      for (const int slot : patterns ? use.patterns : use.needs) {
         const std::string& name = names[static_cast<std::size_t>(slot)];
-        return name.starts_with("$_") ? "_" : name;
+        if (safe.count(slot) == 0 && !name.starts_with("$")) {
+          report(*e, name);
+        }
       }
     }
+    if (!errors.empty()) {
+      break;
+    }
   }
-  return "?";
+  if (errors.empty()) {
+    report(*stuck.front(), "_");
+  }
+  return combine_errors(std::move(errors));
 }
 
 } // namespace
@@ -329,9 +354,7 @@ void order_body(Body& body, std::set<int>& safe, const std::vector<std::string>&
     auto it =
         std::find_if(remaining.begin(), remaining.end(), [&](const ExprPtr& e) { return ready(*e, safe, names); });
     if (it == remaining.end()) {
-      const Expr& stuck = *remaining.front();
-      compile_error(stuck.loc, "rego_unsafe_var_error",
-                    fmt::format("var {} is unsafe", first_unsafe(stuck, safe, names)));
+      throw CompileError{unsafe_errors(remaining, safe, names)};
     }
     ExprPtr e = *it;
     remaining.erase(it);

@@ -1,5 +1,7 @@
 #include "rego/value.hpp"
 
+#include "rego/decimal.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -19,30 +21,26 @@ struct Value::Heap {
 namespace {
 
 const std::string k_empty_string;
+// Marks a number's text in a JSON string (U+0001 cannot start real text in a policy's output).
+constexpr std::string_view k_number_marker = "\x01rego-number:";
 const Array k_empty_array;
 const Entries k_empty_entries;
 
-// Exact comparison of decimal integers written as [-]digits without leading zeros.
-int compare_digits(const std::string& a, const std::string& b)
+Decimal decimal_of(const Value& v)
 {
-  const bool na = a.starts_with("-");
-  const bool nb = b.starts_with("-");
-  if (na != nb) {
-    return na ? -1 : 1;
+  if (v.is_big()) {
+    return Decimal::parse(v.as_string()).value_or(Decimal{});
   }
-  int c = a.size() != b.size() ? (a.size() < b.size() ? -1 : 1) : a.compare(b);
-  c = c < 0 ? -1 : (c > 0 ? 1 : 0);
-  return na ? -c : c;
+  return v.is_int() ? Decimal::from_int(v.as_int()) : Decimal::from_double(v.as_double());
 }
 
 int compare_numbers(const Value& a, const Value& b)
 {
-  if ((a.is_big() || a.is_int()) && (b.is_big() || b.is_int()) && (a.is_big() || b.is_big())) {
-    return compare_digits(a.is_big() ? a.as_string() : std::to_string(a.as_int()),
-                          b.is_big() ? b.as_string() : std::to_string(b.as_int()));
-  }
   if (a.is_int() && b.is_int()) {
     return a.as_int() < b.as_int() ? -1 : (a.as_int() > b.as_int() ? 1 : 0);
+  }
+  if (a.is_big() || b.is_big()) {
+    return compare(decimal_of(a), decimal_of(b));
   }
   const double x = a.as_double();
   const double y = b.as_double();
@@ -105,15 +103,25 @@ Value Value::number(double d)
 
 Value Value::big_integer(const std::string& digits)
 {
+  return big_number(digits);
+}
+
+Value Value::big_number(std::string text)
+{
   Value v;
   v.m_kind = Kind::number;
-  v.m_double = std::strtod(digits.c_str(), nullptr);
-  auto heap = std::make_shared<Heap>();
-  std::size_t start = digits.starts_with("-") ? 1 : 0;
-  while (start + 1 < digits.size() && digits[start] == '0') {
-    ++start;
+  const auto decimal = Decimal::parse(text);
+  v.m_double = decimal ? decimal->to_double() : std::strtod(text.c_str(), nullptr);
+  if (decimal && decimal->is_integer()) {
+    if (auto i = decimal->to_int()) {
+      return integer(*i);
+    }
+    if (text.find_first_of(".eE") == std::string::npos) {
+      text = decimal->text(); // canonical digits; `2e308` keeps the form it was written in
+    }
   }
-  heap->string = (digits.starts_with("-") ? "-" : "") + digits.substr(start);
+  auto heap = std::make_shared<Heap>();
+  heap->string = std::move(text);
   v.m_heap = std::move(heap);
   return v;
 }
@@ -373,6 +381,19 @@ nlohmann::json to_json(const Value& v)
     if (v.is_int()) {
       return v.as_int();
     }
+    if (v.is_big()) {
+      // Exact while it fits 64 unsigned bits, else marked text (see json_text).
+      const auto decimal = Decimal::parse(v.as_string());
+      if (decimal && decimal->is_integer() && !decimal->negative &&
+          static_cast<std::int64_t>(decimal->digits.size()) + decimal->exponent <= 20) {
+        std::uint64_t u = 0;
+        const std::string digits = decimal->text();
+        if (const auto r = std::from_chars(digits.data(), digits.data() + digits.size(), u); r.ec == std::errc()) {
+          return u;
+        }
+      }
+      return std::string(k_number_marker) + v.as_string();
+    }
     return v.as_double();
   case Kind::string:
     return v.as_string();
@@ -387,7 +408,8 @@ nlohmann::json to_json(const Value& v)
   case Kind::object: {
     auto object = nlohmann::json::object();
     for (const auto& [key, value] : v.as_object()) {
-      object[key.is_string() ? key.as_string() : to_text(key)] = to_json(value);
+      // Other keys become their compact JSON text, as OPA writes them (`{"[1,2]": ...}`).
+      object[key.is_string() ? key.as_string() : to_json(key).dump()] = to_json(value);
     }
     return object;
   }
@@ -414,8 +436,13 @@ Value from_json(const nlohmann::json& j)
   }
   case nlohmann::json::value_t::number_float:
     return Value::number(j.get<double>());
-  case nlohmann::json::value_t::string:
-    return Value::string(j.get<std::string>());
+  case nlohmann::json::value_t::string: {
+    const auto& text = j.get_ref<const std::string&>();
+    if (text.starts_with(k_number_marker)) {
+      return Value::big_number(text.substr(k_number_marker.size()));
+    }
+    return Value::string(text);
+  }
   case nlohmann::json::value_t::array:
   case nlohmann::json::value_t::binary: {
     Array items;
@@ -435,6 +462,23 @@ Value from_json(const nlohmann::json& j)
   }
   }
   return Value::null();
+}
+
+std::string json_text(const nlohmann::json& j, int indent)
+{
+  std::string text = j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+  static constexpr std::string_view k_dumped = "\"\\u0001rego-number:";
+  std::size_t at = text.find(k_dumped);
+  while (at != std::string::npos) {
+    const std::size_t start = at + k_dumped.size();
+    const std::size_t end = text.find('"', start);
+    if (end == std::string::npos) {
+      break;
+    }
+    text = text.substr(0, at) + text.substr(start, end - start) + text.substr(end + 1);
+    at = text.find(k_dumped, at);
+  }
+  return text;
 }
 
 std::string to_text(const Value& v)

@@ -1,5 +1,6 @@
 #pragma once
-// Rego values: null, booleans, numbers (exact 64-bit integers, else doubles), strings, arrays,
+// Rego values: null, booleans, numbers (exact 64-bit integers, doubles, and exact decimal text for
+// what neither holds, e.g. `1e1000` or 30-digit integers), strings, arrays,
 // sets and objects. A Value is a small handle: scalars inline, composites shared and immutable,
 // so copying one never copies its contents. Sets and objects are kept sorted in OPA's order.
 
@@ -32,8 +33,11 @@ public:
   static Value boolean(bool b);
   static Value integer(std::int64_t i);
   static Value number(double d); // stored as an integer when it is one and fits
-  // An integer beyond 64 bits, kept exactly as its decimal digits (arithmetic on it uses doubles).
+  // An integer beyond 64 bits, kept exactly as its decimal digits.
   static Value big_integer(const std::string& digits);
+  // A number beyond a double's range or a 64-bit integer, kept exactly as its JSON number text
+  // (`2e308`); as_string() returns that text, as_double() the nearest double (maybe infinite).
+  static Value big_number(std::string text);
   static Value string(std::string s);
   static Value array(Array items);
   static Value set(Members members);    // sorts and removes duplicates
@@ -94,9 +98,13 @@ std::string_view type_name(const Value& v); // "null", "boolean", "number", ... 
 // `a` with `b` merged in, recursively where both are objects; `b` wins elsewhere (object.union).
 Value merge_objects(const Value& a, const Value& b);
 
-// JSON conversion. Non-string object keys become their JSON text; sets become sorted arrays.
+// JSON conversion. Non-string object keys become their compact JSON text; sets become sorted
+// arrays. A number nlohmann::json cannot hold exactly (beyond 64 bits, or `1e1000`) becomes a
+// string marking its text, which from_json reads back and json_text writes as a bare number.
 nlohmann::json to_json(const Value& v);
 Value from_json(const nlohmann::json& j);
+// `j` as JSON text (`indent` as nlohmann's dump; invalid UTF-8 replaced), exact numbers included.
+std::string json_text(const nlohmann::json& j, int indent = -1);
 
 // The number as OPA prints it (integers without a fraction, floats in shortest form).
 std::string number_text(const Value& v);

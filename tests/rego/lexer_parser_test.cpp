@@ -102,3 +102,51 @@ TEST_CASE("deeply nested input is an error, not a crash", "[rego][parser]")
   const std::string parens = "package x\np := " + std::string(5000, '(') + "1" + std::string(5000, ')') + "\n";
   CHECK_THAT(parse_error(parens), Catch::Contains("nested too deeply"));
 }
+
+TEST_CASE("several bodies define the rule again; imports may follow rules", "[rego][parser]")
+{
+  auto module = parse_module(
+      "m.rego", "package p\ndeny[x] { x := 1 } { x := 2 }\nimport data.lib\nf(a) = 1 { a } {\n  true\n}\n");
+  REQUIRE(module);
+  const auto& rules = (*module)->rules;
+  REQUIRE(rules.size() == 4);
+  CHECK(rules[0]->kind == RuleKind::partial_set);
+  CHECK(rules[1]->kind == RuleKind::partial_set);
+  CHECK(rules[1]->key != rules[0]->key); // each body has its own head terms
+  CHECK(rules[3]->kind == RuleKind::function);
+  CHECK(rules[3]->args.size() == 1);
+  REQUIRE((*module)->imports.size() == 1);
+  CHECK((*module)->imports[0].alias == "lib");
+}
+
+TEST_CASE("future keywords are names in v0 modules that do not import them", "[rego][parser]")
+{
+  CHECK(parse_module("m.rego", "package p\nq = in { in := 1 }\nr = every { every := [1][0] }\n"));
+  CHECK(parse_error("package p\nimport future.keywords.in\nq = in { true }\n").find("unexpected `in`") !=
+        std::string::npos);
+  CHECK(parse_module("m.rego", "package p\nimport rego.v1\nq if every x in [1] { x > 0 }\n"));
+}
+
+TEST_CASE("numbers beyond a double are kept exactly", "[rego][parser]")
+{
+  auto module = parse_module("m.rego", "package p\nq := 1e1000\nr := -2e308\n");
+  REQUIRE(module);
+  CHECK(number_text((*module)->rules[0]->value->value) == "1e1000");
+  CHECK(number_text((*module)->rules[1]->value->value) == "-2e308");
+}
+
+TEST_CASE("METADATA comment blocks attach to the package or the rule that follows", "[rego][parser]")
+{
+  auto module = parse_module("m.rego", "# METADATA\n# title: P\npackage p\n\n# METADATA\n# title: R\n# scope: "
+                                       "document\n# custom:\n#   level: 2\nq := 1\n# just a comment\nr := 2\n");
+  REQUIRE(module);
+  const auto& annotations = (*module)->annotations;
+  REQUIRE(annotations.size() == 2);
+  CHECK(annotations[0].scope == "package");
+  CHECK(annotations[0].rule == nullptr);
+  CHECK(annotations[1].scope == "document");
+  CHECK(annotations[1].rule == (*module)->rules[0].get());
+  CHECK(to_text(annotations[1].fields) == R"({"custom": {"level": 2}, "title": "R"})");
+  CHECK(parse_error("package p\n# METADATA\n# title: [unclosed\nq := 1\n").find("invalid METADATA block") !=
+        std::string::npos);
+}
