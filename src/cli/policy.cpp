@@ -91,9 +91,8 @@ void print_raw(const std::vector<rego::QueryRow>& rows)
     std::string line;
     for (const auto& value : row.expressions) {
       const nlohmann::json json = rego::to_json(value);
-      line += (line.empty() ? "" : " ") + (json.is_string()
-                                               ? json.get<std::string>()
-                                               : json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+      const std::string text = rego::json_text(json, -1); // a big number's marker string comes out bare
+      line += (line.empty() ? "" : " ") + (json.is_string() && text.starts_with('"') ? json.get<std::string>() : text);
     }
     std::fprintf(stdout, "%s\n", line.c_str());
   }
@@ -114,7 +113,7 @@ void print_rows(const std::vector<rego::QueryRow>& rows, bool bindings)
         shown.push_back(rego::to_json(value));
       }
     }
-    const std::string text = shown.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+    const std::string text = rego::json_text(shown, 2);
     std::fprintf(stdout, "%s\n", text.c_str());
   }
 }

@@ -51,6 +51,13 @@ tg policy eval --format bindings 'x := data.p.names[_]'
 [ "$(tr -d ' \n' <<<"$OUT")" = '{"x":"ada"}{"x":"bob"}' ] || fail "bindings: one object per row: $OUT"
 tg policy eval --format bindings 'data.p.missing'
 [ -z "$OUT" ] || fail "bindings of an undefined result: nothing: $OUT"
+for format in raw values bindings pretty json; do
+  query='123456789012345678901234567890 + 1'
+  [ "$format" = bindings ] && query="x := $query"
+  tg policy eval --format "$format" "$query"
+  grep -q '123456789012345678901234567891' <<<"$OUT" || fail "$format: a number beyond 64 bits exact: $OUT"
+  grep -q 'rego-number' <<<"$OUT" && fail "$format: a big number's internal marker leaks: $OUT"
+done
 tg policy eval --format yaml 'data.p.names'
 expect_code 2 "an unknown format"
 
