@@ -65,7 +65,7 @@ TEST_CASE("print output and trace notes are kept per test", "[rego][tester]")
   CHECK(named(results, "test_p").notes == std::vector<std::string>{"note"});
 }
 
-TEST_CASE("--run selects by data.pkg.name, --timeout stops a test", "[rego][tester]")
+TEST_CASE("tester: --run selects by data.pkg.name, --timeout stops a test", "[rego][tester]")
 {
   TestRunOptions options;
   options.run = std::regex("pkg\\.test_b");
