@@ -220,7 +220,8 @@ std::function<int()> setup_check(CLI::App& app, const Globals& globals)
   app.add_flag("--keep-going,-k", options->run.keep_going, "Run every check even after one fails");
   app.add_option("--only", options->run.only, "Run only the check with this id (repeatable)")->type_name("CHECK");
   app.add_option("--skip", options->run.skip, "Skip the check with this id (repeatable)")->type_name("CHECK");
-  app.add_option("--jobs,-j", options->run.jobs, "Run up to N independent read-only checks at once")
+  app.add_option("--jobs,-j", options->run.jobs,
+                 "Run up to N independent read-only checks at once (default: one per CPU; 1: one by one)")
       ->type_name("N")
       ->check(CLI::Range(1u, 256u));
   app.add_option("--junit", options->files.junit, "Also write a JUnit XML report to FILE")->type_name("FILE");

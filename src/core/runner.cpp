@@ -14,6 +14,8 @@
 #include <optional>
 #include <thread>
 
+#include <sched.h>
+
 namespace tollgate::core {
 
 namespace {
@@ -110,12 +112,22 @@ void validate_selection(const std::vector<std::unique_ptr<Check>>& checks, const
   }
 }
 
+unsigned available_cpus()
+{
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) == 0) {
+    return static_cast<unsigned>(std::max(1, CPU_COUNT(&set)));
+  }
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
 RunReport run_checklist(std::vector<std::unique_ptr<Check>>& checks, const Context& context, const RunOptions& options,
                         Reporter& reporter)
 {
   const auto run_start = Clock::now();
   const std::size_t n = checks.size();
-  const unsigned jobs = std::max(1u, options.jobs);
+  const unsigned jobs = options.jobs == 0 ? available_cpus() : options.jobs;
 
   RunReport report;
   report.log_dir = context.log_dir;

@@ -1,7 +1,7 @@
 #pragma once
 // The checklist runner: runs checks in declared order, fail-fast unless `keep_going`, with up to
-// `jobs` concurrent checks (only checks that say they are concurrent-safe overlap), and reports
-// every result in declared order.
+// `jobs` concurrent checks (by default one per CPU; only checks that say they are concurrent-safe
+// overlap), and reports every result in declared order.
 
 #include "core/check.hpp"
 
@@ -17,8 +17,12 @@ struct RunOptions {
   bool keep_going = false;
   std::vector<std::string> only; // run just these ids (others are skipped)
   std::vector<std::string> skip; // skip these ids
-  unsigned jobs = 1;
+  unsigned jobs = 0;             // at most this many at once; 0: one per CPU this process may run on
 };
+
+// The CPUs this process may run on (its affinity mask, as `taskset` and cgroup cpusets set it;
+// at least 1): the default for `RunOptions::jobs`.
+unsigned available_cpus();
 
 struct CheckReport {
   std::string id;

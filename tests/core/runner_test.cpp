@@ -7,9 +7,11 @@
 #include "util/fatal.hpp"
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <mutex>
 #include <stdexcept>
 #include <string>
@@ -33,8 +35,20 @@ class Timeline {
 public:
   void record(const std::string& id, Clock::time_point start, Clock::time_point end)
   {
-    const std::lock_guard guard(m_mutex);
-    m_intervals.push_back({id, start, end});
+    {
+      const std::lock_guard guard(m_mutex);
+      m_intervals.push_back({id, start, end});
+    }
+    m_recorded.notify_all();
+  }
+  // Waits until `id` has finished, at most `limit`: a check that must outlast another waits for
+  // it instead of sleeping longer than it (no timing assumption on a loaded machine).
+  void wait_for(const std::string& id, std::chrono::milliseconds limit) const
+  {
+    std::unique_lock lock(m_mutex);
+    m_recorded.wait_for(lock, limit, [&] {
+      return std::any_of(m_intervals.begin(), m_intervals.end(), [&](const Interval& i) { return i.id == id; });
+    });
   }
   std::vector<Interval> intervals() const
   {
@@ -59,6 +73,7 @@ public:
 
 private:
   mutable std::mutex m_mutex;
+  mutable std::condition_variable m_recorded;
   std::vector<Interval> m_intervals;
 };
 
@@ -69,6 +84,7 @@ struct Fake {
   bool concurrent = true;
   bool throws = false;
   std::string when_exists;
+  std::string outlasts; // ends only after this check has ended (or after 10 s)
 
   Fake& sleep(int ms)
   {
@@ -83,6 +99,11 @@ struct Fake {
   Fake& exclusive()
   {
     concurrent = false;
+    return *this;
+  }
+  Fake& until(std::string other)
+  {
+    outlasts = std::move(other);
     return *this;
   }
   Fake& throwing()
@@ -110,6 +131,9 @@ public:
   {
     const auto start = Clock::now();
     std::this_thread::sleep_for(std::chrono::milliseconds(m_options.sleep_ms));
+    if (!m_options.outlasts.empty()) {
+      m_timeline.wait_for(m_options.outlasts, std::chrono::seconds(10));
+    }
     m_timeline.record(id(), start, Clock::now());
     if (m_options.throws) {
       throw std::runtime_error("boom");
@@ -226,9 +250,9 @@ bool overlap(const Interval& a, const Interval& b)
 TEST_CASE("results are reported in declared order even when later checks finish first", "[runner]")
 {
   Fixture f;
-  f.add("slow", Fake().sleep(150));
+  f.add("slow", Fake().until("medium"));
   f.add("fast", Fake().sleep(10));
-  f.add("medium", Fake().sleep(60));
+  f.add("medium", Fake().until("fast"));
   f.add("instant");
   const core::RunReport report = f.run(jobs(4));
 
@@ -248,7 +272,7 @@ TEST_CASE("results are reported in declared order even when later checks finish 
   const auto& fast = f.timeline.of(all, "fast");
   CHECK(overlap(slow, fast));
   CHECK(fast.end < slow.end);
-  CHECK(report.seconds >= 0.15);
+  CHECK(report.seconds >= std::chrono::duration<double>(slow.end - slow.start).count());
 }
 
 TEST_CASE("jobs = 1 runs one check at a time", "[runner]")
@@ -266,6 +290,33 @@ TEST_CASE("jobs = 1 runs one check at a time", "[runner]")
     }
   }
   CHECK(f.reporter.finished_ids == Ids{"a", "b", "c"});
+}
+
+TEST_CASE("by default, independent checks run at once, one per CPU", "[runner]")
+{
+  const unsigned cpus = core::available_cpus();
+  REQUIRE(cpus >= 1);
+  CHECK(cpus <= std::max(1u, std::thread::hardware_concurrency()));
+  Fixture f;
+  const unsigned n = cpus + 2;
+  for (unsigned i = 0; i < n; ++i) {
+    // With two CPUs or more, c0 outlasts c1: they overlap unless the runner runs one at a time.
+    f.add(fmt::format("c{}", i), i == 0 && cpus >= 2 ? Fake().until("c1") : Fake().sleep(20));
+  }
+  f.run(core::RunOptions()); // jobs left at its default
+  const auto all = f.timeline.intervals();
+  REQUIRE(all.size() == n);
+  // The most checks running at one instant: at each start, count the intervals covering it.
+  std::size_t most = 0;
+  for (const auto& at : all) {
+    const auto covering = std::count_if(
+        all.begin(), all.end(), [&](const Interval& other) { return other.start <= at.start && at.start < other.end; });
+    most = std::max(most, static_cast<std::size_t>(covering));
+  }
+  CHECK(most <= cpus);
+  if (cpus >= 2) {
+    CHECK(most >= 2); // a one-CPU machine runs them one by one, as jobs = 1
+  }
 }
 
 TEST_CASE("fail-fast: after a failure, later checks are not run", "[runner]")
