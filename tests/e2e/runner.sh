@@ -13,7 +13,9 @@ checks:
   - command: {id: optional, run: echo optional, when_exists: optional.txt}
 YAML
 
-tg -C "$repo" check
+# --jobs 1: one check at a time, so fail-fast leaves `third` unstarted (by default checks run at
+# once, one per CPU, and `third` may already be running when `broken` fails).
+tg -C "$repo" check --jobs 1
 expect_code 1 "fail-fast"
 expect_out '^pass +first' "first passes"
 expect_out '^fail +broken .*exit 4 \(namespaces\): line-30' "broken fails with its exit code and last line"

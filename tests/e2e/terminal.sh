@@ -51,7 +51,7 @@ checks:
   - command: {id: forever, run: "sh -c 'setsid sleep $marker & sleep $marker'"}
   - command: {id: never, run: "true"}
 YAML
-(cd "$repo" && exec "$TOLLGATE" check >"$E2E_TMP/int.out" 2>&1) &
+(cd "$repo" && exec "$TOLLGATE" check --jobs 1 >"$E2E_TMP/int.out" 2>&1) & # `never` waits its turn
 pid=$!
 # Interrupt once the check's command runs (start-up includes the confinement probe).
 for _ in $(seq 1 200); do pgrep -f "sleep $marker" >/dev/null && break; sleep 0.05; done
