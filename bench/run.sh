@@ -31,6 +31,8 @@ make_repo() { # make_repo DIR NETWORK BACKEND COMMAND COUNT
     echo "checks:"
     for i in $(seq 1 "$count"); do echo "  - command: {id: c$i, run: \"$command\"}"; done
   } >"$dir/tollgate.yaml"
+  git -C "$dir" add tollgate.yaml
+  git -C "$dir" -c user.name=bench -c user.email=bench@example.invalid commit -q -m "chore: bench" # check needs a HEAD
 }
 
 make_repo "$work/eight" allow auto true 8
