@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
+#include <mutex>
 #include <vector>
 
 namespace tollgate::openpgp::ffi {
@@ -64,17 +65,45 @@ bool import_block(rnp_ffi_t ffi, std::string_view block, bool signature)
 
 } // namespace
 
-QuietStderr::QuietStderr() : m_saved(stderr)
+namespace {
+
+// Shared by every QuietStderr of the process: checks run in parallel threads, and each may load a
+// keyring or verify at the same time. The first one in swaps `stderr`, the last one out restores
+// it; the /dev/null stream is never closed, so a thread that read the pointer meanwhile writes to
+// a valid stream.
+struct QuietState {
+  std::mutex lock;
+  int depth = 0;
+  FILE* saved = nullptr;
+  FILE* null = std::fopen("/dev/null", "we");
+};
+
+QuietState& quiet_state()
 {
-  static const std::unique_ptr<FILE, int (*)(FILE*)> k_null(std::fopen("/dev/null", "we"), &std::fclose);
-  if (k_null) {
-    stderr = k_null.get();
+  static auto& state = *new QuietState(); // never destroyed: a thread may still be quiet at exit
+  return state;
+}
+
+} // namespace
+
+QuietStderr::QuietStderr()
+{
+  QuietState& state = quiet_state();
+  const std::scoped_lock guard(state.lock);
+  if (state.depth++ == 0 && state.null != nullptr) {
+    state.saved = stderr;
+    stderr = state.null;
   }
 }
 
 QuietStderr::~QuietStderr()
 {
-  stderr = m_saved;
+  QuietState& state = quiet_state();
+  const std::scoped_lock guard(state.lock);
+  if (--state.depth == 0 && state.saved != nullptr) {
+    stderr = state.saved;
+    state.saved = nullptr;
+  }
 }
 
 std::string take(char* buffer)

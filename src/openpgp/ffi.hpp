@@ -44,16 +44,14 @@ using Signature = std::unique_ptr<std::remove_pointer_t<rnp_signature_handle_t>,
 // these lives, `stderr` (the FILE pointer, which glibc lets a program set; not descriptor 2, which
 // processes started meanwhile inherit) points at /dev/null: a forged approval or a junk key file is
 // a verdict, not noise on the terminal. Output another thread writes to `stderr` in that window
-// (microseconds) is lost.
+// (microseconds) is lost. Nested and concurrent ones (checks run in parallel threads) share one
+// swap: `stderr` comes back when the last one ends.
 class QuietStderr {
 public:
   QuietStderr();
   ~QuietStderr();
   QuietStderr(const QuietStderr&) = delete;
   QuietStderr& operator=(const QuietStderr&) = delete;
-
-private:
-  FILE* m_saved;
 };
 
 // A string RNP allocated, freed with rnp_buffer_destroy ("" for null).

@@ -1,11 +1,16 @@
 // Public keys read in-process with RNP agree with gpg on fingerprints, revocation and expiry.
 
+#include "openpgp/ffi.hpp"
 #include "openpgp/keys.hpp"
 #include "support/gpg_fixture.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
+#include <cstdio>
 #include <ctime>
+#include <thread>
+#include <vector>
 
 using namespace tollgate;
 
@@ -50,4 +55,32 @@ TEST_CASE("what is not a key is an error", "[openpgp]")
     INFO(text);
     CHECK_FALSE(openpgp::read_public_keys(text));
   }
+}
+
+TEST_CASE("stderr comes back after quiet sections that overlap in several threads", "[openpgp]")
+{
+  FILE* const original = stderr;
+  for (int round = 0; round < 200; ++round) {
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+      threads.emplace_back([t] {
+        const openpgp::ffi::QuietStderr quiet;
+        std::this_thread::sleep_for(std::chrono::microseconds(50 * (t + 1)));
+      });
+    }
+    for (auto& thread : threads) {
+      thread.join();
+    }
+    REQUIRE(stderr == original);
+  }
+  // And one after another, nested: the outer one restores.
+  {
+    const openpgp::ffi::QuietStderr outer;
+    CHECK(stderr != original);
+    {
+      const openpgp::ffi::QuietStderr inner;
+    }
+    CHECK(stderr != original);
+  }
+  CHECK(stderr == original);
 }
