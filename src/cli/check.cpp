@@ -221,9 +221,9 @@ std::function<int()> setup_check(CLI::App& app, const Globals& globals)
   app.add_option("--only", options->run.only, "Run only the check with this id (repeatable)")->type_name("CHECK");
   app.add_option("--skip", options->run.skip, "Skip the check with this id (repeatable)")->type_name("CHECK");
   app.add_option("--jobs,-j", options->run.jobs,
-                 "Run up to N independent read-only checks at once (default: one per CPU; 1: one by one)")
+                 "Run up to N independent read-only checks at once (default 1; 0: one per CPU)")
       ->type_name("N")
-      ->check(CLI::Range(1u, 256u));
+      ->check(CLI::Range(0u, 256u));
   app.add_option("--junit", options->files.junit, "Also write a JUnit XML report to FILE")->type_name("FILE");
   app.add_option("--sarif", options->files.sarif, "Also write a SARIF 2.1.0 report to FILE (code scanning)")
       ->type_name("FILE");

@@ -1,7 +1,7 @@
 #pragma once
 // The checklist runner: runs checks in declared order, fail-fast unless `keep_going`, with up to
-// `jobs` concurrent checks (by default one per CPU; only checks that say they are concurrent-safe
-// overlap), and reports every result in declared order.
+// `jobs` concurrent checks (only checks that say they are concurrent-safe overlap), and reports
+// every result in declared order.
 
 #include "core/check.hpp"
 
@@ -21,7 +21,7 @@ struct RunOptions {
 };
 
 // The CPUs this process may run on (its affinity mask, as `taskset` and cgroup cpusets set it;
-// at least 1): the default for `RunOptions::jobs`.
+// at least 1): what `jobs = 0` means.
 unsigned available_cpus();
 
 struct CheckReport {
