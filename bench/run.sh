@@ -54,10 +54,10 @@ json="$work/results.json"
 hyperfine -N --style none --warmup 5 --runs "$runs" --export-json "$json" \
   -n "script: 8x true (builtin)" "$work/eight.sh" \
   -n "script: 8x /usr/bin/true" "$work/eight-exec.sh" \
-  -n "tollgate check: 8x true" "$tollgate -C $work/eight check" \
+  -n "tollgate check: 8x true" "$tollgate -C $work/eight check --jobs 0" \
   -n "tollgate --version" "$tollgate --version" \
   -n "script: 8x bwrap --unshare-all true" "$work/eight-bwrap.sh" \
-  -n "tollgate check: 8x true, confined (auto)" "$tollgate -C $work/eight-confined check" \
+  -n "tollgate check: 8x true, confined (auto)" "$tollgate -C $work/eight-confined check --jobs 0" \
   -n "tollgate check: 8x true, unshare" "$tollgate -C $work/eight-unshare check" \
   -n "tollgate check: 8x true, bwrap" "$tollgate -C $work/eight-bwrap check" >/dev/null
 hyperfine -N --style none --warmup 1 --runs 10 --export-json "$work/slow.json" \
