@@ -17,7 +17,7 @@ struct RunOptions {
   bool keep_going = false;
   std::vector<std::string> only; // run just these ids (others are skipped)
   std::vector<std::string> skip; // skip these ids
-  unsigned jobs = 0;             // at most this many at once; 0: one per CPU this process may run on
+  unsigned jobs = 1;             // at most this many at once; 0: one per CPU this process may run on
 };
 
 // The CPUs this process may run on (its affinity mask, as `taskset` and cgroup cpusets set it;
