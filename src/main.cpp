@@ -34,6 +34,7 @@ const std::array k_commands = {
     Command{"approvals", "List a commit's approvals and why each counts or does not", tollgate::cli::setup_approvals},
     Command{"attestations", "List the check attestations of a commit's tree and why each counts or does not",
             tollgate::cli::setup_attestations},
+    Command{"ci", "CI helpers: `ci matrix --shards N` prints the matrix of attesting shards", tollgate::cli::setup_ci},
     Command{"gate", "The CI gate: approvals and policies; exit 0 open, 1 closed", tollgate::cli::setup_gate},
     Command{"promote", "Run the checklist, then release: CHANGELOG commit, signed vX.Y.Z and stable tags",
             tollgate::cli::setup_promote},

@@ -44,10 +44,9 @@ void print_report(const core::AttestationsReport& report, const util::Style& sty
     fmt::print("  {} {}: {}\n", mark(check.attested()), check.check.id, check.reason);
   }
   const auto attested = std::count_if(report.checks.begin(), report.checks.end(),
-                                       [](const core::CheckAttestation& one) { return one.attested(); });
-  const std::string summary =
-      fmt::format("{} of {} attestable check{} attested", attested, report.checks.size(),
-                  report.checks.size() == 1 ? "" : "s");
+                                      [](const core::CheckAttestation& one) { return one.attested(); });
+  const std::string summary = fmt::format("{} of {} attestable check{} attested", attested, report.checks.size(),
+                                          report.checks.size() == 1 ? "" : "s");
   fmt::print("{}\n", attested == static_cast<long>(report.checks.size()) ? style.green(summary) : style.red(summary));
 }
 

@@ -177,12 +177,16 @@ int run_check(CheckOptions options, const Globals& globals)
   std::optional<Attesting> attesting;
   if (options.attest) {
     attesting.emplace(prepare_attesting(repo, config, commit, options));
-    // Approvals, policies and the other judgements of the promotion itself are never attested.
+    // Approvals, policies and the other judgements of the promotion itself are never attested; a
+    // shard other than the first runs only its slice of the pytest checks.
+    const core::Shard& shard = attesting->shard;
     for (const auto& check : checks) {
-      if (!runs_commands(*check)) {
+      if (!runs_commands(*check) || (!shard.whole() && shard.index != 1 && check->spec().kind != "pytest")) {
         options.run.skip.push_back(check->id());
       }
     }
+    extras.shard_index = shard.index;
+    extras.shard_count = shard.count;
     extras.after_run = [&](const core::RunReport& report, const core::Context& context) {
       return attest(repo, config, commit, *attesting, report, context, globals);
     };
@@ -241,6 +245,8 @@ int run_and_report(std::vector<std::unique_ptr<core::Check>>& checks, const core
   }
   const Judging judging = begin_judging(context, checks, extras.repo, extras.snapshot_of);
   context.snapshot = extras.snapshot;
+  context.shard_index = extras.shard_index;
+  context.shard_count = extras.shard_count;
   if (!globals.json) {
     for (const auto& line : extras.floor) {
       std::printf("%s\n", line.c_str());

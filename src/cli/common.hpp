@@ -67,6 +67,8 @@ struct RunExtras {
   // Called after the checks when the judge is unchanged and nobody interrupted (`check --attest`);
   // what it returns is the JSON document's `attestations`.
   std::function<nlohmann::json(const core::RunReport&, const core::Context&)> after_run;
+  unsigned shard_index = 0; // `check --attest --shard I/N` (core::Context)
+  unsigned shard_count = 0;
 };
 
 // What judging a commit holds while its checks run (DESIGN.md §7.1, §7.5): the snapshot they run
@@ -113,6 +115,7 @@ std::function<int()> setup_doctor(CLI::App& app, const Globals& globals);
 std::function<int()> setup_approve(CLI::App& app, const Globals& globals);
 std::function<int()> setup_approvals(CLI::App& app, const Globals& globals);
 std::function<int()> setup_attestations(CLI::App& app, const Globals& globals);
+std::function<int()> setup_ci(CLI::App& app, const Globals& globals);
 std::function<int()> setup_gate(CLI::App& app, const Globals& globals);
 std::function<int()> setup_promote(CLI::App& app, const Globals& globals);
 std::function<int()> setup_verify(CLI::App& app, const Globals& globals);

@@ -53,9 +53,14 @@ int run_gate(const GateOptions& options, const Globals& globals)
   add_trust_root_check(checks, floor.config);
   core::RunOptions run;
   run.keep_going = true; // a gate reports every reason it is closed
-  return run_and_report(
-      checks, workspace, floor.config, candidate.hex(), run, ReportFiles{options.junit, {}}, globals,
-      RunExtras{.floor = floor_lines(floor), .snapshot = true, .repo = nullptr, .snapshot_of = {}, .after_run = {}});
+  return run_and_report(checks, workspace, floor.config, candidate.hex(), run, ReportFiles{options.junit, {}}, globals,
+                        RunExtras{.floor = floor_lines(floor),
+                                  .snapshot = true,
+                                  .repo = nullptr,
+                                  .snapshot_of = {},
+                                  .after_run = {},
+                                  .shard_index = 0,
+                                  .shard_count = 0});
 }
 
 } // namespace

@@ -67,7 +67,8 @@ Result<std::vector<AttestedResult>> attest_results(const git::Repository& repo, 
   std::vector<AttestedResult> attested;
   for (const auto& check : report.checks) {
     const Status status = check.result.status;
-    const auto spec = std::find_if(specs.begin(), specs.end(), [&](const CheckSpec& one) { return one.id == check.id; });
+    const auto spec =
+        std::find_if(specs.begin(), specs.end(), [&](const CheckSpec& one) { return one.id == check.id; });
     if (spec == specs.end() || !attestable_kind(check.kind) || (status != Status::pass && status != Status::fail)) {
       continue;
     }

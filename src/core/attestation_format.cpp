@@ -96,8 +96,8 @@ Result<Shard> parse_shard(std::string_view text)
     return error == std::errc() && end == digits.data() + digits.size() && !digits.empty();
   };
   if (slash == std::string_view::npos || !number(text.substr(0, slash), shard.index) ||
-      !number(text.substr(slash + 1), shard.count) || shard.index < 1 || shard.count < 1 ||
-      shard.index > shard.count || shard.count > 256) {
+      !number(text.substr(slash + 1), shard.count) || shard.index < 1 || shard.count < 1 || shard.index > shard.count ||
+      shard.count > 256) {
     return fail(fmt::format("`{}` is not a shard: give I/N with 1 <= I <= N <= 256 (e.g. 1/4)", text));
   }
   if (shard.count == 1) {

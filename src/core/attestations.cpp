@@ -211,14 +211,15 @@ void judge(Pending& item, const TrustRoot& root, const AttestationsReport& repor
   }
   if (check->kind != statement->kind) {
     return reject(record, AttestationVerdict::not_attestable,
-                  fmt::format("it attests a `{}` check, but `{}` in force is a `{}` check", statement->kind,
-                              check->id, check->kind));
+                  fmt::format("it attests a `{}` check, but `{}` in force is a `{}` check", statement->kind, check->id,
+                              check->kind));
   }
   if (!attester->may_attest(check->id)) {
-    return reject(record, AttestationVerdict::not_allowed,
-                  fmt::format("attester {} may attest {}, not `{}`", attester->name,
-                              attester->checks.empty() ? "nothing" : fmt::format("{}", fmt::join(attester->checks, ", ")),
-                              check->id));
+    return reject(
+        record, AttestationVerdict::not_allowed,
+        fmt::format("attester {} may attest {}, not `{}`", attester->name,
+                    attester->checks.empty() ? "nothing" : fmt::format("{}", fmt::join(attester->checks, ", ")),
+                    check->id));
   }
   if (statement->definition != check->definition) {
     return reject(record, AttestationVerdict::stale,
@@ -229,8 +230,8 @@ void judge(Pending& item, const TrustRoot& root, const AttestationsReport& repor
                   fmt::format("it records `{}`: {}", statement->status, statement->summary));
   }
   record.verdict = AttestationVerdict::counts;
-  record.reason = fmt::format("counts: {} by {}", statement->shard.whole() ? "attested" : "shard " + statement->shard.str(),
-                              attester->name);
+  record.reason = fmt::format(
+      "counts: {} by {}", statement->shard.whole() ? "attested" : "shard " + statement->shard.str(), attester->name);
 }
 
 // Whether `check` is attested: a whole-check attestation, else all shards of the smallest complete N.
@@ -271,7 +272,8 @@ CheckAttestation decide(const AttestableCheck& check, const std::vector<Attestat
           missing.push_back(fmt::format("{}/{}", index, count));
         }
       }
-      partial = fmt::format("not attested: shard{} {} missing", missing.size() == 1 ? "" : "s", fmt::join(missing, ", "));
+      partial =
+          fmt::format("not attested: shard{} {} missing", missing.size() == 1 ? "" : "s", fmt::join(missing, ", "));
     }
   }
   decision.reason = partial.empty() ? "not attested: no attestation counts" : partial;

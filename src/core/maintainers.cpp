@@ -71,12 +71,12 @@ Attester parse_attester(const YAML::Node& node, const std::string& file, std::si
   attester.name = *name;
   attester.keys = parse_keys(node, map, file, fmt::format("attester `{}`", *name));
   auto checks = map.strings("checks");
+  map.finish(); // a misspelt `checks` is said as such
   if (!checks || checks->empty()) {
     config_error(node, file,
                  fmt::format("attester `{}` needs `checks`: the ids of the checks its keys may attest", *name));
   }
   attester.checks = *checks;
-  map.finish();
   return attester;
 }
 

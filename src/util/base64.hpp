@@ -8,7 +8,7 @@
 namespace tollgate::util {
 
 std::string base64_encode(std::string_view bytes);
-// nullopt when `text` is not padded standard base64.
+// nullopt when `text` is not standard base64 (mbedTLS also accepts it unpadded).
 std::optional<std::string> base64_decode(std::string_view text);
 
 } // namespace tollgate::util
