@@ -55,7 +55,8 @@ TEST_CASE("DSSE's pre-authentication encoding", "[attestations]")
 
 TEST_CASE("base64 round trips and refuses what is not base64", "[attestations]")
 {
-  for (const std::string& bytes : std::vector<std::string>{"", "f", "fo", "foo", "foob", std::string("\0\xff\x10", 3)}) {
+  for (const std::string& bytes :
+       std::vector<std::string>{"", "f", "fo", "foo", "foob", std::string("\0\xff\x10", 3)}) {
     CHECK(util::base64_decode(util::base64_encode(bytes)) == bytes);
   }
   CHECK(util::base64_encode("foobar") == "Zm9vYmFy");
@@ -103,7 +104,9 @@ TEST_CASE("An in-toto statement of a check result reads back", "[attestations]")
   CHECK_THAT(broken([](auto& d) { d["subject"].erase(1); }), Catch::Contains("gitTree"));
   CHECK_THAT(broken([](auto& d) { d["predicate"]["check"].erase("definition"); }), Catch::Contains("definition"));
   CHECK_THAT(broken([](auto& d) { d["predicate"]["result"]["status"] = 1; }), Catch::Contains("status"));
-  CHECK_THAT(broken([](auto& d) { d["predicate"]["shard"] = {{"index", 3}, {"count", 2}}; }),
+  CHECK_THAT(broken([](auto& d) {
+               d["predicate"]["shard"] = {{"index", 3}, {"count", 2}};
+             }),
              Catch::Contains("not a shard"));
   CHECK_FALSE(core::parse_statement("[1]"));
   CHECK_FALSE(core::parse_statement("{"));
