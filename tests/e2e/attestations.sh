@@ -47,6 +47,10 @@ open(sys.argv[2] + "/pae", "wb").write(b"DSSEv1 %d %s %d %s" % (len(t), t, len(b
 open(sys.argv[2] + "/sig", "wb").write(base64.b64decode(e["signatures"][0]["sig"]))
 PY
 gpg --batch --quiet --verify "$E2E_TMP/sig" "$E2E_TMP/pae" 2>/dev/null || fail "gpg does not verify the DSSE signature"
+tg -C "$ci" --json check --attest --key "$CI" --only pytest
+expect_code 0 "CI attests again, with --json"
+[ "$(json_get 'd["attestations"][0]["check"], d["attestations"][0]["replaced"]')" = "('pytest', True)" ] ||
+  fail "--json: the attestation replaced CI's earlier one: $OUT"
 git -C "$ci" push -q origin 'refs/tollgate/*:refs/tollgate/*' 2>/dev/null || fail "CI cannot push its attestations"
 
 git fetch -q origin 'refs/tollgate/*:refs/tollgate/*' || fail "cannot fetch the attestations"
