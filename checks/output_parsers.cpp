@@ -1,5 +1,6 @@
 #include "checks/output_parsers.hpp"
 
+#include "util/sha256.hpp"
 #include "util/strings.hpp"
 
 #include <re2/re2.h>
@@ -93,6 +94,23 @@ PreCommitSummary parse_pre_commit_output(std::string_view output)
     }
   }
   return summary;
+}
+
+std::vector<std::string> parse_pytest_collection(std::string_view output)
+{
+  std::vector<std::string> ids;
+  for (const auto line : util::split_line_views(output)) {
+    if (!line.empty() && line.front() != ' ' && line.find("::") != std::string_view::npos) {
+      ids.emplace_back(util::trim(line));
+    }
+  }
+  return ids;
+}
+
+unsigned shard_of(std::string_view node_id, unsigned count)
+{
+  const std::string hex = util::sha256_hex(node_id).substr(0, 15);
+  return static_cast<unsigned>(std::stoull(hex, nullptr, 16) % count);
 }
 
 } // namespace tollgate::checks

@@ -19,6 +19,13 @@ struct PytestSummary {
 };
 std::optional<PytestSummary> parse_pytest_output(std::string_view output);
 
+// The node ids `pytest --collect-only -q` lists ("tests/test_a.py::test_x[1]"), in order.
+std::vector<std::string> parse_pytest_collection(std::string_view output);
+
+// The 0-based shard of `count` that test `node_id` belongs to: SHA-256 of the id, modulo `count`;
+// the same on every machine (`check --attest --shard I/N`).
+unsigned shard_of(std::string_view node_id, unsigned count);
+
 // `pre-commit run` lines "hook name.....Passed" / "Failed" / "(no files to check)Skipped".
 struct PreCommitSummary {
   int passed = 0;

@@ -25,20 +25,31 @@ public:
 
   core::CheckResult run(const core::Context& context) override
   {
-    const auto argv = command_line();
-    auto run = run_sandboxed(context, m_spec, argv, {{"PY_COLORS", "0"}});
-    if (!run) {
-      if (proc::program_not_found(run.error())) {
-        return missing_tool(context, m_spec, "pytest", run.error().message, k_install);
+    auto argv = command_line();
+    Slice slice;
+    if (context.shard_count > 1) {
+      auto sliced = select_shard(context, argv);
+      if (!sliced) {
+        return sliced.error();
       }
-      return start_error(context, m_spec, run.error());
+      slice = *sliced;
     }
-    if (run->outcome.ended == proc::Ended::exited && run->outcome.exit_code == 1 && argv.size() > 2 &&
-        argv[1] == "-m" && run->output.find("No module named pytest") != std::string::npos) {
-      return missing_tool(context, m_spec, "pytest", fmt::format("`{} -m pytest`: No module named pytest", argv[0]),
-                          k_install);
+    auto run = run_sandboxed(context, m_spec, argv, {{"PY_COLORS", "0"}});
+    if (auto unusable = unusable_run(context, m_spec, argv, run)) {
+      return *unusable;
     }
     core::CheckResult result = result_of(context, m_spec, *run);
+    if (context.shard_count > 1) {
+      result.details["shard"] = fmt::format("{}/{}", context.shard_index, context.shard_count);
+      result.details["shard_tests"] = slice.selected;
+      result.details["collected"] = slice.collected;
+      if (slice.selected == 0) {
+        result.status = core::Status::pass;
+        result.summary = fmt::format("no test of the {} falls in shard {}/{}", slice.collected, context.shard_index,
+                                     context.shard_count);
+        return result;
+      }
+    }
     result.details["command"] = argv;
     const auto summary = parse_pytest_output(run->output);
     if (summary) {
@@ -77,6 +88,67 @@ public:
   }
 
 private:
+  struct Slice {
+    std::size_t selected = 0;
+    std::size_t collected = 0;
+  };
+
+  // The result when pytest could not run at all (not installed, no pytest module, did not start).
+  static std::optional<core::CheckResult> unusable_run(const core::Context& context, const core::CheckSpec& spec,
+                                                       const std::vector<std::string>& argv,
+                                                       const Result<CommandRun>& run)
+  {
+    if (!run) {
+      if (proc::program_not_found(run.error())) {
+        return missing_tool(context, spec, "pytest", run.error().message, k_install);
+      }
+      return start_error(context, spec, run.error());
+    }
+    if (run->outcome.ended == proc::Ended::exited && run->outcome.exit_code == 1 && argv.size() > 2 &&
+        argv[1] == "-m" && run->output.find("No module named pytest") != std::string::npos) {
+      return missing_tool(context, spec, "pytest", fmt::format("`{} -m pytest`: No module named pytest", argv[0]),
+                          k_install);
+    }
+    return std::nullopt;
+  }
+
+  // Collects the node ids (confined, logged as <id>.collect.log) and deselects the tests outside
+  // the context's shard; the result, when collecting failed.
+  std::expected<Slice, core::CheckResult> select_shard(const core::Context& context,
+                                                       std::vector<std::string>& argv) const
+  {
+    core::CheckSpec collect = m_spec;
+    collect.id += ".collect";
+    std::vector<std::string> listing;
+    for (const auto& arg : argv) {
+      if (arg != "-q" && arg != "-qq" && arg != "--quiet") {
+        listing.push_back(arg);
+      }
+    }
+    listing.insert(listing.end(), {"--collect-only", "-q"});
+    auto run = run_sandboxed(context, collect, listing, {{"PY_COLORS", "0"}});
+    if (auto unusable = unusable_run(context, collect, listing, run)) {
+      return std::unexpected(*unusable);
+    }
+    const auto& outcome = run->outcome;
+    const bool none = outcome.ended == proc::Ended::exited && outcome.exit_code == k_no_tests_collected;
+    if (!none && (outcome.ended != proc::Ended::exited || outcome.exit_code != 0)) {
+      core::CheckResult failed = result_of(context, collect, *run);
+      failed.summary = "collecting the tests for the shard failed: " + last_line(run->output);
+      return std::unexpected(failed);
+    }
+    Slice slice;
+    for (const auto& id : parse_pytest_collection(run->output)) {
+      ++slice.collected;
+      if (shard_of(id, context.shard_count) + 1 == context.shard_index) {
+        ++slice.selected;
+      } else {
+        argv.insert(argv.end(), {"--deselect", id});
+      }
+    }
+    return slice;
+  }
+
   std::vector<std::string> command_line() const
   {
     std::vector<std::string> argv;

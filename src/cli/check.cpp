@@ -3,10 +3,12 @@
 
 #include "cli/common.hpp"
 #include "cli/repository_support.hpp"
+#include "core/attestations.hpp"
 #include "core/floor.hpp"
 #include "core/limits.hpp"
 #include "core/report.hpp"
 #include "core/runner.hpp"
+#include "core/signing.hpp"
 #include "core/workspace.hpp"
 #include "git/objects.hpp"
 #include "git/refs.hpp"
@@ -29,13 +31,91 @@ struct CheckOptions {
   std::string revision; // empty: the work tree, in place
   core::RunOptions run;
   ReportFiles files;
+  bool attest = false;
+  std::string key;
+  std::string shard;
 };
 
 bool runs_commands(const core::Check& check)
 {
-  const std::string& kind = check.spec().kind;
-  return kind != "approvals" && kind != "policies" && kind != "changelog" && kind != "sandbox-limits" &&
-         kind != "trust-root";
+  return core::attestable_kind(check.spec().kind) && !core::decided_elsewhere(check);
+}
+
+constexpr const char* k_push_hint = "git push origin 'refs/tollgate/*:refs/tollgate/*'";
+
+// `--attest`: what signs (checked before anything runs) and what the trust root says of it.
+struct Attesting {
+  gpg::Context gpg;
+  gpg::KeyInfo key;
+  core::TrustRoot root;
+  core::Shard shard;
+};
+
+Attesting prepare_attesting(const git::Repository& repo, const core::Config& config, const git::Oid& commit,
+                            const CheckOptions& options)
+{
+  auto shard = options.shard.empty() ? Result<core::Shard>(core::Shard{}) : core::parse_shard(options.shard);
+  if (!shard) {
+    usage_error("--shard: " + shard.error().message);
+  }
+  core::TrustRoot root = trust_root_or_fatal(repo, config, commit);
+  gpg::Context gpg = signing_context();
+  auto key = core::choose_signing_key(gpg, repo, options.key, config.release.signing_key);
+  if (!key) {
+    environment_error("cannot attest: " + key.error().message);
+  }
+  if (auto probe = gpg.sign_detached("tollgate signing probe", key->fingerprint); !probe) {
+    environment_error("cannot attest: " + probe.error().message);
+  }
+  return Attesting{std::move(gpg), std::move(*key), std::move(root), *shard};
+}
+
+// Signs the results of a finished run; prints what it wrote (text) or returns it (JSON).
+nlohmann::json attest(const git::Repository& repo, const core::Config& config, const git::Oid& commit,
+                      const Attesting& attesting, const core::RunReport& report, const core::Context& context,
+                      const Globals& globals)
+{
+  const core::AttestingRun run{commit, attesting.root.repository, attesting.key.fingerprint, attesting.shard,
+                               context.limits};
+  auto attested = core::attest_results(repo, attesting.gpg, config.checks, report, run);
+  if (!attested) {
+    environment_error(attested.error().message);
+  }
+  const core::Attester* attester = attesting.root.maintainers.attester_by_fingerprint(attesting.key.fingerprint);
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& one : *attested) {
+    std::string warning;
+    if (attester == nullptr) {
+      warning = fmt::format("key {} belongs to no attester in {} at {}: this attestation will not count",
+                            attesting.key.fingerprint, attesting.root.maintainers_path, attesting.root.source);
+    } else if (!attester->may_attest(one.check_id)) {
+      warning = fmt::format("attester {} may not attest `{}` ({} at {}): this attestation will not count",
+                            attester->name, one.check_id, attesting.root.maintainers_path, attesting.root.source);
+    }
+    list.push_back(
+        {{"check", one.check_id},
+         {"status", one.status},
+         {"shard", attesting.shard.whole() ? nlohmann::json(nullptr) : nlohmann::json(attesting.shard.str())},
+         {"ref", one.created.ref},
+         {"object", one.created.object.hex()},
+         {"replaced", one.created.replaced},
+         {"warning", warning}});
+    if (!globals.json) {
+      std::printf("attested %s (%s) as %s: %s\n", one.check_id.c_str(), one.status.c_str(),
+                  attesting.key.user_id.c_str(), one.created.ref.c_str());
+      if (!warning.empty()) {
+        std::fprintf(stderr, "tollgate: warning: %s\n", warning.c_str());
+      }
+    }
+  }
+  if (!globals.json) {
+    if (attested->empty()) {
+      std::printf("nothing to attest: no attestable check passed or failed\n");
+    } else {
+      std::printf("Share them: %s\n", k_push_hint);
+    }
+  }
+  return list;
 }
 
 extern "C" void on_interrupt(int /*signal*/)
@@ -43,9 +123,15 @@ extern "C" void on_interrupt(int /*signal*/)
   core::interrupted().store(true);
 }
 
-int run_check(const CheckOptions& options, const Globals& globals)
+int run_check(CheckOptions options, const Globals& globals)
 {
   const core::Workspace workspace = core::find_workspace(core::WorkTree::optional);
+  if (!options.attest && !options.shard.empty()) {
+    usage_error("--shard splits an attesting run: give --attest as well");
+  }
+  if (options.attest && options.revision.empty()) {
+    options.revision = "HEAD"; // an attestation is of a commit's tree, judged on its snapshot
+  }
   if (options.revision.empty()) {
     core::require_work_tree(workspace, "`tollgate check` without a revision (it runs in place)",
                             "give one: `tollgate check HEAD` checks a snapshot of that commit");
@@ -88,6 +174,23 @@ int run_check(const CheckOptions& options, const Globals& globals)
     add_trust_root_check(checks, config);
   }
   core::validate_selection(checks, options.run);
+  std::optional<Attesting> attesting;
+  if (options.attest) {
+    attesting.emplace(prepare_attesting(repo, config, commit, options));
+    // Approvals, policies and the other judgements of the promotion itself are never attested; a
+    // shard other than the first runs only its slice of the pytest checks.
+    const core::Shard& shard = attesting->shard;
+    for (const auto& check : checks) {
+      if (!runs_commands(*check) || (!shard.whole() && shard.index != 1 && check->spec().kind != "pytest")) {
+        options.run.skip.push_back(check->id());
+      }
+    }
+    extras.shard_index = shard.index;
+    extras.shard_count = shard.count;
+    extras.after_run = [&](const core::RunReport& report, const core::Context& context) {
+      return attest(repo, config, commit, *attesting, report, context, globals);
+    };
+  }
   return run_and_report(checks, workspace, config, commit.hex(), options.run, options.files, globals, extras);
 }
 
@@ -142,6 +245,8 @@ int run_and_report(std::vector<std::unique_ptr<core::Check>>& checks, const core
   }
   const Judging judging = begin_judging(context, checks, extras.repo, extras.snapshot_of);
   context.snapshot = extras.snapshot;
+  context.shard_index = extras.shard_index;
+  context.shard_count = extras.shard_count;
   if (!globals.json) {
     for (const auto& line : extras.floor) {
       std::printf("%s\n", line.c_str());
@@ -150,6 +255,10 @@ int run_and_report(std::vector<std::unique_ptr<core::Check>>& checks, const core
   core::RunReport report = run_with_reporter(checks, context, run, globals);
   report.run_id = run_id;
   const std::vector<std::string> changed = end_judging(judging, context);
+  nlohmann::json after = nullptr;
+  if (extras.after_run && changed.empty() && !core::interrupted().load()) {
+    after = extras.after_run(report, context);
+  }
   if (!files.junit.empty()) {
     core::write_file_atomically(files.junit, core::to_junit(report));
   }
@@ -162,6 +271,9 @@ int run_and_report(std::vector<std::unique_ptr<core::Check>>& checks, const core
       document["floor"] = extras.floor;
     }
     document["judge_changed"] = changed;
+    if (!after.is_null()) {
+      document["attestations"] = after;
+    }
     print_json(document);
   }
   if (core::interrupted().load()) {
@@ -227,6 +339,12 @@ std::function<int()> setup_check(CLI::App& app, const Globals& globals)
   app.add_option("--junit", options->files.junit, "Also write a JUnit XML report to FILE")->type_name("FILE");
   app.add_option("--sarif", options->files.sarif, "Also write a SARIF 2.1.0 report to FILE (code scanning)")
       ->type_name("FILE");
+  app.add_flag("--attest", options->attest,
+               "Sign each command check's result as an attester (refs/tollgate/attestations; docs/attestations.md)");
+  app.add_option("--key", options->key, "With --attest: sign with this secret key (fingerprint, key id or email)")
+      ->type_name("FPR");
+  app.add_option("--shard", options->shard, "With --attest: run and attest slice I of N of the pytest tests")
+      ->type_name("I/N");
   return [options, &globals] { return run_check(*options, globals); };
 }
 

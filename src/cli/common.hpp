@@ -64,6 +64,11 @@ struct RunExtras {
   bool snapshot = false;                 // checks read the candidate from its commit (core::Context::snapshot)
   const git::Repository* repo = nullptr; // with `snapshot_of`: the repository it belongs to
   std::optional<git::Oid> snapshot_of;   // the checks run on a snapshot of this commit (check REV)
+  // Called after the checks when the judge is unchanged and nobody interrupted (`check --attest`);
+  // what it returns is the JSON document's `attestations`.
+  std::function<nlohmann::json(const core::RunReport&, const core::Context&)> after_run;
+  unsigned shard_index = 0; // `check --attest --shard I/N` (core::Context)
+  unsigned shard_count = 0;
 };
 
 // What judging a commit holds while its checks run (DESIGN.md §7.1, §7.5): the snapshot they run
@@ -109,6 +114,8 @@ std::function<int()> setup_sandbox(CLI::App& app, const Globals& globals);
 std::function<int()> setup_doctor(CLI::App& app, const Globals& globals);
 std::function<int()> setup_approve(CLI::App& app, const Globals& globals);
 std::function<int()> setup_approvals(CLI::App& app, const Globals& globals);
+std::function<int()> setup_attestations(CLI::App& app, const Globals& globals);
+std::function<int()> setup_ci(CLI::App& app, const Globals& globals);
 std::function<int()> setup_gate(CLI::App& app, const Globals& globals);
 std::function<int()> setup_promote(CLI::App& app, const Globals& globals);
 std::function<int()> setup_verify(CLI::App& app, const Globals& globals);

@@ -1,10 +1,13 @@
 // `tollgate gate [REV]`: the CI gate. Runs the checks that decide whether a change may merge without
 // running its code: `trust-root` and `approvals` (always, with defaults when tollgate.yaml lists
-// none) and every `policies` check. Exit 0 open, 1 closed, 2 usage/config, 3 environment.
+// none) and every `policies` check; the command checks show their attested results (skipped when
+// not attested). Exit 0 open, 1 closed, 2 usage/config, 3 environment.
 
 #include "checks/registry.hpp"
+#include "cli/attestation_support.hpp"
 #include "cli/common.hpp"
 #include "cli/repository_support.hpp"
+#include "core/limits.hpp"
 #include "util/fatal.hpp"
 
 #include <algorithm>
@@ -33,13 +36,17 @@ int run_gate(const GateOptions& options, const Globals& globals)
   const core::Floor floor = floor_or_fatal(repo, config, candidate);
 
   // The gate checks in force (core::load_floor: stable's, which a candidate cannot drop, then the
-  // candidate's additions); an approvals check with defaults when none is listed.
+  // candidate's additions); an approvals check with defaults when none is listed. The command checks
+  // are reported from their attestations (the policies see them), never run.
   std::vector<std::unique_ptr<core::Check>> checks;
   for (const auto& spec : floor.config.checks) {
-    if (is_gate_kind(spec.kind)) {
+    if (is_gate_kind(spec.kind) || core::attestable_kind(spec.kind)) {
       checks.push_back(checks::create(spec, core::k_config_file));
     }
   }
+  const proc::Limits limits =
+      core::limits_in_force(floor.config, core::effective_limits(floor.config.sandbox), repo, candidate);
+  use_attestations(checks, attestations_or_fatal(repo, config, floor.config, candidate, limits), true);
   if (std::none_of(checks.begin(), checks.end(), [](const auto& check) { return check->spec().kind == "approvals"; })) {
     checks.insert(checks.begin(), approvals_check(floor.config));
   }
@@ -47,7 +54,13 @@ int run_gate(const GateOptions& options, const Globals& globals)
   core::RunOptions run;
   run.keep_going = true; // a gate reports every reason it is closed
   return run_and_report(checks, workspace, floor.config, candidate.hex(), run, ReportFiles{options.junit, {}}, globals,
-                        RunExtras{.floor = floor_lines(floor), .snapshot = true, .repo = nullptr, .snapshot_of = {}});
+                        RunExtras{.floor = floor_lines(floor),
+                                  .snapshot = true,
+                                  .repo = nullptr,
+                                  .snapshot_of = {},
+                                  .after_run = {},
+                                  .shard_index = 0,
+                                  .shard_count = 0});
 }
 
 } // namespace

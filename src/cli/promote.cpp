@@ -3,6 +3,7 @@
 
 #include "changelog/plan.hpp"
 #include "checks/registry.hpp"
+#include "cli/attestation_support.hpp"
 #include "cli/common.hpp"
 #include "cli/repository_support.hpp"
 #include "core/history_rewrites.hpp"
@@ -39,6 +40,7 @@ struct PromoteOptions {
   std::string key;
   bool abort = false;
   bool recover_trust_root = false;
+  bool rerun = false;
 };
 
 nlohmann::json updates_json(const core::Journal& journal)
@@ -315,12 +317,22 @@ int run_promote(const PromoteOptions& options, const Globals& globals)
   core::Context context = make_context(workspace, floor.config, baseline->candidate.hex(), run_id);
   context.snapshot = true;
   context.limits = core::limits_in_force(floor.config, context.limits, repo, baseline->candidate);
+  // 5b. A check whose valid attestation covers this tree and its definition in force is not run
+  //     again (docs/attestations.md); --rerun runs them all.
+  std::vector<std::string> attested;
+  if (!options.rerun) {
+    attested = use_attestations(checks,
+                                attestations_or_fatal(repo, config, floor.config, baseline->candidate, context.limits));
+  }
   // The checks run on a snapshot of the candidate, confined; what is released is what they judged.
   const Judging judging = begin_judging(context, checks, &repo, baseline->candidate);
   const std::vector<std::string> floor_text = floor_lines(floor);
   if (!globals.json) {
     for (const auto& line : floor_text) {
       fmt::print("{}\n", line);
+    }
+    for (const auto& line : attested) {
+      fmt::print("not run: {}\n", line);
     }
     std::fflush(stdout);
   }
@@ -355,6 +367,7 @@ int run_promote(const PromoteOptions& options, const Globals& globals)
                                {"remote", remote},
                                {"rules", floor.rules()},
                                {"floor", floor_text},
+                               {"attested", attested},
                                {"checks", core::to_json(report)}};
     if (globals.json) {
       print_json(document);
@@ -429,6 +442,7 @@ int run_promote(const PromoteOptions& options, const Globals& globals)
                 {"rules", floor.rules()},
                 {"floor", floor_text},
                 {"push", core::publish_command(release->journal)},
+                {"attested", attested},
                 {"checks", core::to_json(report)}});
     return exit_code::k_ok;
   }
@@ -472,6 +486,7 @@ std::function<int()> setup_promote(CLI::App& app, const Globals& globals)
   app.add_flag("--recover-trust-root", options->recover_trust_root,
                "The trust root at stable is broken: count approvals under the last release whose trust root is "
                "usable (docs/approvals.md)");
+  app.add_flag("--rerun", options->rerun, "Run every check, even those a valid attestation covers");
   app.add_flag("--abort", options->abort,
                "Undo an interrupted promotion that cannot be finished (refs back to where they were)");
   return [options, &globals] { return run_promote(*options, globals); };

@@ -48,6 +48,10 @@ struct Context {
   // The checks declared before this one that have finished: id -> {kind, status, summary, seconds,
   // details} (what the policy input's `checks`, `approvals` and `sandbox` are built from).
   nlohmann::json earlier = nlohmann::json::object();
+  // `check --attest --shard I/N`: pytest runs slice `shard_index` (1-based) of `shard_count` of its
+  // tests (docs/attestations.md); 0: all of them.
+  unsigned shard_index = 0;
+  unsigned shard_count = 0;
 };
 
 // The repository a check runs in and the candidate commit `context.revision` names.

@@ -34,6 +34,52 @@ std::string normalise_fingerprint(std::string_view text)
   return hex.size() == 40 ? hex : std::string();
 }
 
+std::vector<std::string> parse_keys(const YAML::Node& node, YamlMap& map, const std::string& file,
+                                    const std::string& who)
+{
+  auto keys = map.strings("keys");
+  if (!keys || keys->empty()) {
+    config_error(node, file, fmt::format("{} needs `keys`: the 40-hex fingerprints of their primary keys", who));
+  }
+  const YAML::Node keys_node = node["keys"];
+  std::vector<std::string> fingerprints;
+  for (std::size_t i = 0; i < keys->size(); ++i) {
+    const std::string fingerprint = normalise_fingerprint((*keys)[i]);
+    if (fingerprint.empty()) {
+      const YAML::Node at = keys_node.IsSequence() ? keys_node[i] : keys_node;
+      config_error(
+          at, file,
+          fmt::format("`{}` is not a full fingerprint (40 hex digits, as `gpg --fingerprint` shows)", (*keys)[i]));
+    }
+    fingerprints.push_back(fingerprint);
+  }
+  return fingerprints;
+}
+
+Attester parse_attester(const YAML::Node& node, const std::string& file, std::size_t index)
+{
+  if (!node.IsMap()) {
+    config_error(node, file, fmt::format("attester #{} must be a mapping with name, keys and checks", index));
+  }
+  YamlMap map(node, file, fmt::format("attester #{}", index));
+  Attester attester;
+  attester.location = location_of(node, file);
+  auto name = map.string("name");
+  if (!name || name->empty()) {
+    config_error(node, file, fmt::format("attester #{} needs a `name`", index));
+  }
+  attester.name = *name;
+  attester.keys = parse_keys(node, map, file, fmt::format("attester `{}`", *name));
+  auto checks = map.strings("checks");
+  map.finish(); // a misspelt `checks` is said as such
+  if (!checks || checks->empty()) {
+    config_error(node, file,
+                 fmt::format("attester `{}` needs `checks`: the ids of the checks its keys may attest", *name));
+  }
+  attester.checks = *checks;
+  return attester;
+}
+
 Maintainer parse_entry(const YAML::Node& node, const std::string& file, std::size_t index)
 {
   if (!node.IsMap()) {
@@ -52,22 +98,7 @@ Maintainer parse_entry(const YAML::Node& node, const std::string& file, std::siz
   }
   maintainer.name = *name;
   maintainer.email = *email;
-  auto keys = map.strings("keys");
-  if (!keys || keys->empty()) {
-    config_error(node, file,
-                 fmt::format("maintainer `{}` needs `keys`: the 40-hex fingerprints of their primary keys", *name));
-  }
-  const YAML::Node keys_node = node["keys"];
-  for (std::size_t i = 0; i < keys->size(); ++i) {
-    const std::string fingerprint = normalise_fingerprint((*keys)[i]);
-    if (fingerprint.empty()) {
-      const YAML::Node at = keys_node.IsSequence() ? keys_node[i] : keys_node;
-      config_error(
-          at, file,
-          fmt::format("`{}` is not a full fingerprint (40 hex digits, as `gpg --fingerprint` shows)", (*keys)[i]));
-    }
-    maintainer.keys.push_back(fingerprint);
-  }
+  maintainer.keys = parse_keys(node, map, file, fmt::format("maintainer `{}`", *name));
   maintainer.roles = map.strings("roles").value_or(std::vector<std::string>{});
   map.finish();
   return maintainer;
@@ -81,6 +112,23 @@ const Maintainer* Maintainers::by_fingerprint(std::string_view fingerprint) cons
     for (const auto& key : maintainer.keys) {
       if (equal_ignoring_case(key, fingerprint)) {
         return &maintainer;
+      }
+    }
+  }
+  return nullptr;
+}
+
+bool Attester::may_attest(std::string_view check_id) const
+{
+  return std::find(checks.begin(), checks.end(), check_id) != checks.end();
+}
+
+const Attester* Maintainers::attester_by_fingerprint(std::string_view fingerprint) const
+{
+  for (const auto& attester : attesters) {
+    for (const auto& key : attester.keys) {
+      if (equal_ignoring_case(key, fingerprint)) {
+        return &attester;
       }
     }
   }
@@ -109,6 +157,7 @@ Result<Maintainers> parse_maintainers(std::string_view text, const std::string& 
     }
     YamlMap top(documents->front(), file_label, "MAINTAINERS.yaml");
     auto list = top.node("maintainers");
+    auto attesters = top.node("attesters");
     top.finish();
     // An explicit `[]` is a trust root nobody can approve in yet (what `init` writes without a key).
     if (!list || !list->IsSequence()) {
@@ -128,6 +177,25 @@ Result<Maintainers> parse_maintainers(std::string_view text, const std::string& 
         }
       }
       maintainers.list.push_back(std::move(maintainer));
+    }
+    if (attesters && !attesters->IsNull()) {
+      if (!attesters->IsSequence()) {
+        config_error(*attesters, file_label, "`attesters` must be a list of {name, keys, checks}");
+      }
+      std::map<std::string, std::string> attesting; // fingerprint -> attester name
+      index = 0;
+      for (const auto& entry : *attesters) {
+        Attester attester = parse_attester(entry, file_label, ++index);
+        for (const auto& key : attester.keys) {
+          auto [it, inserted] = attesting.emplace(key, attester.name);
+          if (!inserted) {
+            config_error(
+                entry, file_label,
+                fmt::format("key {} is listed for both attesters `{}` and `{}`", key, it->second, attester.name));
+          }
+        }
+        maintainers.attesters.push_back(std::move(attester));
+      }
     }
     return maintainers;
   } catch (const ConfigError& error) {

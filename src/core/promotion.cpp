@@ -413,6 +413,13 @@ Result<ReleaseObjects> write_release(const git::Repository& repo, const Config& 
     } else {
       record.checks.push_back({check.id, status});
     }
+    if (const auto attested = check.result.details.find("attested"); attested != check.result.details.end()) {
+      for (const auto& one : *attested) {
+        if (auto object = git::Oid::parse(one.value("object", ""))) {
+          record.attestations.push_back({check.id, one.value("fingerprint", ""), *object, one.value("attester", "")});
+        }
+      }
+    }
     if (check.kind != "approvals" || !check.result.details.contains("approvals")) {
       continue;
     }

@@ -106,6 +106,10 @@ std::string format_release_message(const PromotionRecord& record)
   for (const auto& check : record.checks) {
     text += fmt::format("Check: {} {}\n", check.id, check.status);
   }
+  for (const auto& attested : record.attestations) {
+    text += fmt::format("Attested-by: {} {} {} {}\n", attested.check, attested.fingerprint, attested.attestation.hex(),
+                        one_line(attested.attester));
+  }
   for (const auto& policy : record.policies) {
     text += fmt::format("Policy: {} {}\n", policy.id, policy.status);
   }
@@ -171,6 +175,17 @@ Result<PromotionRecord> parse_release_message(std::string_view message)
         return std::unexpected(result.error());
       }
       (key == "Check" ? record.checks : record.policies).push_back(std::move(*result));
+    } else if (key == "Attested-by") {
+      // CHECK FINGERPRINT OBJECT NAME
+      const std::size_t first = value.find(' ');
+      const std::size_t second = first == std::string::npos ? first : value.find(' ', first + 1);
+      const std::size_t third = second == std::string::npos ? second : value.find(' ', second + 1);
+      auto object = git::Oid::parse(third == std::string::npos ? "" : value.substr(second + 1, third - second - 1));
+      if (!object) {
+        return fail("`Attested-by:` must be `<check> <fingerprint> <attestation> <attester>`");
+      }
+      record.attestations.push_back(
+          {value.substr(0, first), value.substr(first + 1, second - first - 1), *object, value.substr(third + 1)});
     } else if (key == "Previous-stable") {
       auto parsed = parse_previous(value);
       if (!parsed) {

@@ -21,6 +21,14 @@ struct RecordedApproval {
   git::Oid approval; // the approval's tag object
 };
 
+// A check that did not run at the promotion: a valid attestation (or one per shard) stood in for it.
+struct RecordedAttestation {
+  std::string check;
+  std::string fingerprint;
+  git::Oid attestation; // the DSSE envelope's blob
+  std::string attester; // its name in MAINTAINERS.yaml
+};
+
 struct RecordedResult {
   std::string id;
   std::string status; // pass | fail | skipped | error
@@ -39,6 +47,7 @@ struct StableRef {
 //   Candidate: <40 hex>
 //   Approved-by: Ada Lovelace <ada@example.com> <fingerprint> <approval object>
 //   Check: pytest pass
+//   Attested-by: pytest <fingerprint> <attestation blob> CI   (a check not run here; one per shard)
 //   Policy: policies pass
 //   Rules: stable v1.3.2 <40 hex>             (or `candidate (first promotion)`)
 //   Sandbox: confine=on backend=bwrap cpu=600s mem=4096MiB net=none procs=512
@@ -54,6 +63,7 @@ struct PromotionRecord {
   git::Oid candidate;
   std::vector<RecordedApproval> approvals;
   std::vector<RecordedResult> checks;
+  std::vector<RecordedAttestation> attestations;
   std::vector<RecordedResult> policies;
   std::optional<StableRef> previous_stable;
   std::string notes;                    // the release notes (the CHANGELOG section), without the trailers

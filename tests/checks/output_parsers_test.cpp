@@ -302,3 +302,28 @@ TEST_CASE("pre-commit: a hook name longer than the line, ending in a dot", "[par
   CHECK(summary.skipped == 1);
   CHECK(summary.failed == 0);
 }
+
+TEST_CASE("pytest's collected node ids, and the shard each belongs to", "[parsers][attestations]")
+{
+  const auto ids = checks::parse_pytest_collection("tests/test_a.py::test_one\n"
+                                                   "tests/test_a.py::test_two[1-x y]\n"
+                                                   "tests/test_b.py::Case::test_three\n"
+                                                   "\n"
+                                                   "3 tests collected in 0.01s\n");
+  CHECK(ids == std::vector<std::string>{"tests/test_a.py::test_one", "tests/test_a.py::test_two[1-x y]",
+                                        "tests/test_b.py::Case::test_three"});
+  CHECK(checks::parse_pytest_collection("no tests ran in 0.01s\n").empty());
+  // Deterministic, in range, and spread: 200 ids over 4 shards leave none empty.
+  std::vector<int> sizes(4);
+  for (int i = 0; i < 200; ++i) {
+    const std::string id = "tests/test_x.py::test_" + std::to_string(i);
+    const unsigned shard = checks::shard_of(id, 4);
+    REQUIRE(shard < 4);
+    CHECK(checks::shard_of(id, 4) == shard);
+    ++sizes[shard];
+  }
+  for (const int size : sizes) {
+    CHECK(size > 20);
+  }
+  CHECK(checks::shard_of("anything", 1) == 0);
+}

@@ -69,3 +69,34 @@ TEST_CASE("malformed MAINTAINERS.yaml names file, line and column", "[maintainer
   CHECK_THAT(parse_error("maintainers:\n  - [a, b]\n"), Catch::StartsWith("MAINTAINERS.yaml:2:5:"));
   CHECK_THAT(parse_error("maintainers: [\n"), Catch::StartsWith("MAINTAINERS.yaml:"));
 }
+
+TEST_CASE("MAINTAINERS.yaml lists attesters with the check ids their keys may attest", "[maintainers][attestations]")
+{
+  const std::string ci = "0123456789ABCDEF0123456789ABCDEF01234567";
+  auto parsed = core::parse_maintainers("maintainers: []\nattesters:\n  - name: CI\n    keys: [" + ci +
+                                            "]\n    checks: [pytest, pre-commit]\n",
+                                        "MAINTAINERS.yaml");
+  REQUIRE(parsed);
+  REQUIRE(parsed->attesters.size() == 1);
+  const core::Attester* attester = parsed->attester_by_fingerprint("0123456789abcdef0123456789abcdef01234567");
+  REQUIRE(attester == &parsed->attesters[0]);
+  CHECK(attester->may_attest("pytest"));
+  CHECK_FALSE(attester->may_attest("unit"));
+  CHECK(parsed->by_fingerprint(ci) == nullptr); // an attester is not a maintainer
+  CHECK(parsed->attester_by_fingerprint(k_ada) == nullptr);
+
+  const std::string head = "maintainers: []\nattesters:\n";
+  CHECK_THAT(parse_error(head + "  - name: CI\n    keys: [" + ci + "]\n"),
+             Catch::StartsWith("MAINTAINERS.yaml:3:5: attester `CI` needs `checks`"));
+  CHECK_THAT(parse_error(head + "  - name: CI\n    keys: [12AB]\n    checks: [pytest]\n"),
+             Catch::StartsWith("MAINTAINERS.yaml:4:12: `12AB` is not a full fingerprint"));
+  CHECK_THAT(parse_error(head + "  - name: CI\n    keys: [" + ci + "]\n    check: [pytest]\n"),
+             Catch::StartsWith("MAINTAINERS.yaml:5:5:") && Catch::Contains("did you mean `checks`"));
+  CHECK_THAT(parse_error(head + "  - keys: [" + ci + "]\n    checks: [pytest]\n"),
+             Catch::StartsWith("MAINTAINERS.yaml:3:5: attester #1 needs a `name`"));
+  CHECK_THAT(parse_error("maintainers: []\nattesters: {}\n"),
+             Catch::StartsWith("MAINTAINERS.yaml:2:12: `attesters` must be a list"));
+  CHECK_THAT(parse_error(head + "  - name: A\n    keys: [" + ci + "]\n    checks: [x]\n  - name: B\n    keys: [" + ci +
+                         "]\n    checks: [y]\n"),
+             Catch::Contains("is listed for both attesters `A` and `B`"));
+}

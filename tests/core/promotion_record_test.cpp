@@ -104,3 +104,25 @@ TEST_CASE("a promotion record carries the rules, the sandbox and the floor's not
   record.floor_notes.clear();
   CHECK_THAT(core::format_release_message(record), !Catch::Contains("Rules:") && !Catch::Contains("Sandbox:"));
 }
+
+TEST_CASE("a promotion record names the checks attestations stood in for, and by whom", "[promotion][attestations]")
+{
+  core::PromotionRecord record;
+  record.tag = "v1.4.0";
+  record.candidate = k_a;
+  record.checks = {{"pytest", "pass"}};
+  record.attestations = {{"pytest", "3AA5C34371567BD2A1B2C3D4E5F60718293A4B5C", k_b, "CI Bot (GitHub Actions)"}};
+  const std::string text = core::format_release_message(record);
+  CHECK_THAT(text, Catch::Contains("\nAttested-by: pytest 3AA5C34371567BD2A1B2C3D4E5F60718293A4B5C " + k_b.hex() +
+                                   " CI Bot (GitHub Actions)\n"));
+  auto parsed = core::parse_release_message(text);
+  REQUIRE(parsed);
+  REQUIRE(parsed->attestations.size() == 1);
+  CHECK(parsed->attestations[0].check == "pytest");
+  CHECK(parsed->attestations[0].fingerprint == "3AA5C34371567BD2A1B2C3D4E5F60718293A4B5C");
+  CHECK(parsed->attestations[0].attestation == k_b);
+  CHECK(parsed->attestations[0].attester == "CI Bot (GitHub Actions)");
+  const std::string broken = "Release v1\n\nTollgate-Promotion: v1\nCandidate: " + k_a.hex() +
+                             "\nAttested-by: pytest ABC\nPrevious-stable: none\n";
+  CHECK_FALSE(core::parse_release_message(broken));
+}

@@ -17,7 +17,7 @@ expect_err 'unknown command `chek`, did you mean `check`\?' "suggests check"
 
 tg frobnicate
 expect_code 2 "unknown command without a near match"
-expect_err 'commands: init, check, sandbox, approve, approvals, gate, promote, rollback, history, verify, changelog, policy, doctor' "lists the commands"
+expect_err 'commands: init, check, sandbox, approve, approvals, attestations, ci, gate, promote, rollback, history, verify, changelog, policy, doctor' "lists the commands"
 
 tg check --kep-going
 expect_code 2 "unknown option"
