@@ -32,13 +32,17 @@ std::size_t armored_blocks(std::string_view text)
   return count;
 }
 
+// The key's declared expiry (creation plus its lifetime, as gpg reports it), 0: never. Not
+// rnp_key_valid_till64, which also ends a revoked key's validity at the time it is read or revoked.
 std::int64_t expiry_of(rnp_key_handle_t key)
 {
-  std::uint64_t till = 0;
-  if (rnp_key_valid_till64(key, &till) != RNP_SUCCESS || till == std::numeric_limits<std::uint64_t>::max()) {
+  std::uint32_t created = 0;
+  std::uint32_t lifetime = 0;
+  if (rnp_key_get_creation(key, &created) != RNP_SUCCESS || rnp_key_get_expiration(key, &lifetime) != RNP_SUCCESS ||
+      lifetime == 0) {
     return 0;
   }
-  return static_cast<std::int64_t>(till);
+  return static_cast<std::int64_t>(created) + lifetime;
 }
 
 // The primary key of `key` (itself when it is one), or null.
