@@ -60,7 +60,9 @@ Attesting prepare_attesting(const git::Repository& repo, const core::Config& con
   }
   core::TrustRoot root = trust_root_or_fatal(repo, config, commit);
   gpg::Context gpg = signing_context();
-  auto key = core::choose_signing_key(gpg, repo, options.key, config.release.signing_key);
+  auto key = core::choose_attesting_key(gpg, repo, options.key, [&root](const std::string& fingerprint) {
+    return root.maintainers.attester_by_fingerprint(fingerprint) != nullptr;
+  });
   if (!key) {
     environment_error("cannot attest: " + key.error().message);
   }
@@ -341,7 +343,8 @@ std::function<int()> setup_check(CLI::App& app, const Globals& globals)
       ->type_name("FILE");
   app.add_flag("--attest", options->attest,
                "Sign each command check's result as an attester (refs/tollgate/attestations; docs/attestations.md)");
-  app.add_option("--key", options->key, "With --attest: sign with this secret key (fingerprint, key id or email)")
+  app.add_option("--key", options->key,
+                 "With --attest: sign with this secret key (default: the one attester key in the keyring)")
       ->type_name("FPR");
   app.add_option("--shard", options->shard, "With --attest: run and attest slice I of N of the pytest tests")
       ->type_name("I/N");

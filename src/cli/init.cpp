@@ -47,7 +47,8 @@ bool present(const fs::path& path)
 
 struct InitOptions {
   bool force = false;
-  std::string ci; // github | gitlab
+  std::string ci;      // github | gitlab
+  bool attest = false; // with ci: also the job that attests the checks
   bool configure_remote = false;
 };
 
@@ -211,22 +212,47 @@ void print_warning(const std::string& warning)
   std::fprintf(stderr, "tollgate: warning: %s\n", warning.c_str());
 }
 
-Written write_ci(const fs::path& root, const std::string& ci, bool force)
+// The CI files `--ci SYSTEM` writes: the gate job, and with `--attest` the job that runs and attests
+// the checks (a separate file: it runs on pushes to the release branch, the gate on pull requests).
+std::vector<Written> write_ci(const fs::path& root, const InitOptions& options)
 {
-  const std::string relative = ci == "github"                     ? ".github/workflows/tollgate-gate.yml"
-                               : present(root / ".gitlab-ci.yml") ? ".gitlab/tollgate-gate.gitlab-ci.yml"
-                                                                  : ".gitlab-ci.yml";
-  const fs::path path = root / relative;
-  if (present(path) && !force) {
-    usage_error(fmt::format("{} exists; use --force to overwrite it", relative));
+  struct File {
+    std::string relative;
+    const char* source;
+    std::string note;
+  };
+  const std::string gate_note = "the gate job";
+  const std::string attest_note = "the attestation job: set the secrets its header names";
+  std::vector<File> files;
+  if (options.ci == "github") {
+    files.push_back({".github/workflows/tollgate-gate.yml", "ci/github.yml", gate_note});
+    if (options.attest) {
+      files.push_back({".github/workflows/tollgate-attest.yml", "ci/github-attest.yml", attest_note});
+    }
+  } else {
+    files.push_back({present(root / ".gitlab-ci.yml") ? ".gitlab/tollgate-gate.gitlab-ci.yml" : ".gitlab-ci.yml",
+                     "ci/gitlab.yml", gate_note});
+    if (options.attest) {
+      files.push_back({".gitlab/tollgate-attest.gitlab-ci.yml", "ci/gitlab-attest.yml", attest_note});
+    }
   }
-  fs::create_directories(path.parent_path());
-  core::write_file_atomically(path, std::string(templates::get(ci == "github" ? "ci/github.yml" : "ci/gitlab.yml")));
-  std::string note = "the gate job";
-  if (relative.starts_with(".gitlab/")) {
-    note = "include it from .gitlab-ci.yml: `include: {local: .gitlab/tollgate-gate.gitlab-ci.yml}`";
+  for (const auto& file : files) { // all or nothing: refuse before writing any
+    if (present(root / file.relative) && !options.force) {
+      usage_error(fmt::format("{} exists; use --force to overwrite it", file.relative));
+    }
   }
-  return {relative, note};
+  std::vector<Written> written;
+  for (const auto& file : files) {
+    const fs::path path = root / file.relative;
+    fs::create_directories(path.parent_path());
+    core::write_file_atomically(path, std::string(templates::get(file.source)));
+    const bool included = file.relative.starts_with(".gitlab/");
+    written.push_back({file.relative, included ? fmt::format("{}; include it from .gitlab-ci.yml: "
+                                                             "`include: {{local: {}}}`",
+                                                             file.note, file.relative)
+                                               : file.note});
+  }
+  return written;
 }
 
 // Not forced (`+`): a forced fetch would drop an audit-log entry or approval made here and not pushed yet.
@@ -371,8 +397,10 @@ int run_init(const InitOptions& options, const Globals& globals)
     std::vector<Written> kept_also;
     std::vector<std::string> wrote;
     if (!options.ci.empty()) {
-      kept_also.push_back(write_ci(root, options.ci, false));
-      wrote.push_back(kept_also.back().path);
+      for (auto& written : write_ci(root, options)) {
+        wrote.push_back(written.path);
+        kept_also.push_back(std::move(written));
+      }
     }
     if (auto remote = fetch_tollgate_refs(workspace, remote_origin, options.configure_remote)) {
       kept_also.push_back(*remote);
@@ -453,13 +481,13 @@ int run_init(const InitOptions& options, const Globals& globals)
   const MaintainersPlan maintainers = plan_maintainers(root, *parsed, options.force);
   std::vector<Written> also;
   if (!options.ci.empty()) {
-    also.push_back(write_ci(root, options.ci, options.force));
+    also = write_ci(root, options);
   }
   core::write_file_atomically(target, text);
   std::vector<std::string> wrote = write_maintainers(root, maintainers);
   wrote.insert(wrote.begin(), core::k_config_file);
-  if (!options.ci.empty()) {
-    wrote.push_back(also.front().path);
+  for (const auto& written : also) {
+    wrote.push_back(written.path);
   }
   also.insert(also.begin(), Written{maintainers.path, maintainers.note});
   std::vector<std::string> warnings;
@@ -537,9 +565,12 @@ std::function<int()> setup_init(CLI::App& app, const Globals& globals)
 {
   auto options = std::make_shared<InitOptions>();
   app.add_flag("--force,-f", options->force, "Overwrite an existing tollgate.yaml (and MAINTAINERS.yaml, CI file)");
-  app.add_option("--ci", options->ci, "Also write the CI gate job: github or gitlab")
-      ->type_name("SYSTEM")
-      ->check(CLI::IsMember({"github", "gitlab"}));
+  auto* ci = app.add_option("--ci", options->ci, "Also write the CI gate job: github or gitlab")
+                 ->type_name("SYSTEM")
+                 ->check(CLI::IsMember({"github", "gitlab"}));
+  app.add_flag("--attest", options->attest,
+               "With --ci: also write the job that runs the checks on the release branch and attests them")
+      ->needs(ci);
   app.add_flag("--configure-remote", options->configure_remote,
                "Make origin fetch refs/tollgate/* (approvals, the audit log) with plain git fetch");
   return [options, &globals] { return run_init(*options, globals); };

@@ -3,6 +3,11 @@
 #include "git/objects.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <iterator>
+#include <vector>
 
 namespace tollgate::core {
 
@@ -89,6 +94,34 @@ Result<gpg::KeyInfo> choose_signing_key(const gpg::Context& gpg, const git::Repo
                 "fix `agent-program` in gpg.conf");
   }
   return key;
+}
+
+Result<gpg::KeyInfo> choose_attesting_key(const gpg::Context& gpg, const git::Repository& repo,
+                                          const std::string& explicit_key,
+                                          const std::function<bool(const std::string&)>& is_attester)
+{
+  if (explicit_key.empty()) {
+    auto keys = gpg.list_keys(true);
+    if (!keys) {
+      return std::unexpected(keys.error());
+    }
+    std::vector<gpg::KeyInfo> attesting;
+    std::ranges::copy_if(*keys, std::back_inserter(attesting), [&](const gpg::KeyInfo& key) {
+      return key.usable_for_signing() && is_attester(key.fingerprint);
+    });
+    if (attesting.size() == 1) {
+      return attesting.front();
+    }
+    if (attesting.size() > 1) {
+      std::vector<std::string> names;
+      std::ranges::transform(attesting, std::back_inserter(names), [](const gpg::KeyInfo& key) {
+        return fmt::format("{} ({})", key.fingerprint, key.user_id);
+      });
+      return fail(fmt::format("several secret keys here belong to attesters: {}; choose one with --key",
+                              fmt::join(names, ", ")));
+    }
+  }
+  return choose_signing_key(gpg, repo, explicit_key, "");
 }
 
 } // namespace tollgate::core
