@@ -183,8 +183,10 @@ int run_check(CheckOptions options, const Globals& globals)
     // shard other than the first runs only its slice of the pytest checks.
     const core::Shard& shard = attesting->shard;
     for (const auto& check : checks) {
-      if (!runs_commands(*check) || (!shard.whole() && shard.index != 1 && check->spec().kind != "pytest")) {
-        options.run.skip.push_back(check->id());
+      if (!runs_commands(*check)) {
+        options.run.set_aside.emplace(check->id(), "not attested: judged at the promotion itself");
+      } else if (!shard.whole() && shard.index != 1 && check->spec().kind != "pytest") {
+        options.run.set_aside.emplace(check->id(), fmt::format("runs in shard 1/{}", shard.count));
       }
     }
     extras.shard_index = shard.index;

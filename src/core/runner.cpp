@@ -158,6 +158,9 @@ RunReport run_checklist(std::vector<std::unique_ptr<Check>>& checks, const Conte
     if (contains(options.skip, check.id())) {
       return std::string("skipped (--skip)");
     }
+    if (const auto aside = options.set_aside.find(check.id()); aside != options.set_aside.end()) {
+      return aside->second;
+    }
     if (interrupted().load()) {
       return std::string("not run: interrupted");
     }

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -17,7 +18,9 @@ struct RunOptions {
   bool keep_going = false;
   std::vector<std::string> only; // run just these ids (others are skipped)
   std::vector<std::string> skip; // skip these ids
-  unsigned jobs = 1;             // at most this many at once; 0: one per CPU this process may run on
+  // Skip these ids, each saying why (the caller's reason, e.g. "not attested: ..."): id -> reason.
+  std::map<std::string, std::string, std::less<>> set_aside;
+  unsigned jobs = 1; // at most this many at once; 0: one per CPU this process may run on
 };
 
 // The CPUs this process may run on (its affinity mask, as `taskset` and cgroup cpusets set it;

@@ -23,7 +23,8 @@ for shard in 1 2; do
   expect_out "attested pytest \(pass\) as CI Bot <ci@example.com>: refs/tollgate/attestations/$TREE/pytest/shard-$shard-of-2/$CI" \
     "shard $shard's ref"
 done
-expect_out "skipped +unit" "shard 2 leaves the other command checks to shard 1"
+expect_out "skipped +unit +runs in shard 1/2" "shard 2 leaves the other command checks to shard 1"
+expect_out "skipped +approvals +not attested: judged at the promotion itself" "says why approvals are not attested"
 # The shards are disjoint and together run every test, each exactly once.
 for n in 0 1 2 3 4 5 6 7; do
   runs=$(cat "$E2E_TMP"/ci1/.git/tollgate/logs/*/pytest.log "$E2E_TMP"/ci2/.git/tollgate/logs/*/pytest.log |
