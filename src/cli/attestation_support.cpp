@@ -1,6 +1,5 @@
 #include "cli/attestation_support.hpp"
 
-#include "cli/repository_support.hpp"
 #include "util/fatal.hpp"
 
 #include <fmt/format.h>
@@ -9,11 +8,10 @@
 
 namespace tollgate::cli {
 
-core::AttestationsReport attestations_or_fatal(const git::Repository& repo, const core::Config& local,
+core::AttestationsReport attestations_or_fatal(const git::Repository& repo, const core::TrustRoot& root,
                                                const core::Config& in_force, const git::Oid& candidate,
                                                const proc::Limits& limits)
 {
-  const core::TrustRoot root = trust_root_or_fatal(repo, local, candidate);
   auto report = core::evaluate_attestations(repo, root, candidate, core::attestable_checks(in_force.checks, limits));
   if (!report) {
     environment_error("cannot judge the attestations: " + report.error().message);

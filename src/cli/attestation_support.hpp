@@ -12,9 +12,9 @@
 
 namespace tollgate::cli {
 
-// Judges the attestations of `candidate`'s tree against the trust root for it (`local` names the
-// stable tag) and the attestable checks of `in_force` under `limits`; Fatal(3) when it cannot.
-core::AttestationsReport attestations_or_fatal(const git::Repository& repo, const core::Config& local,
+// Judges the attestations of `candidate`'s tree against `root` (the trust root for it) and the
+// attestable checks of `in_force` under `limits`; Fatal(3) when it cannot.
+core::AttestationsReport attestations_or_fatal(const git::Repository& repo, const core::TrustRoot& root,
                                                const core::Config& in_force, const git::Oid& candidate,
                                                const proc::Limits& limits);
 

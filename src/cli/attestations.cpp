@@ -59,7 +59,8 @@ int run_attestations(const AttestationsOptions& options, const Globals& globals)
   const core::Floor floor = floor_or_fatal(repo, config, candidate);
   const proc::Limits limits =
       core::limits_in_force(floor.config, core::effective_limits(floor.config.sandbox), repo, candidate);
-  const core::AttestationsReport report = attestations_or_fatal(repo, config, floor.config, candidate, limits);
+  const core::TrustRoot root = trust_root_or_fatal(repo, config, candidate);
+  const core::AttestationsReport report = attestations_or_fatal(repo, root, floor.config, candidate, limits);
   const bool all = std::all_of(report.checks.begin(), report.checks.end(),
                                [](const core::CheckAttestation& one) { return one.attested(); });
   if (globals.json) {

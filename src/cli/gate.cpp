@@ -32,7 +32,7 @@ int run_gate(const GateOptions& options, const Globals& globals)
   const core::Config config = core::load_workspace_config(workspace);
   const git::Repository repo = open_repository(workspace);
   const git::Oid candidate = resolve_revision(repo, options.revision);
-  trust_root_or_fatal(repo, config, candidate);
+  const core::TrustRoot root = trust_root_or_fatal(repo, config, candidate);
   const core::Floor floor = floor_or_fatal(repo, config, candidate);
 
   // The gate checks in force (core::load_floor: stable's, which a candidate cannot drop, then the
@@ -46,7 +46,7 @@ int run_gate(const GateOptions& options, const Globals& globals)
   }
   const proc::Limits limits =
       core::limits_in_force(floor.config, core::effective_limits(floor.config.sandbox), repo, candidate);
-  use_attestations(checks, attestations_or_fatal(repo, config, floor.config, candidate, limits), true);
+  use_attestations(checks, attestations_or_fatal(repo, root, floor.config, candidate, limits), true);
   if (std::none_of(checks.begin(), checks.end(), [](const auto& check) { return check->spec().kind == "approvals"; })) {
     checks.insert(checks.begin(), approvals_check(floor.config));
   }

@@ -321,8 +321,9 @@ int run_promote(const PromoteOptions& options, const Globals& globals)
   //     again (docs/attestations.md); --rerun runs them all.
   std::vector<std::string> attested;
   if (!options.rerun) {
-    attested = use_attestations(checks,
-                                attestations_or_fatal(repo, config, floor.config, baseline->candidate, context.limits));
+    attested =
+        use_attestations(checks, attestations_or_fatal(repo, trust_root_or_fatal(repo, config, baseline->candidate),
+                                                       floor.config, baseline->candidate, context.limits));
   }
   // The checks run on a snapshot of the candidate, confined; what is released is what they judged.
   const Judging judging = begin_judging(context, checks, &repo, baseline->candidate);
