@@ -2,6 +2,9 @@
 
 #include <rnp/rnp_err.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
@@ -67,13 +70,15 @@ bool import_block(rnp_ffi_t ffi, std::string_view block, bool signature)
 
 namespace {
 
-// Shared by every QuietStderr of the process: checks run in parallel threads, and each may load a
-// keyring or verify at the same time. The first one in swaps `stderr`, the last one out restores
-// it; the /dev/null stream is never closed, so a thread that read the pointer meanwhile writes to
-// a valid stream.
+// Shared by every QuietStderr of the process. RNP is not safe to call from several threads at once
+// around `stderr`: a context created while `stderr` is swapped keeps the swapped stream as its log,
+// and rnp_ffi_destroy/rnp_ffi_set_log_fd fclose a context's log whenever it is not the `stderr` of
+// that moment, which closed the shared /dev/null stream (or the real stderr) under another thread.
+// So one thread at a time works with RNP: the lock is held from the first QuietStderr of a thread
+// to its last, and the /dev/null stream is never closed.
 struct QuietState {
-  std::mutex lock;
-  int depth = 0;
+  std::recursive_mutex lock;
+  int depth = 0; // nesting within the thread that holds the lock
   FILE* saved = nullptr;
   FILE* null = std::fopen("/dev/null", "we");
 };
@@ -89,7 +94,7 @@ QuietState& quiet_state()
 QuietStderr::QuietStderr()
 {
   QuietState& state = quiet_state();
-  const std::scoped_lock guard(state.lock);
+  state.lock.lock();
   if (state.depth++ == 0 && state.null != nullptr) {
     state.saved = stderr;
     stderr = state.null;
@@ -99,11 +104,17 @@ QuietStderr::QuietStderr()
 QuietStderr::~QuietStderr()
 {
   QuietState& state = quiet_state();
-  const std::scoped_lock guard(state.lock);
   if (--state.depth == 0 && state.saved != nullptr) {
     stderr = state.saved;
     state.saved = nullptr;
   }
+  state.lock.unlock();
+}
+
+void FfiDeleter::operator()(rnp_ffi_t ffi) const
+{
+  const QuietStderr quiet; // its log is its own stream (create): closing it touches nothing shared
+  rnp_ffi_destroy(ffi);
 }
 
 std::string take(char* buffer)
@@ -129,9 +140,20 @@ std::string upper(std::string_view text)
 
 Result<Ffi> create()
 {
+  // Created quiet, the context's log is the swapped `stderr`; it gets a /dev/null stream of its own
+  // before the swap ends, so that no later fclose of "its" log can reach a shared stream.
+  const QuietStderr quiet;
   rnp_ffi_t raw = nullptr;
   if (rnp_ffi_create(&raw, "GPG", "GPG") != RNP_SUCCESS) {
     return fail("cannot start RNP");
+  }
+  const int log = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+  if (log < 0 || rnp_ffi_set_log_fd(raw, log) != RNP_SUCCESS) { // RNP owns `log` once set
+    if (log >= 0) {
+      ::close(log);
+    }
+    rnp_ffi_destroy(raw); // its log is still the swapped `stderr`, which it leaves open
+    return fail("cannot start RNP: no log stream");
   }
   return Ffi(raw);
 }

@@ -15,7 +15,7 @@
 namespace tollgate::openpgp::ffi {
 
 struct FfiDeleter {
-  void operator()(rnp_ffi_t ffi) const { rnp_ffi_destroy(ffi); }
+  void operator()(rnp_ffi_t ffi) const; // under QuietStderr's lock
 };
 struct InputDeleter {
   void operator()(rnp_input_t input) const { rnp_input_destroy(input); }
@@ -44,8 +44,8 @@ using Signature = std::unique_ptr<std::remove_pointer_t<rnp_signature_handle_t>,
 // these lives, `stderr` (the FILE pointer, which glibc lets a program set; not descriptor 2, which
 // processes started meanwhile inherit) points at /dev/null: a forged approval or a junk key file is
 // a verdict, not noise on the terminal. Output another thread writes to `stderr` in that window
-// (microseconds) is lost. Nested and concurrent ones (checks run in parallel threads) share one
-// swap: `stderr` comes back when the last one ends.
+// (microseconds) is lost. It also holds the process-wide lock of RNP work (recursive: nested ones in
+// a thread share the swap): threads that verify at once (checks run in parallel) take turns.
 class QuietStderr {
 public:
   QuietStderr();

@@ -1,22 +1,17 @@
 #include "openpgp/verify.hpp"
 
 #include "openpgp/ffi.hpp"
-#include "util/fd.hpp"
 
 #include <fmt/format.h>
 #include <rnp/rnp_err.h>
 
-#include <fcntl.h>
-
 #include <cstdlib>
 #include <ctime>
-#include <limits>
 
 namespace tollgate::openpgp {
 
 struct Keyring::State {
-  ffi::Ffi context;
-  util::Fd log; // /dev/null: RNP's own diagnostics are not tollgate's output
+  ffi::Ffi context; // its log goes to /dev/null (ffi::create): RNP's diagnostics are not tollgate's output
 };
 
 namespace {
@@ -114,10 +109,6 @@ Result<Keyring> Keyring::load(std::span<const KeyFile> files)
   }
   auto state = std::make_unique<State>();
   state->context = std::move(*context);
-  state->log = util::Fd(::open("/dev/null", O_WRONLY | O_CLOEXEC));
-  if (state->log) {
-    rnp_ffi_set_log_fd(state->context.get(), state->log.get());
-  }
   const ffi::QuietStderr quiet;
   for (const KeyFile& file : files) {
     if (auto imported = ffi::import_key_data(state->context.get(), file.text); !imported) {

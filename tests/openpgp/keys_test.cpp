@@ -2,10 +2,12 @@
 
 #include "openpgp/ffi.hpp"
 #include "openpgp/keys.hpp"
+#include "openpgp/verify.hpp"
 #include "support/gpg_fixture.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -83,4 +85,44 @@ TEST_CASE("stderr comes back after quiet sections that overlap in several thread
     CHECK(stderr != original);
   }
   CHECK(stderr == original);
+}
+
+TEST_CASE("contexts made and ended in several threads at once leave stderr and each other's streams open",
+          "[openpgp][threads]")
+{
+  // The regression: a context created while another thread had `stderr` swapped took the shared
+  // /dev/null stream as its log, and ending it after the swap fclosed that stream (or, the other way
+  // round, the real stderr): the next quiet section wrote into a freed FILE.
+  const auto& keys = test::Keys::get();
+  const std::string armored = keys["ada"].armored + keys["rita"].armored;
+  const std::vector<openpgp::KeyFile> files{{"ada.asc", keys["ada"].armored}, {"bob.asc", keys["bob"].armored}};
+  FILE* const original = stderr;
+  std::vector<std::thread> threads;
+  std::atomic<int> failures = 0;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 40; ++i) {
+        if (t % 2 == 0) {
+          auto read = openpgp::read_public_keys(armored);
+          failures += read && read->size() == 2 ? 0 : 1;
+        } else {
+          auto ring = openpgp::Keyring::load(files);
+          failures += ring ? 0 : 1;
+          if (ring) {
+            failures +=
+                ring->verify_detached("not a signature", "data").status == openpgp::SignatureStatus::bad ? 0 : 1;
+          }
+        }
+      }
+    });
+  }
+  for (auto& thread : threads) {
+    thread.join();
+  }
+  CHECK(failures == 0);
+  REQUIRE(stderr == original);
+  CHECK(fileno(stderr) == 2); // still the process's stderr, not a closed or freed stream
+  CHECK(std::fflush(stderr) == 0);
+  const openpgp::ffi::QuietStderr quiet; // and the /dev/null stream still works
+  CHECK(std::fputs("dropped\n", stderr) >= 0);
 }
