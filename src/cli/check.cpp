@@ -337,7 +337,7 @@ std::function<int()> setup_check(CLI::App& app, const Globals& globals)
   app.add_option("--only", options->run.only, "Run only the check with this id (repeatable)")->type_name("CHECK");
   app.add_option("--skip", options->run.skip, "Skip the check with this id (repeatable)")->type_name("CHECK");
   app.add_option("--jobs,-j", options->run.jobs,
-                 "Run up to N independent read-only checks at once (default 1; 0: one per CPU)")
+                 "Run up to N independent read-only checks at once (default and 0: one per CPU; 1: one by one)")
       ->type_name("N")
       ->check(CLI::Range(0u, 256u));
   app.add_option("--junit", options->files.junit, "Also write a JUnit XML report to FILE")->type_name("FILE");

@@ -476,7 +476,7 @@ std::function<int()> setup_promote(CLI::App& app, const Globals& globals)
   app.add_flag("--dry-run,-n", options->dry_run, "Say everything that would happen; change nothing");
   app.add_flag("--keep-going,-k", options->run.keep_going, "Run every check even after one fails");
   app.add_option("--jobs,-j", options->run.jobs,
-                 "Run up to N independent read-only checks at once (default 1; 0: one per CPU)")
+                 "Run up to N independent read-only checks at once (default and 0: one per CPU; 1: one by one)")
       ->type_name("N")
       ->check(CLI::Range(0u, 256u));
   app.add_option("--push", options->push,

@@ -1,7 +1,7 @@
 #pragma once
 // The checklist runner: runs checks in declared order, fail-fast unless `keep_going`, with up to
-// `jobs` concurrent checks (only checks that say they are concurrent-safe overlap), and reports
-// every result in declared order.
+// `jobs` concurrent checks (by default one per CPU; only checks that say they are concurrent-safe
+// overlap), and reports every result in declared order.
 
 #include "core/check.hpp"
 
@@ -20,11 +20,11 @@ struct RunOptions {
   std::vector<std::string> skip; // skip these ids
   // Skip these ids, each saying why (the caller's reason, e.g. "not attested: ..."): id -> reason.
   std::map<std::string, std::string, std::less<>> set_aside;
-  unsigned jobs = 1; // at most this many at once; 0: one per CPU this process may run on
+  unsigned jobs = 0; // at most this many at once; 0 (the default): one per CPU this process may run on
 };
 
 // The CPUs this process may run on (its affinity mask, as `taskset` and cgroup cpusets set it;
-// at least 1): what `jobs = 0` means.
+// at least 1): the default for `RunOptions::jobs`.
 unsigned available_cpus();
 
 struct CheckReport {
