@@ -286,7 +286,9 @@ TEST_CASE("a busy loop ends at the CPU limit", "[proc]")
   const Outcome outcome = run_ok(shell("while :; do :; done"), limits);
   CHECK(outcome.ended == Ended::cpu_limit);
   CHECK(outcome.describe() == "killed: CPU limit of 1 s");
-  CHECK(outcome.cpu_seconds >= 0.9);
+  // RLIMIT_CPU fires on the scheduler's tick accounting; the tree's rusage can read up to a tick or
+  // two short of the limit that ended it (0.897 s was seen under load).
+  CHECK(outcome.cpu_seconds >= 0.8);
   CHECK(outcome.seconds < 15);
 }
 
