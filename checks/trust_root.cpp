@@ -9,6 +9,7 @@
 #include "checks/registry.hpp"
 #include "core/trust_root_validation.hpp"
 #include "git/refs.hpp"
+#include "openpgp/verify.hpp"
 
 #include <fmt/format.h>
 
@@ -44,6 +45,9 @@ public:
                                      files->maintainers_path);
         return result;
       }
+    }
+    if (auto usable = openpgp::available(); !usable) { // the keys cannot be read here: not their fault
+      return error_result(usable.error().message);
     }
     const core::TrustRootSummary summary = core::validate_trust_root(*files, std::time(nullptr));
     result.problems = summary.problems;

@@ -13,8 +13,11 @@ find_package(Threads REQUIRED)
 
 add_library(tollgate_deps INTERFACE)
 target_link_libraries(tollgate_deps INTERFACE
-  PkgConfig::LIBGIT2 PkgConfig::GPGME PkgConfig::RE2 PkgConfig::SECCOMP PkgConfig::RNP
-  yaml-cpp CLI11::CLI11 nlohmann_json::nlohmann_json fmt::fmt Threads::Threads)
+  PkgConfig::LIBGIT2 PkgConfig::GPGME PkgConfig::RE2 PkgConfig::SECCOMP
+  yaml-cpp CLI11::CLI11 nlohmann_json::nlohmann_json fmt::fmt Threads::Threads ${CMAKE_DL_LIBS})
+# RNP: its headers only. src/openpgp loads librnp.so.0 on first use (dlopen): it brings Botan and ten
+# other libraries, whose loading every command would pay, and most never verify a signature.
+target_include_directories(tollgate_deps SYSTEM INTERFACE ${RNP_INCLUDE_DIRS})
 # kainjow mustache is a single header in /usr/include/kainjow.
 # SHA-256 for cache keys: mbedtls, which libgit2 itself uses on Debian (libgit2-dev depends on it).
 find_library(MBEDCRYPTO_LIBRARY mbedcrypto REQUIRED)

@@ -47,8 +47,9 @@ set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT) # tollgate_<version>_<arch>.deb
 set(CPACK_DEBIAN_PACKAGE_SECTION devel)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON) # Depends: the Debian packages of the shared libraries, by dpkg-shlibdeps
-# gpgme runs gpg for signing and verification; the other sandbox backends are optional.
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "gpg, gpg-agent")
+# gpgme runs gpg for signing and verification; the other sandbox backends are optional. librnp0 is
+# loaded with dlopen (src/openpgp/ffi.hpp), which dpkg-shlibdeps cannot see.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "gpg, gpg-agent, librnp0")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "git, bubblewrap")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "firejail, pre-commit, python3-pytest")
 include(CPack)

@@ -4,6 +4,7 @@
 #include "core/trust_root.hpp"
 #include "git/objects.hpp"
 #include "openpgp/keys.hpp"
+#include "openpgp/verify.hpp"
 #include "util/fd.hpp"
 
 #include <fmt/format.h>
@@ -299,6 +300,9 @@ Result<TrustRootSummary> validate_trust_root_at(const git::Repository& repo, con
   auto files = trust_root_files_at(repo, commit, fallback);
   if (!files) {
     return std::unexpected(files.error());
+  }
+  if (auto usable = openpgp::available(); !usable) { // the keys cannot be read here: not their fault
+    return std::unexpected(usable.error());
   }
   return validate_trust_root(*files, now);
 }

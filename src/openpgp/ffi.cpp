@@ -2,16 +2,61 @@
 
 #include <rnp/rnp_err.h>
 
+#include <fmt/format.h>
+
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
+#include <cstdlib>
 #include <mutex>
 #include <vector>
 
 namespace tollgate::openpgp::ffi {
+
+namespace {
+
+struct Library {
+  void* handle = nullptr;
+  std::string error;
+};
+
+const Library& library()
+{
+  static const Library loaded = [] {
+    Library lib;
+    lib.handle = ::dlopen("librnp.so.0", RTLD_NOW | RTLD_LOCAL);
+    if (lib.handle == nullptr) {
+      const char* why = ::dlerror();
+      lib.error = why != nullptr ? why : "librnp.so.0 cannot be loaded";
+    }
+    return lib;
+  }();
+  return loaded;
+}
+
+} // namespace
+
+Result<void> rnp_loaded()
+{
+  if (library().handle == nullptr) {
+    return fail(fmt::format("cannot load RNP, the OpenPGP library ({}): install librnp0", library().error));
+  }
+  return {};
+}
+
+void* rnp_symbol(const char* name)
+{
+  void* symbol = library().handle != nullptr ? ::dlsym(library().handle, name) : nullptr;
+  if (symbol == nullptr) { // a librnp without a function this build calls: nothing sensible can go on
+    std::fprintf(stderr, "tollgate: error: librnp.so.0 lacks %s\n", name);
+    std::_Exit(3);
+  }
+  return symbol;
+}
 
 namespace {
 
@@ -46,8 +91,8 @@ std::string guess(std::string_view block)
     return "";
   }
   char* guessed = nullptr;
-  if (rnp_guess_contents(input->get(), &guessed) != RNP_SUCCESS) {
-    rnp_buffer_destroy(guessed);
+  if (TOLLGATE_RNP(rnp_guess_contents)(input->get(), &guessed) != RNP_SUCCESS) {
+    TOLLGATE_RNP(rnp_buffer_destroy)(guessed);
     return "";
   }
   return take(guessed);
@@ -60,9 +105,10 @@ bool import_block(rnp_ffi_t ffi, std::string_view block, bool signature)
     return false;
   }
   char* results = nullptr;
-  const rnp_result_t imported = signature ? rnp_import_signatures(ffi, input->get(), 0, &results)
-                                          : rnp_import_keys(ffi, input->get(), RNP_LOAD_SAVE_PUBLIC_KEYS, &results);
-  rnp_buffer_destroy(results);
+  const rnp_result_t imported =
+      signature ? TOLLGATE_RNP(rnp_import_signatures)(ffi, input->get(), 0, &results)
+                : TOLLGATE_RNP(rnp_import_keys)(ffi, input->get(), RNP_LOAD_SAVE_PUBLIC_KEYS, &results);
+  TOLLGATE_RNP(rnp_buffer_destroy)(results);
   return imported == RNP_SUCCESS;
 }
 
@@ -114,13 +160,13 @@ QuietStderr::~QuietStderr()
 void FfiDeleter::operator()(rnp_ffi_t ffi) const
 {
   const QuietStderr quiet; // its log is its own stream (create): closing it touches nothing shared
-  rnp_ffi_destroy(ffi);
+  TOLLGATE_RNP(rnp_ffi_destroy)(ffi);
 }
 
 std::string take(char* buffer)
 {
   std::string text = buffer != nullptr ? buffer : "";
-  rnp_buffer_destroy(buffer);
+  TOLLGATE_RNP(rnp_buffer_destroy)(buffer);
   return text;
 }
 
@@ -142,17 +188,20 @@ Result<Ffi> create()
 {
   // Created quiet, the context's log is the swapped `stderr`; it gets a /dev/null stream of its own
   // before the swap ends, so that no later fclose of "its" log can reach a shared stream.
+  if (auto loaded = rnp_loaded(); !loaded) {
+    return std::unexpected(loaded.error());
+  }
   const QuietStderr quiet;
   rnp_ffi_t raw = nullptr;
-  if (rnp_ffi_create(&raw, "GPG", "GPG") != RNP_SUCCESS) {
+  if (TOLLGATE_RNP(rnp_ffi_create)(&raw, "GPG", "GPG") != RNP_SUCCESS) {
     return fail("cannot start RNP");
   }
   const int log = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
-  if (log < 0 || rnp_ffi_set_log_fd(raw, log) != RNP_SUCCESS) { // RNP owns `log` once set
+  if (log < 0 || TOLLGATE_RNP(rnp_ffi_set_log_fd)(raw, log) != RNP_SUCCESS) { // RNP owns `log` once set
     if (log >= 0) {
       ::close(log);
     }
-    rnp_ffi_destroy(raw); // its log is still the swapped `stderr`, which it leaves open
+    TOLLGATE_RNP(rnp_ffi_destroy)(raw); // its log is still the swapped `stderr`, which it leaves open
     return fail("cannot start RNP: no log stream");
   }
   return Ffi(raw);
@@ -161,8 +210,8 @@ Result<Ffi> create()
 Result<Input> input_over(std::string_view data)
 {
   rnp_input_t raw = nullptr;
-  if (rnp_input_from_memory(&raw, reinterpret_cast<const std::uint8_t*>(data.data()), data.size(), false) !=
-      RNP_SUCCESS) {
+  if (TOLLGATE_RNP(rnp_input_from_memory)(&raw, reinterpret_cast<const std::uint8_t*>(data.data()), data.size(),
+                                          false) != RNP_SUCCESS) {
     return fail("cannot read the OpenPGP data");
   }
   return Input(raw);

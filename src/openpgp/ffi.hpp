@@ -6,6 +6,7 @@
 
 #include <rnp/rnp.h>
 
+#include <bit>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -14,23 +15,35 @@
 
 namespace tollgate::openpgp::ffi {
 
+// librnp is loaded on first use (dlopen), not when tollgate starts: with Botan and the ten other
+// libraries it brings, loading it costs every command several milliseconds, and most commands never
+// verify a signature. `TOLLGATE_RNP(rnp_x)` is RNP's function rnp_x, resolved once per call site; only
+// after rnp_loaded() succeeded (create() checks it: no context, no other call).
+Result<void> rnp_loaded(); // loads librnp.so.0 the first time; the error says why it cannot
+void* rnp_symbol(const char* name);
+#define TOLLGATE_RNP(name)                                                                                             \
+  ([]() noexcept {                                                                                                     \
+    static const auto resolved = std::bit_cast<decltype(&::name)>(::tollgate::openpgp::ffi::rnp_symbol(#name));        \
+    return resolved;                                                                                                   \
+  }())
+
 struct FfiDeleter {
   void operator()(rnp_ffi_t ffi) const; // under QuietStderr's lock
 };
 struct InputDeleter {
-  void operator()(rnp_input_t input) const { rnp_input_destroy(input); }
+  void operator()(rnp_input_t input) const { TOLLGATE_RNP(rnp_input_destroy)(input); }
 };
 struct KeyDeleter {
-  void operator()(rnp_key_handle_t key) const { rnp_key_handle_destroy(key); }
+  void operator()(rnp_key_handle_t key) const { TOLLGATE_RNP(rnp_key_handle_destroy)(key); }
 };
 struct IteratorDeleter {
-  void operator()(rnp_identifier_iterator_t it) const { rnp_identifier_iterator_destroy(it); }
+  void operator()(rnp_identifier_iterator_t it) const { TOLLGATE_RNP(rnp_identifier_iterator_destroy)(it); }
 };
 struct VerifyDeleter {
-  void operator()(rnp_op_verify_t op) const { rnp_op_verify_destroy(op); }
+  void operator()(rnp_op_verify_t op) const { TOLLGATE_RNP(rnp_op_verify_destroy)(op); }
 };
 struct SignatureDeleter {
-  void operator()(rnp_signature_handle_t sig) const { rnp_signature_handle_destroy(sig); }
+  void operator()(rnp_signature_handle_t sig) const { TOLLGATE_RNP(rnp_signature_handle_destroy)(sig); }
 };
 using Ffi = std::unique_ptr<std::remove_pointer_t<rnp_ffi_t>, FfiDeleter>;
 using Input = std::unique_ptr<std::remove_pointer_t<rnp_input_t>, InputDeleter>;

@@ -16,31 +16,32 @@ using ffi::take;
 bool usable_for_signing(rnp_key_handle_t key)
 {
   bool allows = false;
-  return rnp_key_allows_usage(key, "sign", &allows) == RNP_SUCCESS && allows && flag(rnp_key_is_valid, key);
+  return TOLLGATE_RNP(rnp_key_allows_usage)(key, "sign", &allows) == RNP_SUCCESS && allows &&
+         flag(TOLLGATE_RNP(rnp_key_is_valid), key);
 }
 
 PublicKey describe(rnp_key_handle_t key)
 {
   PublicKey info;
   char* fingerprint = nullptr;
-  rnp_key_get_fprint(key, &fingerprint);
+  TOLLGATE_RNP(rnp_key_get_fprint)(key, &fingerprint);
   info.fingerprint = ffi::upper(take(fingerprint));
   char* uid = nullptr;
-  if (rnp_key_get_primary_uid(key, &uid) == RNP_SUCCESS) {
+  if (TOLLGATE_RNP(rnp_key_get_primary_uid)(key, &uid) == RNP_SUCCESS) {
     info.user_id = take(uid);
   }
-  info.revoked = flag(rnp_key_is_revoked, key);
-  info.valid = flag(rnp_key_is_valid, key);
+  info.revoked = flag(TOLLGATE_RNP(rnp_key_is_revoked), key);
+  info.valid = flag(TOLLGATE_RNP(rnp_key_is_valid), key);
   std::uint64_t till = 0;
-  if (rnp_key_valid_till64(key, &till) == RNP_SUCCESS) {
+  if (TOLLGATE_RNP(rnp_key_valid_till64)(key, &till) == RNP_SUCCESS) {
     info.valid_till = till;
   }
   info.can_sign = usable_for_signing(key);
   std::size_t subkeys = 0;
-  rnp_key_get_subkey_count(key, &subkeys);
+  TOLLGATE_RNP(rnp_key_get_subkey_count)(key, &subkeys);
   for (std::size_t i = 0; i < subkeys && !info.can_sign; ++i) {
     rnp_key_handle_t raw = nullptr;
-    if (rnp_key_get_subkey_at(key, i, &raw) == RNP_SUCCESS) {
+    if (TOLLGATE_RNP(rnp_key_get_subkey_at)(key, i, &raw) == RNP_SUCCESS) {
       const ffi::Key subkey(raw);
       info.can_sign = usable_for_signing(subkey.get());
     }
@@ -62,19 +63,20 @@ Result<std::vector<PublicKey>> read_public_keys(std::string_view data)
     return std::unexpected(imported.error());
   }
   rnp_identifier_iterator_t raw_it = nullptr;
-  if (rnp_identifier_iterator_create(ffi.get(), &raw_it, "fingerprint") != RNP_SUCCESS) {
+  if (TOLLGATE_RNP(rnp_identifier_iterator_create)(ffi.get(), &raw_it, "fingerprint") != RNP_SUCCESS) {
     return fail("cannot list the keys read");
   }
   const ffi::Iterator it(raw_it);
   std::vector<PublicKey> keys;
   const char* fingerprint = nullptr;
-  while (rnp_identifier_iterator_next(it.get(), &fingerprint) == RNP_SUCCESS && fingerprint != nullptr) {
+  while (TOLLGATE_RNP(rnp_identifier_iterator_next)(it.get(), &fingerprint) == RNP_SUCCESS && fingerprint != nullptr) {
     rnp_key_handle_t raw_key = nullptr;
-    if (rnp_locate_key(ffi.get(), "fingerprint", fingerprint, &raw_key) != RNP_SUCCESS || raw_key == nullptr) {
+    if (TOLLGATE_RNP(rnp_locate_key)(ffi.get(), "fingerprint", fingerprint, &raw_key) != RNP_SUCCESS ||
+        raw_key == nullptr) {
       continue;
     }
     const ffi::Key key(raw_key);
-    if (flag(rnp_key_is_primary, key.get())) {
+    if (flag(TOLLGATE_RNP(rnp_key_is_primary), key.get())) {
       keys.push_back(describe(key.get()));
     }
   }

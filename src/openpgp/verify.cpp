@@ -33,8 +33,8 @@ std::int64_t expiry_of(rnp_key_handle_t key)
 {
   std::uint32_t created = 0;
   std::uint32_t lifetime = 0;
-  if (rnp_key_get_creation(key, &created) != RNP_SUCCESS || rnp_key_get_expiration(key, &lifetime) != RNP_SUCCESS ||
-      lifetime == 0) {
+  if (TOLLGATE_RNP(rnp_key_get_creation)(key, &created) != RNP_SUCCESS ||
+      TOLLGATE_RNP(rnp_key_get_expiration)(key, &lifetime) != RNP_SUCCESS || lifetime == 0) {
     return 0;
   }
   return static_cast<std::int64_t>(created) + lifetime;
@@ -43,28 +43,28 @@ std::int64_t expiry_of(rnp_key_handle_t key)
 // The primary key of `key` (itself when it is one), or null.
 ffi::Key primary_of(rnp_ffi_t context, rnp_key_handle_t key)
 {
-  if (ffi::flag(rnp_key_is_primary, key)) {
+  if (ffi::flag(TOLLGATE_RNP(rnp_key_is_primary), key)) {
     char* fingerprint = nullptr;
-    rnp_key_get_fprint(key, &fingerprint);
+    TOLLGATE_RNP(rnp_key_get_fprint)(key, &fingerprint);
     const std::string own = ffi::take(fingerprint);
     rnp_key_handle_t raw = nullptr;
-    rnp_locate_key(context, "fingerprint", own.c_str(), &raw);
+    TOLLGATE_RNP(rnp_locate_key)(context, "fingerprint", own.c_str(), &raw);
     return ffi::Key(raw);
   }
   char* fingerprint = nullptr;
-  if (rnp_key_get_primary_fprint(key, &fingerprint) != RNP_SUCCESS) {
+  if (TOLLGATE_RNP(rnp_key_get_primary_fprint)(key, &fingerprint) != RNP_SUCCESS) {
     return ffi::Key(nullptr);
   }
   const std::string primary = ffi::take(fingerprint);
   rnp_key_handle_t raw = nullptr;
-  rnp_locate_key(context, "fingerprint", primary.c_str(), &raw);
+  TOLLGATE_RNP(rnp_locate_key)(context, "fingerprint", primary.c_str(), &raw);
   return ffi::Key(raw);
 }
 
 std::string fingerprint_of(rnp_key_handle_t key)
 {
   char* fingerprint = nullptr;
-  rnp_key_get_fprint(key, &fingerprint);
+  TOLLGATE_RNP(rnp_key_get_fprint)(key, &fingerprint);
   return ffi::upper(ffi::take(fingerprint));
 }
 
@@ -72,18 +72,18 @@ std::string fingerprint_of(rnp_key_handle_t key)
 std::string issuer_of(rnp_op_verify_signature_t signature)
 {
   rnp_signature_handle_t raw = nullptr;
-  if (rnp_op_verify_signature_get_handle(signature, &raw) != RNP_SUCCESS) {
+  if (TOLLGATE_RNP(rnp_op_verify_signature_get_handle)(signature, &raw) != RNP_SUCCESS) {
     return "";
   }
   const ffi::Signature handle(raw);
   char* text = nullptr;
-  if (rnp_signature_get_key_fprint(handle.get(), &text) == RNP_SUCCESS && text != nullptr) {
+  if (TOLLGATE_RNP(rnp_signature_get_key_fprint)(handle.get(), &text) == RNP_SUCCESS && text != nullptr) {
     if (std::string fingerprint = ffi::take(text); !fingerprint.empty()) {
       return ffi::upper(fingerprint);
     }
   }
   text = nullptr;
-  if (rnp_signature_get_keyid(handle.get(), &text) == RNP_SUCCESS) {
+  if (TOLLGATE_RNP(rnp_signature_get_keyid)(handle.get(), &text) == RNP_SUCCESS) {
     return ffi::upper(ffi::take(text));
   }
   return "";
@@ -94,6 +94,11 @@ std::string issuer_of(rnp_op_verify_signature_t signature)
 void configure_process()
 {
   ::setenv("BOTAN_MLOCK_POOL_SIZE", "0", 0); // NOLINT(concurrency-mt-unsafe): before any thread
+}
+
+Result<void> available()
+{
+  return ffi::rnp_loaded();
 }
 
 Keyring::Keyring(std::unique_ptr<State> state) : m_state(std::move(state)) {}
@@ -132,29 +137,30 @@ SignatureCheck Keyring::verify_detached(std::string_view signature, std::string_
   }
   rnp_ffi_t context = m_state->context.get();
   rnp_op_verify_t raw = nullptr;
-  if (rnp_op_verify_detached_create(&raw, context, data_input->get(), signature_input->get()) != RNP_SUCCESS) {
+  if (TOLLGATE_RNP(rnp_op_verify_detached_create)(&raw, context, data_input->get(), signature_input->get()) !=
+      RNP_SUCCESS) {
     return check;
   }
   const ffi::Verify op(raw);
-  rnp_op_verify_execute(op.get()); // the verdict is read per signature below
+  TOLLGATE_RNP(rnp_op_verify_execute)(op.get()); // the verdict is read per signature below
   std::size_t count = 0;
-  if (rnp_op_verify_get_signature_count(op.get(), &count) != RNP_SUCCESS || count != 1) {
+  if (TOLLGATE_RNP(rnp_op_verify_get_signature_count)(op.get(), &count) != RNP_SUCCESS || count != 1) {
     return check; // none is not a signature; several is not our format (one signer per object)
   }
   rnp_op_verify_signature_t signature_info = nullptr;
-  if (rnp_op_verify_get_signature_at(op.get(), 0, &signature_info) != RNP_SUCCESS) {
+  if (TOLLGATE_RNP(rnp_op_verify_get_signature_at)(op.get(), 0, &signature_info) != RNP_SUCCESS) {
     return check;
   }
   std::uint32_t created = 0;
   std::uint32_t lifetime = 0;
-  rnp_op_verify_signature_get_times(signature_info, &created, &lifetime);
+  TOLLGATE_RNP(rnp_op_verify_signature_get_times)(signature_info, &created, &lifetime);
   check.created = created;
   check.expires = lifetime != 0 ? static_cast<std::int64_t>(created) + lifetime : 0;
 
-  const rnp_result_t status = rnp_op_verify_signature_get_status(signature_info);
+  const rnp_result_t status = TOLLGATE_RNP(rnp_op_verify_signature_get_status)(signature_info);
   rnp_key_handle_t raw_key = nullptr;
-  if (status == RNP_ERROR_KEY_NOT_FOUND || rnp_op_verify_signature_get_key(signature_info, &raw_key) != RNP_SUCCESS ||
-      raw_key == nullptr) {
+  if (status == RNP_ERROR_KEY_NOT_FOUND ||
+      TOLLGATE_RNP(rnp_op_verify_signature_get_key)(signature_info, &raw_key) != RNP_SUCCESS || raw_key == nullptr) {
     check.status = status == RNP_ERROR_KEY_NOT_FOUND ? SignatureStatus::unknown_key : SignatureStatus::bad;
     check.signer = issuer_of(signature_info);
     return check;
@@ -174,7 +180,8 @@ SignatureCheck Keyring::verify_detached(std::string_view signature, std::string_
   // Revocation and expiry are read from the keys: RNP refuses a signature whose key is not valid as
   // "invalid" without saying why, where gpg names the reason. A revoked or expired key's signature is
   // refused as such, whatever its bytes.
-  if (ffi::flag(rnp_key_is_revoked, primary.get()) || ffi::flag(rnp_key_is_revoked, signing_key.get())) {
+  if (ffi::flag(TOLLGATE_RNP(rnp_key_is_revoked), primary.get()) ||
+      ffi::flag(TOLLGATE_RNP(rnp_key_is_revoked), signing_key.get())) {
     check.status = SignatureStatus::revoked_key;
   } else if (expired(primary.get()) || expired(signing_key.get())) {
     check.status = SignatureStatus::expired_key;

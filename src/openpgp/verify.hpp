@@ -41,6 +41,10 @@ struct KeyFile {
 // secret keys; verification handles public data only. A value the user set is left alone.
 void configure_process();
 
+// Whether RNP can be used here (librnp.so.0 loads on first use); the error says why not and what to
+// install: an environment failure, not a verdict on any key.
+Result<void> available();
+
 class Keyring {
 public:
   // The keys of `files`; an error naming the first file that holds no public key.

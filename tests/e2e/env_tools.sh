@@ -114,6 +114,31 @@ rm "$GNUPGHOME/gpg.conf"
 tg -C "$repo" approve --key "$ADA" </dev/null
 expect_code 0 "control: the same approval with gpg and its agent"
 
+# --- librnp -------------------------------------------------------------------------------------
+# RNP is loaded on first use: without it, commands that verify no signature still work, and those
+# that do stop with exit 3 naming the package (the keys are not blamed, nothing is promoted).
+librnp=$(/sbin/ldconfig -p | awk '/librnp\.so\.0 /{print $NF; exit}')
+if [ -n "$librnp" ] && command -v bwrap >/dev/null; then
+  approve_head "$repo" # Ada approved above; now Bob too
+  without_rnp() { bwrap --bind / / --dev /dev --ro-bind /dev/null "$librnp" "$@"; }
+  without_rnp "$TOLLGATE" --version >/dev/null 2>&1 || fail "--version needs no librnp"
+  CODE=0
+  OUT=$(without_rnp "$TOLLGATE" -C "$repo" gate 2>"$E2E_TMP/rnp.err") || CODE=$?
+  ERR=$(cat "$E2E_TMP/rnp.err")
+  expect_code 3 "gate without librnp"
+  expect_out "error +trust-root .*cannot load RNP, the OpenPGP library .*install librnp0" "names RNP and the package"
+  grep -q "ada.asc" <<<"$OUT" && fail "the key files are blamed for a missing library: $OUT"
+  tags_before=$(git -C "$repo" tag)
+  CODE=0
+  OUT=$(without_rnp "$TOLLGATE" -C "$repo" promote 2>&1) || CODE=$?
+  expect_code 3 "promote without librnp"
+  [ "$(git -C "$repo" tag)" = "$tags_before" ] || fail "promote without librnp made a tag"
+  tg -C "$repo" gate
+  expect_code 0 "control: the same gate with librnp"
+else
+  echo "librnp or bwrap missing: the RNP load failure was not exercised"
+fi
+
 # --- a passphrase and no terminal ---------------------------------------------------------------
 gpg --batch --quiet --pinentry-mode loopback --passphrase 'open sesame' \
   --quick-gen-key "Carol Locked <carol@example.com>" ed25519 sign never 2>/dev/null
