@@ -93,6 +93,12 @@ void Context::never_prompt()
 
 Result<std::string> Context::sign_detached(std::string_view data, const std::string& fingerprint) const
 {
+  if (auto listed = m_listed_secret.find(fingerprint);
+      (!m_signer || m_signer_fingerprint != fingerprint) && listed != m_listed_secret.end()) {
+    gpgme_key_ref(listed->second.get());
+    m_signer.reset(listed->second.get());
+    m_signer_fingerprint = fingerprint;
+  }
   if (!m_signer || m_signer_fingerprint != fingerprint) {
     gpgme_key_t key_raw = nullptr;
     ++g_processes;
@@ -292,6 +298,9 @@ Result<EngineInfo> Context::engine() const
 Result<std::vector<KeyInfo>> Context::list_keys(bool secret_only, const std::string& pattern) const
 {
   std::vector<KeyInfo> keys;
+  if (secret_only) {
+    m_listed_secret.clear();
+  }
   ++g_processes;
   if (gpgme_error_t error =
           gpgme_op_keylist_start(m_ctx.get(), pattern.empty() ? nullptr : pattern.c_str(), secret_only ? 1 : 0);
@@ -308,7 +317,7 @@ Result<std::vector<KeyInfo>> Context::list_keys(bool secret_only, const std::str
       gpgme_op_keylist_end(m_ctx.get());
       return fail(error_message("cannot list keys", error));
     }
-    const std::unique_ptr<_gpgme_key, decltype(&gpgme_key_unref)> owned(key, &gpgme_key_unref);
+    std::unique_ptr<_gpgme_key, KeyFree> owned(key);
     KeyInfo info;
     info.fingerprint = key->fpr != nullptr ? key->fpr : "";
     if (key->uids != nullptr && key->uids->uid != nullptr) {
@@ -327,6 +336,9 @@ Result<std::vector<KeyInfo>> Context::list_keys(bool secret_only, const std::str
           info.subkeys.emplace_back(sub->fpr);
         }
       }
+    }
+    if (secret_only && !info.fingerprint.empty()) {
+      m_listed_secret[info.fingerprint] = std::move(owned);
     }
     keys.push_back(std::move(info));
   }

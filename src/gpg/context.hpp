@@ -7,6 +7,7 @@
 #include <gpgme.h>
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -101,6 +102,9 @@ private:
   // The last signing key looked up: each lookup is a gpg process, and a promotion signs four times.
   mutable std::unique_ptr<_gpgme_key, KeyFree> m_signer;
   mutable std::string m_signer_fingerprint;
+  // The secret keys the last secret listing returned: choosing the signing key lists them, and
+  // signing with one of them then needs no lookup (no second gpg process).
+  mutable std::map<std::string, std::unique_ptr<_gpgme_key, KeyFree>, std::less<>> m_listed_secret;
 };
 
 } // namespace tollgate::gpg
