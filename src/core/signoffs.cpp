@@ -66,9 +66,8 @@ void judge(Filed& filed, const SignatureVerdict& verification, const TrustRoot& 
   }
   const Maintainer* maintainer = root.maintainers.by_fingerprint(verification.primary);
   if (maintainer == nullptr) {
-    return reject(Verdict::not_maintainer,
-                  fmt::format("key {} belongs to no maintainer in {} at {}", verification.primary,
-                              root.maintainers_path, root.source));
+    return reject(Verdict::not_maintainer, fmt::format("key {} belongs to no maintainer in {} at {}",
+                                                       verification.primary, root.maintainers_path, root.source));
   }
   record.maintainer = maintainer->name;
   record.email = maintainer->email;
@@ -175,8 +174,9 @@ Result<SignoffReport> evaluate_signoffs(const git::Repository& repo, const Trust
 {
   SignoffReport report;
   report.required = required;
-  auto refs = only != nullptr ? Result<std::vector<git::Ref>>(*only)
-                              : git::list_refs_under(repo, fmt::format("{}{}/{}/", k_signoffs_ref_prefix, stage, release));
+  auto refs = only != nullptr
+                  ? Result<std::vector<git::Ref>>(*only)
+                  : git::list_refs_under(repo, fmt::format("{}{}/{}/", k_signoffs_ref_prefix, stage, release));
   if (!refs) {
     return std::unexpected(refs.error());
   }
@@ -194,8 +194,8 @@ Result<SignoffReport> evaluate_signoffs(const git::Repository& repo, const Trust
   std::vector<SignatureVerdict> verdicts;
   if (!signed_bytes.empty()) {
     auto verifier = SignatureVerifier::open(root.keys, root.digest, root.verify);
-    auto verified = verifier ? verifier->verify(signed_bytes) : Result<std::vector<SignatureVerdict>>(
-                                                                    std::unexpected(verifier.error()));
+    auto verified = verifier ? verifier->verify(signed_bytes)
+                             : Result<std::vector<SignatureVerdict>>(std::unexpected(verifier.error()));
     if (!verified) {
       return std::unexpected(verified.error());
     }

@@ -44,6 +44,7 @@ StagePath stage_path_of(const Config& config, std::string source)
   StagePath path;
   path.source = std::move(source);
   path.stages = config.release.stages;
+  path.configured = !path.stages.empty();
   if (path.stages.empty()) {
     StageConfig stable;
     stable.name = config.release.stable_tag;
@@ -54,28 +55,32 @@ StagePath stage_path_of(const Config& config, std::string source)
   return path;
 }
 
-Result<StagePath> stages_in_force(const git::Repository& repo, const Config& local, const git::Oid& candidate)
+std::expected<StagePath, TrustRootError> stages_in_force(const git::Repository& repo, const Config& local,
+                                                         const git::Oid& candidate)
 {
+  const auto error = [](int code, std::string message) {
+    return std::unexpected(TrustRootError{code, std::move(message)});
+  };
   auto root = trust_root_commit(repo, local, candidate);
   if (!root) {
-    return fail(root.error().message);
+    return std::unexpected(root.error());
   }
   auto text = git::read_file_at(repo, root->commit, k_config_file);
   if (!text) {
-    return std::unexpected(text.error());
+    return error(3, text.error().message);
   }
   if (!*text) {
     return stage_path_of(Config{}, root->source);
   }
   auto config = parse_config(**text, k_config_file);
   if (!config) {
-    return fail(fmt::format("{} (at {})", config.error().message, root->source));
+    return error(2, fmt::format("{} (at {})", config.error().message, root->source));
   }
   // The stable tag's name is the work tree's (as everywhere): a stage path whose last stage is
   // another name is not this repository's.
   if (!config->release.stages.empty() && config->release.stages.back().name != local.release.stable_tag) {
-    return fail(fmt::format("release.stages at {} ends with `{}`, but release.stable_tag here is `{}`", root->source,
-                            config->release.stages.back().name, local.release.stable_tag));
+    return error(2, fmt::format("release.stages at {} ends with `{}`, but release.stable_tag here is `{}`",
+                                root->source, config->release.stages.back().name, local.release.stable_tag));
   }
   config->release.stable_tag = local.release.stable_tag;
   return stage_path_of(*config, root->source);

@@ -6,12 +6,14 @@
 #include "core/audit_log.hpp"
 #include "core/config.hpp"
 #include "core/promotion_record.hpp"
+#include "core/trust_root.hpp"
 #include "git/oid.hpp"
 #include "git/repository.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <expected>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,6 +24,7 @@ namespace tollgate::core {
 struct StagePath {
   std::vector<StageConfig> stages; // never empty; the last is release.stable_tag
   std::string source;              // where they were read
+  bool configured = false;         // release.stages is listed there (else one stage, stable, with rollback.deploy)
   bool staged() const { return stages.size() > 1; }
   // The index of stage `name`; nullopt when there is none.
   std::optional<std::size_t> index_of(std::string_view name) const;
@@ -35,14 +38,16 @@ StagePath stage_path_of(const Config& config, std::string source);
 
 // release.stages of tollgate.yaml at the trust root for `candidate` (core/trust_root.hpp): the
 // operator's, never a candidate's once a release exists. `local` names the stable tag.
-Result<StagePath> stages_in_force(const git::Repository& repo, const Config& local, const git::Oid& candidate);
+// Errors: 2 for an invalid tollgate.yaml there, 3 for repository state.
+std::expected<StagePath, TrustRootError> stages_in_force(const git::Repository& repo, const Config& local,
+                                                         const git::Oid& candidate);
 
 // What a stage's tag holds, as tollgate signed it.
 struct StageHolder {
   std::string stage;
-  git::Oid tag;         // the stage tag object
-  StableRecord record;  // what it says
-  git::Oid commit;      // where it points
+  git::Oid tag;           // the stage tag object
+  StableRecord record;    // what it says
+  git::Oid commit;        // where it points
   std::int64_t since = 0; // the tag object's time: when the release entered the stage
 };
 

@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# Staged promotion (docs/stages.md) with real keys and a bare remote: promote cuts a release into
+# `staging`; `promote --stage stable` moves it on only after the soak, the sign-offs and a passing
+# verify, with `stable` and `staging` naming the same release tag object; deploy and verify come from
+# the trust root, never from the candidate; `rollback --demote --stage staging` moves staging alone;
+# `verify` refuses a release moved to stable by hand, past the stage path.
+source "$(dirname "$0")/lib.bash"
+source "$(dirname "$0")/promote_lib.bash"
+
+remote="$E2E_TMP/remote.git"
+git init -q --bare -b main "$remote"
+repo="$E2E_TMP/repo"
+promote_repo "$repo"
+git -C "$repo" remote add origin "$remote"
+deployed="$E2E_TMP/deployed"
+cat >>"$repo/tollgate.yaml" <<YAML
+  stages:
+    - {name: staging, deploy: "sh -c 'echo {{tag}} {{stage}} >> $deployed'"}
+    - {name: stable, deploy: "sh -c 'echo {{tag}} {{stage}} >> $deployed'", after: staging, soak: 4s, signoffs: 1,
+       verify: "sh -c 'echo smoke {{tag}}; test ! -e $E2E_TMP/verify-broken'"}
+YAML
+# The stages belong under release: (promote_repo's tollgate.yaml ends with checks:), so rewrite it.
+/usr/bin/python3 - "$repo/tollgate.yaml" <<'PY'
+import sys
+path = sys.argv[1]
+text = open(path).read()
+head, stages = text.split("  stages:\n", 1)
+checks_at = head.index("checks:")
+open(path, "w").write(head[:checks_at] + "  stages:\n" + stages + head[checks_at:])
+PY
+git -C "$repo" commit -q -am "feat: stages"
+approve_head "$repo"
+tag_object() { git -C "$repo" rev-parse "refs/tags/$1"; }
+# release_named STAGE: the release tag object STAGE's record names.
+release_named() { git -C "$repo" cat-file tag "$1" | awk '$1=="Release:"{print $3}'; }
+
+# The cut goes to staging, not to stable, and staging's deploy runs.
+tg -C "$repo" promote --push origin
+expect_code 0 "promote cuts v0.1.0 into staging"
+expect_out "promoted v0.1.0: staging -> v0.1.0" "names the stage"
+[ "$(release_named staging)" = "$(tag_object v0.1.0)" ] || fail "staging names v0.1.0's tag object"
+git -C "$repo" rev-parse -q --verify refs/tags/stable >/dev/null && fail "the cut moved stable"
+[ "$(cat "$deployed")" = "v0.1.0 staging" ] || fail "staging's deploy ran: $(cat "$deployed" 2>/dev/null)"
+git -C "$repo" tag -v staging >/dev/null 2>&1 || fail "the staging tag is signed"
+[ "$(git -C "$remote" rev-parse refs/tags/staging)" = "$(tag_object staging)" ] || fail "staging was pushed"
+tg -C "$repo" verify v0.1.0
+expect_code 0 "v0.1.0 at staging verifies"
+
+# Refused before the soak: nothing signed, nothing moved.
+before=$(snapshot "$repo")
+tg -C "$repo" promote --stage stable
+expect_code 1 "before the soak"
+expect_err "v0.1.0 has been at \`staging\` for [0-9]+s of the 4s soak \`stable\` requires" "says how long is left"
+[ "$(snapshot "$repo")" = "$before" ] || fail "the refusal before the soak changed a ref"
+sleep 4
+
+# Refused before the sign-offs; a sign-off by a key of no maintainer does not count.
+tg -C "$repo" promote --stage stable v0.1.0
+expect_code 1 "before the sign-offs"
+expect_err "0 of 1 sign-off of v0.1.0 for \`stable\`.*tollgate approve --stage stable v0.1.0" "says who must sign off"
+gpg --batch --quiet --passphrase '' --quick-gen-key "Eve <eve@example.com>" ed25519 sign never 2>/dev/null
+tg -C "$repo" approve --stage stable v0.1.0 --key eve@example.com
+expect_code 0 "anyone can sign a sign-off"
+expect_err "belongs to no maintainer" "warns that it will not count"
+tg -C "$repo" promote --stage stable
+expect_code 1 "a non-maintainer's sign-off does not count"
+expect_err "0 of 1 sign-off.*not counted: .*unknown key" "says why"
+tg -C "$repo" approve --stage staging v0.1.0 --key "$BOB"
+expect_code 2 "no sign-off for the first stage"
+tg -C "$repo" approve --stage stable v0.1.0 --key "$BOB"
+expect_code 0 "bob signs off v0.1.0 for stable"
+git -C "$repo" rev-parse -q --verify "refs/tollgate/signoffs/stable/v0.1.0/$BOB" >/dev/null || fail "the sign-off ref"
+
+# Refused after a failing verify: its output is logged, nothing is signed.
+touch "$E2E_TMP/verify-broken"
+before=$(snapshot "$repo")
+tg -C "$repo" promote --stage stable
+expect_code 1 "a failing verify refuses the move"
+expect_err "the verify of v0.1.0 for \`stable\` failed \(exit 1\); nothing was signed" "says the verify failed"
+log=$(grep -o '/[^ ]*verify-stable.log' <<<"$ERR")
+grep -q "smoke v0.1.0" "$log" || fail "the verify's output is logged"
+[ "$(snapshot "$repo")" = "$before" ] || fail "the failed verify changed a ref"
+rm "$E2E_TMP/verify-broken"
+
+# The move: stable and staging name the same release tag object; stable's deploy runs.
+tg -C "$repo" promote --stage stable --push origin
+expect_code 0 "v0.1.0 moves to stable"
+expect_out "moved v0.1.0 from \`staging\` to \`stable\` \(held [0-9]+s, 1 sign-off, verify passed\)" "says what moved"
+[ "$(release_named stable)" = "$(tag_object v0.1.0)" ] || fail "stable names v0.1.0's tag object"
+[ "$(release_named stable)" = "$(release_named staging)" ] || fail "stable and staging name the same tag object"
+[ "$(git -C "$repo" rev-parse 'stable^{commit}')" = "$(git -C "$repo" rev-parse 'staging^{commit}')" ] ||
+  fail "stable and staging are on the same commit"
+[ "$(tail -1 "$deployed")" = "v0.1.0 stable" ] || fail "stable's deploy ran"
+git -C "$repo" cat-file tag stable | grep -q "^Sign-off: Bob Builder <bob@example.com> $BOB " || fail "the record names bob"
+git -C "$repo" cat-file tag stable | grep -q "^Verify: pass sh -c" || fail "the record holds the verify result"
+[ "$(git -C "$remote" rev-parse refs/tags/stable)" = "$(tag_object stable)" ] || fail "stable was pushed"
+git -C "$remote" rev-parse -q --verify "refs/tollgate/signoffs/stable/v0.1.0/$BOB" >/dev/null || fail "the sign-off was pushed"
+[ "$(git -C "$repo" log -1 --format=%s refs/tollgate/log)" = "stage v0.1.0 staging -> stable" ] || fail "the audit log"
+tg -C "$repo" promote --stage stable
+expect_code 1 "the same release twice"
+for what in stable v0.1.0; do
+  tg -C "$repo" verify "$what"
+  expect_code 0 "verify $what after the move"
+done
+
+# A candidate that changes staging's deploy: the trust root's command runs, not the candidate's.
+sed -i "s|{name: staging, deploy: .*|{name: staging, deploy: \"touch $E2E_TMP/candidate-deploy-ran\"}|" "$repo/tollgate.yaml"
+echo "print('two')" >"$repo/app.py"
+git -C "$repo" commit -q -am "feat: two, and another deploy"
+approve_head "$repo"
+tg -C "$repo" promote
+expect_code 0 "v0.2.0 into staging"
+[ ! -e "$E2E_TMP/candidate-deploy-ran" ] || fail "the candidate's deploy command ran"
+[ "$(tail -1 "$deployed")" = "v0.2.0 staging" ] || fail "the trust root's deploy ran for v0.2.0"
+[ "$(release_named stable)" = "$(tag_object v0.1.0)" ] || fail "stable stays on v0.1.0"
+tg -C "$repo" verify v0.2.0
+expect_code 0 "v0.2.0 at staging verifies"
+
+# Demote staging alone.
+stable_before=$(tag_object stable)
+tg -C "$repo" rollback --demote --stage staging --reason "v0.2.0 breaks staging" --worktree "$E2E_TMP/wt"
+expect_code 0 "demote staging"
+expect_out "demoted v0.2.0: staging -> v0.1.0" "says what moved"
+[ "$(release_named staging)" = "$(tag_object v0.1.0)" ] || fail "staging is back on v0.1.0"
+[ "$(tag_object stable)" = "$stable_before" ] || fail "the demotion of staging moved stable"
+[ "$(tail -1 "$deployed")" = "v0.1.0 staging" ] || fail "staging's deploy redeployed v0.1.0"
+tg -C "$repo" promote --stage stable v0.2.0
+expect_code 1 "v0.2.0 is no longer at staging"
+expect_err "v0.2.0 is not at \`staging\` now" "says so"
+tg -C "$repo" verify staging
+expect_code 0 "the demoted staging verifies"
+tg -C "$repo" rollback --stage staging --worktree "$E2E_TMP/wt2"
+expect_code 0 "redeploy staging"
+[ "$(tail -1 "$deployed")" = "v0.1.0 staging" ] || fail "the redeploy ran staging's deploy"
+
+finish
