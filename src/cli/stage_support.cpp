@@ -84,8 +84,8 @@ std::string refused_signoffs(const core::SignoffReport& report)
   std::vector<std::string> lines;
   for (const auto& signoff : report.signoffs) {
     if (!signoff.counts()) {
-      lines.push_back(fmt::format("{}: {}", signoff.maintainer.empty() ? signoff.ref : signoff.maintainer,
-                                  signoff.reason));
+      lines.push_back(
+          fmt::format("{}: {}", signoff.maintainer.empty() ? signoff.ref : signoff.maintainer, signoff.reason));
     }
   }
   return lines.empty() ? std::string() : fmt::format(" (not counted: {})", fmt::join(lines, "; "));
@@ -151,9 +151,8 @@ std::string render_stage_command(const std::string& command, const StageRelease&
   return rendered;
 }
 
-proc::Outcome run_operator_command(const git::Repository& repo, const StageRelease& release,
-                                   const std::string& command, double timeout, const std::filesystem::path& log,
-                                   const Globals& globals)
+proc::Outcome run_operator_command(const git::Repository& repo, const StageRelease& release, const std::string& command,
+                                   double timeout, const std::filesystem::path& log, const Globals& globals)
 {
   const ScratchDir where;
   if (auto exported = git::export_tree(repo, release.commit, where.path()); !exported) {
@@ -195,8 +194,8 @@ bool deploy_stage(const git::Repository& repo, const core::StageConfig& stage, c
   }
   const proc::Outcome outcome = run_operator_command(repo, release, command, stage.timeout, {}, globals);
   if (outcome.ended != proc::Ended::exited || outcome.exit_code != 0) {
-    environment_error(fmt::format("the deploy of {} to {} failed ({}); {}", release.tag, stage.name,
-                                  outcome.describe(), retry));
+    environment_error(
+        fmt::format("the deploy of {} to {} failed ({}); {}", release.tag, stage.name, outcome.describe(), retry));
   }
   if (!globals.json) {
     fmt::print("deploy done: {}\n", outcome.describe());
@@ -266,9 +265,9 @@ int run_stage_move(const StageMoveOptions& options, const Globals& globals)
   const std::int64_t now = std::time(nullptr);
   const std::int64_t held = now - from.since;
   if (held < stage.soak) {
-    refused(fmt::format("stage move refused: {} has been at `{}` for {} of the {} soak `{}` requires ({} left)", release,
-                        before.name, core::format_duration(held), core::format_duration(stage.soak), stage.name,
-                        core::format_duration(stage.soak - held)));
+    refused(fmt::format("stage move refused: {} has been at `{}` for {} of the {} soak `{}` requires ({} left)",
+                        release, before.name, core::format_duration(held), core::format_duration(stage.soak),
+                        stage.name, core::format_duration(stage.soak - held)));
   }
 
   // 6. The sign-offs, judged against the trust root.
@@ -298,8 +297,9 @@ int run_stage_move(const StageMoveOptions& options, const Globals& globals)
                            : render_stage_command(stage.verify, arriving, fmt::format("stage `{}` verify", stage.name));
   if (options.dry_run) {
     const std::string deploy =
-        stage.deploy.empty() ? std::string()
-                             : render_stage_command(stage.deploy, arriving, fmt::format("stage `{}` deploy", stage.name));
+        stage.deploy.empty()
+            ? std::string()
+            : render_stage_command(stage.deploy, arriving, fmt::format("stage `{}` deploy", stage.name));
     if (globals.json) {
       print_json({{"dry_run", true},
                   {"release", release},
@@ -351,8 +351,8 @@ int run_stage_move(const StageMoveOptions& options, const Globals& globals)
   evidence.held = held;
   for (const auto& signoff : signoffs->signoffs) {
     if (signoff.counts()) {
-      evidence.signoffs.push_back({signoff.maintainer, signoff.email, signoff.fingerprint,
-                                   *git::Oid::parse(signoff.object)});
+      evidence.signoffs.push_back(
+          {signoff.maintainer, signoff.email, signoff.fingerprint, *git::Oid::parse(signoff.object)});
     }
   }
   evidence.verify = verify.empty() ? std::string() : "pass " + verify;
@@ -373,25 +373,25 @@ int run_stage_move(const StageMoveOptions& options, const Globals& globals)
   write.record.evidence = evidence;
   write.old_tag = *current ? std::optional<git::Oid>((*current)->tag) : std::nullopt;
   write.log_head = *log_head;
-  write.event = {{"format", 1},
-                 {"event", "stage"},
-                 {"stage", stage.name},
-                 {"release", release},
-                 {"version", moving.version},
-                 {"commit", from.commit.hex()},
-                 {"release_tag", from.record.release_tag.hex()},
-                 {"from_stage", before.name},
-                 {"from_tag", from.tag.hex()},
-                 {"entered", from.since},
-                 {"soak", stage.soak},
-                 {"held", held},
-                 {"signoffs", signoffs_json(evidence.signoffs)},
-                 {"signoffs_required", stage.signoffs},
-                 {"verify", verify.empty() ? nlohmann::json(nullptr)
-                                           : nlohmann::json{{"command", verify}, {"status", "pass"}}},
-                 {"previous_at_stage", *current ? nlohmann::json{{"tag", (*current)->record.release},
-                                                                 {"commit", (*current)->commit.hex()}}
-                                                : nlohmann::json(nullptr)}};
+  write.event = {
+      {"format", 1},
+      {"event", "stage"},
+      {"stage", stage.name},
+      {"release", release},
+      {"version", moving.version},
+      {"commit", from.commit.hex()},
+      {"release_tag", from.record.release_tag.hex()},
+      {"from_stage", before.name},
+      {"from_tag", from.tag.hex()},
+      {"entered", from.since},
+      {"soak", stage.soak},
+      {"held", held},
+      {"signoffs", signoffs_json(evidence.signoffs)},
+      {"signoffs_required", stage.signoffs},
+      {"verify", verify.empty() ? nlohmann::json(nullptr) : nlohmann::json{{"command", verify}, {"status", "pass"}}},
+      {"previous_at_stage",
+       *current ? nlohmann::json{{"tag", (*current)->record.release}, {"commit", (*current)->commit.hex()}}
+                : nlohmann::json(nullptr)}};
   write.summary = fmt::format("stage {} {} -> {}", release, before.name, stage.name);
   write.journal_name = fmt::format("the move of {} to {}", release, stage.name);
   auto journal = core::write_stage_tag(repo, gpg, *key, write);

@@ -5,8 +5,8 @@
 #include "cli/common.hpp"
 #include "core/config.hpp"
 #include "core/lock.hpp"
-#include "core/workspace.hpp"
 #include "core/stages.hpp"
+#include "core/workspace.hpp"
 #include "git/oid.hpp"
 #include "git/repository.hpp"
 #include "proc/sandbox.hpp"
@@ -22,8 +22,7 @@ std::optional<core::PromotionLock> promotion_lock(const core::Workspace& workspa
 
 // The stage path in force for `candidate` (release.stages at the trust root): Fatal(2) when that
 // tollgate.yaml is invalid, Fatal(3) otherwise.
-core::StagePath stage_path_or_fatal(const git::Repository& repo, const core::Config& config,
-                                    const git::Oid& candidate);
+core::StagePath stage_path_or_fatal(const git::Repository& repo, const core::Config& config, const git::Oid& candidate);
 
 // The index of stage `name` in `path`: Fatal(2) naming the stages when there is none.
 std::size_t stage_index_or_fatal(const core::StagePath& path, const std::string& name);
@@ -43,9 +42,8 @@ std::string render_stage_command(const std::string& command, const StageRelease&
 // Runs the operator's `command` as the operator, unconfined with the network (it needs
 // credentials), in a fresh export of the release's files that is removed afterwards, within
 // `timeout` seconds. Its output goes to `log` when given, else to ours (our stderr under --json).
-proc::Outcome run_operator_command(const git::Repository& repo, const StageRelease& release,
-                                   const std::string& command, double timeout, const std::filesystem::path& log,
-                                   const Globals& globals);
+proc::Outcome run_operator_command(const git::Repository& repo, const StageRelease& release, const std::string& command,
+                                   double timeout, const std::filesystem::path& log, const Globals& globals);
 
 // Runs `stage`'s deploy for `release` after its tag moved; Fatal(3) with `retry` when it fails.
 // Returns whether a deploy ran.

@@ -124,6 +124,13 @@ expect_out "demoted v0.2.0: staging -> v0.1.0" "says what moved"
 [ "$(release_named staging)" = "$(tag_object v0.1.0)" ] || fail "staging is back on v0.1.0"
 [ "$(tag_object stable)" = "$stable_before" ] || fail "the demotion of staging moved stable"
 [ "$(tail -1 "$deployed")" = "v0.1.0 staging" ] || fail "staging's deploy redeployed v0.1.0"
+tg -C "$repo" history
+expect_code 0 "history"
+[ "$(sed -n 1p <<<"$OUT" | grep -c "demote .*v0.1.0 .*staging: from v0.2.0, reason: v0.2.0 breaks staging")" = 1 ] ||
+  fail "history shows the demotion of staging: $OUT"
+grep -q "promote .*v0.2.0 .*into staging: approved by" <<<"$OUT" || fail "history: the cut into staging: $OUT"
+grep -Eq "stage .*v0.1.0 .*staging -> stable, held [0-9]+s \(soak 4s\), signed off by Bob Builder, verify pass" <<<"$OUT" ||
+  fail "history: the move to stable with its evidence: $OUT"
 tg -C "$repo" promote --stage stable v0.2.0
 expect_code 1 "v0.2.0 is no longer at staging"
 expect_err "v0.2.0 is not at \`staging\` now" "says so"
@@ -132,5 +139,19 @@ expect_code 0 "the demoted staging verifies"
 tg -C "$repo" rollback --stage staging --worktree "$E2E_TMP/wt2"
 expect_code 0 "redeploy staging"
 [ "$(tail -1 "$deployed")" = "v0.1.0 staging" ] || fail "the redeploy ran staging's deploy"
+
+# By hand with git: stable moved to v0.2.0, past staging's soak and sign-offs, with a well-formed
+# record signed by a maintainer's key. verify refuses the release and stable; the control before passes.
+tg -C "$repo" verify v0.2.0
+expect_code 0 "control: v0.2.0 verifies before the hand-made move"
+printf 'stable -> v0.2.0\n\nTollgate-Stable: v1\nRelease: v0.2.0 %s\nPrevious-stable: v0.1.0 %s\n' \
+  "$(tag_object v0.2.0)" "$(git -C "$repo" rev-parse 'v0.1.0^{commit}')" >"$E2E_TMP/forged"
+git -C "$repo" tag -f -s -u "$ADA" -F "$E2E_TMP/forged" stable 'v0.2.0^{commit}' >/dev/null 2>&1 || fail "the hand-made tag"
+git -C "$repo" tag -v stable >/dev/null 2>&1 || fail "the hand-made stable tag is signed"
+tg -C "$repo" verify v0.2.0
+expect_code 1 "verify refuses a release that skipped staging"
+expect_out "stage path.*stable holds v0.2.0, but no signed audit-log entry moved it there" "says why"
+tg -C "$repo" verify stable
+expect_code 1 "verify refuses the hand-made stable"
 
 finish
