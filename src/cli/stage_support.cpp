@@ -203,6 +203,64 @@ bool deploy_stage(const git::Repository& repo, const core::StageConfig& stage, c
   return true;
 }
 
+StageStatus stage_status(const git::Repository& repo, const core::Config& config, const core::StagePath& path)
+{
+  StageStatus status;
+  std::optional<core::StageHolder> before;
+  const std::int64_t now = std::time(nullptr);
+  for (const auto& stage : path.stages) {
+    auto holder = core::read_stage(repo, stage.name);
+    nlohmann::json item = {{"stage", stage.name}};
+    std::string line = fmt::format("{}: ", stage.name);
+    if (!holder) {
+      line += holder.error().message;
+    } else if (!*holder) {
+      line += "no release yet";
+    } else {
+      const std::time_t since = static_cast<std::time_t>((*holder)->since);
+      std::tm utc{};
+      gmtime_r(&since, &utc);
+      line += fmt::format("{} since {:04}-{:02}-{:02} {:02}:{:02}Z", (*holder)->record.release, utc.tm_year + 1900,
+                          utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min);
+      item["release"] = (*holder)->record.release;
+      item["since"] = (*holder)->since;
+    }
+    const bool moves = before && !(holder && *holder && (*holder)->record.release_tag == before->record.release_tag);
+    if (moves) {
+      // What the move of the release at the stage before waits for.
+      const std::string& release = before->record.release;
+      std::vector<std::string> waits;
+      if (const std::int64_t left = stage.soak - (now - before->since); left > 0) {
+        waits.push_back(fmt::format("{} of soak", core::format_duration(left)));
+        item["soak_left"] = left;
+      }
+      int counted = 0;
+      if (stage.signoffs > 0) {
+        auto root = core::load_trust_root(repo, config, before->commit);
+        auto signoffs =
+            root ? core::evaluate_signoffs(repo, *root, stage.name, release, before->record.release_tag, stage.signoffs)
+                 : Result<core::SignoffReport>(fail(root.error().message));
+        counted = signoffs ? signoffs->counted() : 0;
+        if (counted < stage.signoffs) {
+          waits.push_back(fmt::format("{} more sign-off{} (`tollgate approve --stage {} {}`)", stage.signoffs - counted,
+                                      stage.signoffs - counted == 1 ? "" : "s", stage.name, release));
+        }
+      }
+      item["next"] = release;
+      item["signoffs"] = counted;
+      item["signoffs_required"] = stage.signoffs;
+      item["waits_for"] = waits;
+      line += waits.empty() ? fmt::format("; {} is ready to move here: `tollgate promote --stage {}`{}", release,
+                                          stage.name, stage.verify.empty() ? "" : " (runs its verify)")
+                            : fmt::format("; {} waits for {}", release, fmt::join(waits, ", "));
+    }
+    status.lines.push_back(std::move(line));
+    status.json.push_back(std::move(item));
+    before = holder && *holder ? std::optional<core::StageHolder>(**holder) : std::nullopt;
+  }
+  return status;
+}
+
 int run_stage_move(const StageMoveOptions& options, const Globals& globals)
 {
   const core::Workspace workspace = core::find_workspace();

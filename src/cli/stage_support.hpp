@@ -12,8 +12,11 @@
 #include "proc/sandbox.hpp"
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
+
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace tollgate::cli {
 
@@ -49,6 +52,14 @@ proc::Outcome run_operator_command(const git::Repository& repo, const StageRelea
 // Returns whether a deploy ran.
 bool deploy_stage(const git::Repository& repo, const core::StageConfig& stage, const StageRelease& release,
                   const std::string& retry, const Globals& globals);
+
+// Each stage of `path`: its release, since when, and what the move of the release at the stage before
+// waits for (soak left, sign-offs missing), as lines for bare `tollgate` and as JSON.
+struct StageStatus {
+  std::vector<std::string> lines;
+  nlohmann::json json = nlohmann::json::array();
+};
+StageStatus stage_status(const git::Repository& repo, const core::Config& config, const core::StagePath& path);
 
 struct StageMoveOptions {
   std::string stage;

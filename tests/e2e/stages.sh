@@ -46,6 +46,13 @@ git -C "$repo" tag -v staging >/dev/null 2>&1 || fail "the staging tag is signed
 tg -C "$repo" verify v0.1.0
 expect_code 0 "v0.1.0 at staging verifies"
 
+# Bare tollgate: each stage's release, since when, and what the next move waits for.
+tg -C "$repo"
+expect_code 0 "status"
+expect_out "^  staging: v0.1.0 since [0-9-]+ [0-9:]+Z$" "status: staging's release and since when"
+expect_out "^  stable: no release yet; v0.1.0 waits for [0-9]+s of soak, 1 more sign-off \(\`tollgate approve --stage stable v0.1.0\`\)$" \
+  "status: what the move to stable waits for"
+
 # Refused before the soak: nothing signed, nothing moved.
 before=$(snapshot "$repo")
 tg -C "$repo" promote --stage stable
@@ -70,6 +77,13 @@ expect_code 2 "no sign-off for the first stage"
 tg -C "$repo" approve --stage stable v0.1.0 --key "$BOB"
 expect_code 0 "bob signs off v0.1.0 for stable"
 git -C "$repo" rev-parse -q --verify "refs/tollgate/signoffs/stable/v0.1.0/$BOB" >/dev/null || fail "the sign-off ref"
+
+tg -C "$repo" --json
+[ "$(json_get 'd["stages"][1]["waits_for"]')" = "[]" ] || fail "status --json: nothing left to wait for: $OUT"
+[ "$(json_get 'd["stages"][1]["signoffs"]')" = 1 ] || fail "status --json counts bob's sign-off"
+tg -C "$repo"
+expect_out "stable: no release yet; v0.1.0 is ready to move here: \`tollgate promote --stage stable\` \(runs its verify\)" \
+  "status: ready"
 
 # Refused after a failing verify: its output is logged, nothing is signed.
 touch "$E2E_TMP/verify-broken"
