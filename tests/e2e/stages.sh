@@ -96,6 +96,15 @@ grep -q "smoke v0.1.0" "$log" || fail "the verify's output is logged"
 [ "$(snapshot "$repo")" = "$before" ] || fail "the failed verify changed a ref"
 rm "$E2E_TMP/verify-broken"
 
+# A dry run says what would happen and changes nothing; a crash before the journal leaves nothing.
+tg -C "$repo" promote --stage stable --dry-run
+expect_code 0 "promote --stage --dry-run"
+expect_out "sign \`stable\` -> v0.1.0" "the dry run names the move"
+[ "$(snapshot "$repo")" = "$before" ] || fail "the dry run changed a ref"
+TOLLGATE_FAULT=after-log-commit tg -C "$repo" promote --stage stable
+[ "$CODE" -ne 0 ] || fail "the fault point killed the move"
+[ "$(snapshot "$repo")" = "$before" ] || fail "a crash before the journal moved a ref"
+
 # The move: stable and staging name the same release tag object; stable's deploy runs.
 tg -C "$repo" promote --stage stable --push origin
 expect_code 0 "v0.1.0 moves to stable"
@@ -119,6 +128,8 @@ done
 
 # A candidate that changes staging's deploy: the trust root's command runs, not the candidate's.
 sed -i "s|{name: staging, deploy: .*|{name: staging, deploy: \"touch $E2E_TMP/candidate-deploy-ran\"}|" "$repo/tollgate.yaml"
+sed -i "s|soak: 4s, signoffs: 1,|soak: 0s, signoffs: 0,|" "$repo/tollgate.yaml"
+grep -q "soak: 0s, signoffs: 0," "$repo/tollgate.yaml" || fail "the candidate lowers the soak and the sign-offs"
 echo "print('two')" >"$repo/app.py"
 git -C "$repo" commit -q -am "feat: two, and another deploy"
 approve_head "$repo"
@@ -129,15 +140,52 @@ expect_code 0 "v0.2.0 into staging"
 [ "$(release_named stable)" = "$(tag_object v0.1.0)" ] || fail "stable stays on v0.1.0"
 tg -C "$repo" verify v0.2.0
 expect_code 0 "v0.2.0 at staging verifies"
+tg -C "$repo" promote --stage stable
+expect_code 1 "the candidate's own soak: 0s does not count"
+expect_err "v0.2.0 has been at \`staging\` for [0-9]+s of the 4s soak" "the trust root's soak applies"
 
-# Demote staging alone.
+# Sign-offs bound to the release and the signer: bob's sign-off of v0.1.0 copied under v0.2.0 and
+# ada's sign-off of v0.2.0 filed under eve's fingerprint do not count; the control, ada's own, does.
+sleep 4
+git -C "$repo" update-ref "refs/tollgate/signoffs/stable/v0.2.0/$BOB" "refs/tollgate/signoffs/stable/v0.1.0/$BOB"
+tg -C "$repo" approve --stage stable v0.2.0 --key "$ADA"
+expect_code 0 "ada signs off v0.2.0"
+EVE=$(fpr_of eve@example.com)
+git -C "$repo" update-ref "refs/tollgate/signoffs/stable/v0.2.0/$EVE" "refs/tollgate/signoffs/stable/v0.2.0/$ADA"
+git -C "$repo" update-ref -d "refs/tollgate/signoffs/stable/v0.2.0/$ADA"
+tg -C "$repo" promote --stage stable --dry-run
+expect_code 1 "copied and misfiled sign-offs do not count"
+expect_err "0 of 1 sign-off of v0.2.0" "none counts"
+expect_err "Bob Builder: it signs off v0.1.0 \([0-9a-f]+\) for stable, not v0.2.0" "the copy is refused"
+expect_err "Ada Lovelace: filed under refs/tollgate/signoffs/stable/v0.2.0/$EVE but signed by $ADA" "the misfiled one is refused"
+git -C "$repo" update-ref "refs/tollgate/signoffs/stable/v0.2.0/$ADA" "refs/tollgate/signoffs/stable/v0.2.0/$EVE"
+tg -C "$repo" promote --stage stable --dry-run
+expect_code 0 "control: ada's sign-off filed under her own key counts"
+git -C "$repo" update-ref -d "refs/tollgate/signoffs/stable/v0.2.0/$ADA"
+
+# Demote staging alone; a crash after staging moved and before the log is finished by `promote`.
 stable_before=$(tag_object stable)
-tg -C "$repo" rollback --demote --stage staging --reason "v0.2.0 breaks staging" --worktree "$E2E_TMP/wt"
-expect_code 0 "demote staging"
-expect_out "demoted v0.2.0: staging -> v0.1.0" "says what moved"
+log_before=$(git -C "$repo" rev-parse refs/tollgate/log)
+TOLLGATE_FAULT=after-ref-stable tg -C "$repo" rollback --demote --stage staging --reason "crash" --worktree "$E2E_TMP/wt0"
+[ "$CODE" -ne 0 ] || fail "the fault point killed the demotion"
+[ "$(git -C "$repo" rev-parse refs/tollgate/log)" = "$log_before" ] || fail "the crash left the log as it was"
+tg -C "$repo" rollback --demote --stage staging --reason "again" --worktree "$E2E_TMP/wt1"
+expect_code 3 "a demotion refused while one is interrupted"
+tg -C "$repo" promote --abort
+expect_code 0 "promote --abort puts staging back"
+[ "$(release_named staging)" = "$(tag_object v0.2.0)" ] || fail "the abort put staging back on v0.2.0"
+[ "$(git -C "$repo" rev-parse refs/tollgate/log)" = "$log_before" ] || fail "the abort left the log as it was"
+TOLLGATE_FAULT=after-ref-stable tg -C "$repo" rollback --demote --stage staging --reason "v0.2.0 breaks staging" --worktree "$E2E_TMP/wt0b"
+tg -C "$repo" promote
+expect_code 0 "promote finishes the interrupted demotion"
+expect_out "finished the interrupted promotion of the demotion to v0.1.0" "says what it finished"
+[ "$(git -C "$repo" log -1 --format=%s refs/tollgate/log)" = "demote staging v0.2.0 -> v0.1.0: v0.2.0 breaks staging" ] ||
+  fail "the finished demotion is in the log"
+tg -C "$repo" rollback --demote --stage staging --reason "twice" --to v0.1.0 --worktree "$E2E_TMP/wt"
+expect_code 2 "staging holds v0.1.0 already"
+expect_err "v0.1.0 is the current staging release already" "says so"
 [ "$(release_named staging)" = "$(tag_object v0.1.0)" ] || fail "staging is back on v0.1.0"
 [ "$(tag_object stable)" = "$stable_before" ] || fail "the demotion of staging moved stable"
-[ "$(tail -1 "$deployed")" = "v0.1.0 staging" ] || fail "staging's deploy redeployed v0.1.0"
 tg -C "$repo" history
 expect_code 0 "history"
 [ "$(sed -n 1p <<<"$OUT" | grep -c "demote .*v0.1.0 .*staging: from v0.2.0, reason: v0.2.0 breaks staging")" = 1 ] ||
@@ -150,6 +198,7 @@ expect_code 1 "v0.2.0 is no longer at staging"
 expect_err "v0.2.0 is not at \`staging\` now" "says so"
 tg -C "$repo" verify staging
 expect_code 0 "the demoted staging verifies"
+echo "marker" >>"$deployed"
 tg -C "$repo" rollback --stage staging --worktree "$E2E_TMP/wt2"
 expect_code 0 "redeploy staging"
 [ "$(tail -1 "$deployed")" = "v0.1.0 staging" ] || fail "the redeploy ran staging's deploy"
