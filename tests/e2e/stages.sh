@@ -31,6 +31,20 @@ PY
 git -C "$repo" commit -q -am "feat: stages"
 approve_head "$repo"
 tag_object() { git -C "$repo" rev-parse "refs/tags/$1"; }
+
+# A mistake in release.stages names file:line:col (exit 2); the control, the real file, loads.
+bad="$E2E_TMP/bad"
+new_repo "$bad"
+printf 'release:\n  stages:\n    - {name: staging}\n    - {name: stable, soak: soon}\n' >"$bad/tollgate.yaml"
+tg -C "$bad" promote --stage stable
+expect_code 2 "a malformed soak"
+expect_err "^tollgate: error: tollgate.yaml:4:28: \`soak\` must be a duration" "names file:line:col"
+printf 'release:\n  stages:\n    - {name: staging}\n    - {name: production}\n' >"$bad/tollgate.yaml"
+tg -C "$bad" rollback --stage staging
+expect_code 2 "the last stage is not stable"
+expect_err "tollgate.yaml:4:14: the last stage is the stable one" "says which name it needs"
+tg -C "$repo" doctor
+[ "$CODE" -ne 2 ] || fail "control: the scenario's tollgate.yaml loads: $ERR"
 # release_named STAGE: the release tag object STAGE's record names.
 release_named() { git -C "$repo" cat-file tag "$1" | awk '$1=="Release:"{print $3}'; }
 
