@@ -12,6 +12,7 @@
 #include "git/objects.hpp"
 #include "git/refs.hpp"
 #include "git/signed_tag.hpp"
+#include "util/strings.hpp"
 #include "version_files/edit.hpp"
 
 #include <fmt/format.h>
@@ -76,12 +77,40 @@ public:
     if (record.recovered_trust_root) {
       return recovered_root(record);
     }
+    if (!record.previous_stable) {
+      if (auto first = first_release_root(record)) {
+        return first;
+      }
+    }
     auto root = record.previous_stable
                     ? load_trust_root_at(m_repo, m_local, record.previous_stable->commit, false,
                                          fmt::format("{} ({})", record.previous_stable->tag,
                                                      record.previous_stable->commit.short_hex()))
                     : load_trust_root_at(m_repo, m_local, record.candidate, true,
                                          fmt::format("candidate {} (the first release)", record.candidate.short_hex()));
+    if (!root) {
+      add("trust root", false, root.error().message);
+      return std::nullopt;
+    }
+    return std::move(*root);
+  }
+
+  // With stages (docs/stages.md), a release cut before any reached stable was approved under the
+  // first release, whose commit its `Rules:` names: taken when it is an earlier commit of its history.
+  std::optional<TrustRoot> first_release_root(const PromotionRecord& record)
+  {
+    const auto words = util::split_simple_command(record.rules).value_or(std::vector<std::string>{});
+    auto commit = words.size() == 3 && words[0] == "stable" ? git::Oid::parse(words[2])
+                                                            : Result<git::Oid>(fail("no earlier trust root"));
+    if (!commit || *commit == record.candidate) {
+      return std::nullopt;
+    }
+    auto earlier = git::descends_from(m_repo, record.candidate, *commit);
+    if (!earlier || !*earlier) {
+      return std::nullopt;
+    }
+    auto root = load_trust_root_at(m_repo, m_local, *commit, false,
+                                   fmt::format("{}, the first release (none was stable yet)", commit->short_hex()));
     if (!root) {
       add("trust root", false, root.error().message);
       return std::nullopt;

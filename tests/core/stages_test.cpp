@@ -18,8 +18,8 @@ TEST_CASE("a sign-off message survives format then parse; anything else is refus
 {
   const core::SignoffMessage message{"example.com/p", "stable", "v1.4.0", k_tag, "looked at the dashboards"};
   const std::string text = core::format_signoff_message(message);
-  CHECK(text == "tollgate signoff v1\n\nrepository: example.com/p\nstage: stable\nrelease: v1.4.0\ntag: " + k_tag.hex() +
-                    "\ncomment: looked at the dashboards\n");
+  CHECK(text == "tollgate signoff v1\n\nrepository: example.com/p\nstage: stable\nrelease: v1.4.0\ntag: " +
+                    k_tag.hex() + "\ncomment: looked at the dashboards\n");
   auto parsed = core::parse_signoff_message(text);
   REQUIRE(parsed);
   CHECK(parsed->repository == "example.com/p");
@@ -30,8 +30,8 @@ TEST_CASE("a sign-off message survives format then parse; anything else is refus
   const std::string base = "tollgate signoff v1\n\nrepository: r\nstage: s\nrelease: v1\ntag: " + k_tag.hex() + "\n";
   CHECK(core::parse_signoff_message(base));
   CHECK_FALSE(core::parse_signoff_message("tollgate approval v1\n\nrepository: r\n"));
-  CHECK_FALSE(core::parse_signoff_message(base + "stage: other\n"));  // twice
-  CHECK_FALSE(core::parse_signoff_message(base + "commit: abc\n"));   // unknown field
+  CHECK_FALSE(core::parse_signoff_message(base + "stage: other\n"));           // twice
+  CHECK_FALSE(core::parse_signoff_message(base + "commit: abc\n"));            // unknown field
   CHECK_FALSE(core::parse_signoff_message(base.substr(0, base.find("tag:")))); // no tag
   CHECK_FALSE(core::parse_signoff_message("tollgate signoff v1\n\nrepository: r\nstage: s\nrelease: v1\ntag: xyz\n"));
   CHECK(core::signoff_ref("stable", "v1.4.0", "ABCD") == "refs/tollgate/signoffs/stable/v1.4.0/ABCD");

@@ -231,4 +231,24 @@ expect_out "stage path.*stable holds v0.2.0, but no signed audit-log entry moved
 tg -C "$repo" verify stable
 expect_code 1 "verify refuses the hand-made stable"
 
+# Two releases cut before any reached stable: the second is approved, and verified, under the first.
+early="$E2E_TMP/early"
+promote_repo "$early"
+sed -i 's|^checks:|  stages: [{name: staging}, {name: stable, soak: 1h}]\nchecks:|' "$early/tollgate.yaml"
+git -C "$early" commit -q -am "feat: stages"
+approve_head "$early"
+"$TOLLGATE" -C "$early" promote >/dev/null 2>&1 || fail "the first cut"
+echo "print('two')" >"$early/app.py"
+git -C "$early" commit -q -am "feat: two"
+approve_head "$early"
+tg -C "$early" promote
+expect_code 0 "a second cut while nothing is stable"
+expect_out "promoted v0.2.0: staging -> v0.2.0" "into staging"
+tg -C "$early" verify v0.2.0
+expect_code 0 "v0.2.0 verifies"
+expect_out "approvals .*against [0-9a-f]{7}, the first release \(none was stable yet\)" "under the first release's trust root"
+tg -C "$early" promote --stage stable
+expect_code 1 "the soak of an hour"
+expect_err "v0.2.0 has been at \`staging\` for [0-9]+s of the 1h soak" "names the soak"
+
 finish
