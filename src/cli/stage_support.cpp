@@ -466,14 +466,15 @@ int run_stage_move(const StageMoveOptions& options, const Globals& globals)
                evidence.signoffs.size() == 1 ? "" : "s", verify.empty() ? "" : ", verify passed", key->user_id);
   }
 
-  // 10. Push, when asked: the stage tag, the log and the sign-offs.
-  if (!options.push.empty()) {
+  // 10. Push, when asked (or to release.remote): the stage tag, the log and the sign-offs.
+  const std::string remote = options.push.empty() ? config.release.remote : options.push;
+  if (!remote.empty()) {
     std::vector<std::string> extra;
     for (const auto& signoff : signoffs->signoffs) {
       extra.push_back(signoff.ref);
     }
-    if (auto done = git::push(repo, options.push, core::publish_refspecs(*journal, extra)); !done) {
-      environment_error(fmt::format("moved here, but the push to {} failed: {}; push it with `{}`", options.push,
+    if (auto done = git::push(repo, remote, core::publish_refspecs(*journal, extra)); !done) {
+      environment_error(fmt::format("moved here, but the push to {} failed: {}; push it with `{}`", remote,
                                     done.error().message, core::publish_command(*journal)));
     }
   } else if (!globals.json) {
@@ -496,7 +497,7 @@ int run_stage_move(const StageMoveOptions& options, const Globals& globals)
                 {"verify", verify},
                 {"verify_log", verify_log},
                 {"deployed", deployed},
-                {"pushed", options.push}});
+                {"pushed", remote}});
   }
   return exit_code::k_ok;
 }

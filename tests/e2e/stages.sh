@@ -216,6 +216,9 @@ echo "marker" >>"$deployed"
 tg -C "$repo" rollback --stage staging --worktree "$E2E_TMP/wt2"
 expect_code 0 "redeploy staging"
 [ "$(tail -1 "$deployed")" = "v0.1.0 staging" ] || fail "the redeploy ran staging's deploy"
+tg -C "$repo" rollback --worktree "$E2E_TMP/wt3"
+expect_code 0 "rollback without --stage redeploys stable"
+[ "$(tail -1 "$deployed")" = "v0.1.0 stable" ] || fail "with stable's deploy from the stages"
 
 # By hand with git: stable moved to v0.2.0, past staging's soak and sign-offs, with a well-formed
 # record signed by a maintainer's key. verify refuses the release and stable; the control before passes.
