@@ -38,25 +38,6 @@ struct RollbackOptions {
   std::string stage; // --stage NAME (docs/stages.md); empty: stable
 };
 
-void require_verified(const git::Repository& repo, const core::Config& config, const std::string& tag,
-                      const std::string& what)
-{
-  auto report = core::verify_release(repo, config, tag);
-  if (!report) {
-    environment_error(report.error().message);
-  }
-  if (!report->ok()) {
-    std::vector<std::string> problems;
-    for (const auto& finding : report->findings) {
-      if (!finding.ok) {
-        problems.push_back(fmt::format("{}: {}", finding.name, finding.detail));
-      }
-    }
-    throw Fatal(exit_code::k_failed, fmt::format("{} {} does not verify ({}); `tollgate verify {}` shows everything",
-                                                 what, tag, fmt::join(problems, "; "), tag));
-  }
-}
-
 // After a failed redeploy: what stays as it was and how to retry the redeploy alone.
 std::string retry_hint(const RollbackOptions& options, const core::Config& config, const std::string& release)
 {

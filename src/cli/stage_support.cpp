@@ -8,6 +8,7 @@
 #include "core/promotion.hpp"
 #include "core/signing.hpp"
 #include "core/signoffs.hpp"
+#include "core/verify.hpp"
 #include "git/objects.hpp"
 #include "git/refs.hpp"
 #include "git/remote.hpp"
@@ -104,6 +105,25 @@ nlohmann::json signoffs_json(const std::vector<core::RecordedApproval>& signoffs
 }
 
 } // namespace
+
+void require_verified(const git::Repository& repo, const core::Config& config, const std::string& tag,
+                      const std::string& what)
+{
+  auto report = core::verify_release(repo, config, tag);
+  if (!report) {
+    environment_error(report.error().message);
+  }
+  if (!report->ok()) {
+    std::vector<std::string> problems;
+    for (const auto& finding : report->findings) {
+      if (!finding.ok) {
+        problems.push_back(fmt::format("{}: {}", finding.name, finding.detail));
+      }
+    }
+    throw Fatal(exit_code::k_failed, fmt::format("{} {} does not verify ({}); `tollgate verify {}` shows everything",
+                                                 what, tag, fmt::join(problems, "; "), tag));
+  }
+}
 
 std::optional<core::PromotionLock> promotion_lock(const core::Workspace& workspace, bool dry_run)
 {
@@ -301,6 +321,10 @@ int run_stage_move(const StageMoveOptions& options, const Globals& globals)
     refused(fmt::format("stage move refused: `{}` names {} {}, but that tag is not it", before.name, release,
                         from.record.release_tag.short_hex()));
   }
+
+  // The stage before as tollgate signed and logged it: a tag put there by hand (its time would be the
+  // soak's start) is refused here, not only by a later `tollgate verify`.
+  require_verified(repo, config, before.name, "stage move refused: the release at");
 
   // 4. The stage now: never backwards, never the same release twice.
   auto current = core::read_stage(repo, stage.name);

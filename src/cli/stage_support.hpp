@@ -20,6 +20,10 @@
 
 namespace tollgate::cli {
 
+// Fatal(1) unless `tag` verifies (core/verify.hpp), naming each problem; `what` leads the message.
+void require_verified(const git::Repository& repo, const core::Config& config, const std::string& tag,
+                      const std::string& what);
+
 // The promotion lock (core/lock.hpp), none for a dry run; Fatal(3) when another run holds it.
 std::optional<core::PromotionLock> promotion_lock(const core::Workspace& workspace, bool dry_run);
 

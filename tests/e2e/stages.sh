@@ -67,6 +67,19 @@ expect_out "^  staging: v0.1.0 since [0-9-]+ [0-9:]+Z$" "status: staging's relea
 expect_out "^  stable: no release yet; v0.1.0 waits for [0-9]+s of soak, 1 more sign-off \(\`tollgate approve --stage stable v0.1.0\`\)$" \
   "status: what the move to stable waits for"
 
+# A staging tag re-made by hand with an old date (signed by a maintainer, well-formed) would have
+# soaked for years: refused, since no signed audit-log entry put it there.
+staging_was=$(tag_object staging)
+printf 'staging -> v0.1.0\n\nTollgate-Stable: v1\nStage: staging\nRelease: v0.1.0 %s\nPrevious-stable: none\n' \
+  "$(tag_object v0.1.0)" >"$E2E_TMP/old-staging"
+GIT_COMMITTER_DATE="2020-01-01T00:00:00Z" git -C "$repo" tag -f -s -u "$ADA" -F "$E2E_TMP/old-staging" staging \
+  'v0.1.0^{commit}' >/dev/null 2>&1 || fail "the hand-made staging tag"
+tg -C "$repo" promote --stage stable
+expect_code 1 "a hand-made staging tag"
+expect_err "the release at staging does not verify \(stage path: staging holds v0.1.0, but no signed audit-log entry moved it there\)" \
+  "says why"
+git -C "$repo" update-ref refs/tags/staging "$staging_was"
+
 # Refused before the soak: nothing signed, nothing moved.
 before=$(snapshot "$repo")
 tg -C "$repo" promote --stage stable
