@@ -119,7 +119,15 @@ int run_rollback(const RollbackOptions& options, const Globals& globals)
   // The stage and its deploy: release.stages at the trust root (docs/stages.md); without
   // --stage, stable with rollback.deploy unless the stages there give stable a deploy.
   const std::string stage = options.stage.empty() ? config.release.stable_tag : options.stage;
-  const core::StagePath path = stage_path_or_fatal(repo, config, resolve_revision(repo, "HEAD"));
+  // A trust root whose stages cannot be read does not stop the redeploy of stable (an emergency):
+  // then rollback.deploy, as without stages.
+  auto in_force = core::stages_in_force(repo, config, resolve_revision(repo, "HEAD"));
+  if (!in_force && !options.stage.empty()) {
+    throw Fatal(in_force.error().exit_code, in_force.error().message);
+  }
+  core::Config local_only = config;
+  local_only.release.stages.clear();
+  const core::StagePath path = in_force ? std::move(*in_force) : core::stage_path_of(local_only, "the work tree");
   const core::StageConfig& stage_config = path.stages[stage_index_or_fatal(path, stage)];
   const bool stage_deploy = path.configured && (!options.stage.empty() || !stage_config.deploy.empty());
   if (!options.dry_run && options.worktree.empty()) {
