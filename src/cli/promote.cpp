@@ -503,9 +503,9 @@ std::function<int()> setup_promote(CLI::App& app, const Globals& globals)
       ->type_name("REV");
   auto* version =
       app.add_option("--version", options->version, "Release this version (must be higher)")->type_name("X.Y.Z");
-  app.add_option("--prerelease", options->prerelease, "Release a prerelease: X.Y.Z-ID.N")
-      ->type_name("ID")
-      ->excludes(version);
+  auto* prerelease = app.add_option("--prerelease", options->prerelease, "Release a prerelease: X.Y.Z-ID.N")
+                         ->type_name("ID")
+                         ->excludes(version);
   app.add_flag("--dry-run,-n", options->dry_run, "Say everything that would happen; change nothing");
   app.add_flag("--keep-going,-k", options->run.keep_going, "Run every check even after one fails");
   app.add_option("--jobs,-j", options->run.jobs,
@@ -517,17 +517,22 @@ std::function<int()> setup_promote(CLI::App& app, const Globals& globals)
                  "release.remote)")
       ->type_name("REMOTE");
   app.add_option("--key", options->key, "Sign with this secret key (fingerprint, key id or email)")->type_name("FPR");
-  app.add_flag("--recover-trust-root", options->recover_trust_root,
-               "The trust root at stable is broken: count approvals under the last release whose trust root is "
-               "usable (docs/approvals.md)");
-  app.add_flag("--rerun", options->rerun, "Run every check, even those a valid attestation covers");
+  auto* recover = app.add_flag("--recover-trust-root", options->recover_trust_root,
+                               "The trust root at stable is broken: count approvals under the last release whose "
+                               "trust root is usable (docs/approvals.md)");
+  auto* rerun = app.add_flag("--rerun", options->rerun, "Run every check, even those a valid attestation covers");
+  auto* abort = app.add_flag("--abort", options->abort,
+                             "Undo an interrupted promotion that cannot be finished (refs back to where they were)");
+  // A stage move cuts nothing: the options of a cut do not apply to it.
   app.add_option("--stage", options->stage,
                  "Move the release at the stage before NAME (or REV, its tag) to NAME: no new release "
                  "(docs/stages.md)")
       ->type_name("NAME")
-      ->excludes(version);
-  app.add_flag("--abort", options->abort,
-               "Undo an interrupted promotion that cannot be finished (refs back to where they were)");
+      ->excludes(version)
+      ->excludes(prerelease)
+      ->excludes(recover)
+      ->excludes(rerun)
+      ->excludes(abort);
   return [options, &globals] { return run_promote(*options, globals); };
 }
 

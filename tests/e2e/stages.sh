@@ -124,6 +124,16 @@ grep -q "smoke v0.1.0" "$log" || fail "the verify's output is logged"
 rm "$E2E_TMP/verify-broken"
 
 # A dry run says what would happen and changes nothing; a crash before the journal leaves nothing.
+tg -C "$repo" promote --stage stable --version 9.9.9
+expect_code 2 "a stage move cuts no version"
+tg -C "$repo" promote --stage stable --abort
+expect_code 2 "a stage move is no --abort"
+tg -C "$repo" promote --stage production
+expect_code 2 "an unknown stage"
+expect_err "no stage \`production\` in release.stages at .* \(stages: staging, stable\)" "names the stages"
+tg -C "$repo" promote --stage staging
+expect_code 2 "the first stage is cut into, not moved to"
+expect_err "\`staging\` is the first stage: \`tollgate promote\` \(without --stage\) cuts a release into it" "says so"
 tg -C "$repo" promote --stage stable --dry-run
 expect_code 0 "promote --stage --dry-run"
 expect_out "sign \`stable\` -> v0.1.0" "the dry run names the move"
