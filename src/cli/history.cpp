@@ -1,9 +1,11 @@
-// `tollgate history [-n N]`: promotions and demotions from the audit log (refs/tollgate/log),
-// newest first: time, actor, event, release, commit, approvals or reason.
+// `tollgate history [-n N]`: promotions, stage moves and demotions from the audit log
+// (refs/tollgate/log), newest first: time, actor, event, release, commit, the stage (docs/stages.md),
+// approvals, the stage move's evidence, or the reason.
 
 #include "cli/common.hpp"
 #include "cli/repository_support.hpp"
 #include "core/audit_log.hpp"
+#include "core/stages.hpp"
 #include "git/refs.hpp"
 #include "util/fatal.hpp"
 
@@ -68,14 +70,26 @@ int run_history(const HistoryOptions& options, const Globals& globals)
     }
     const std::string actor = event.contains("actor") ? event["actor"].value("name", "?") : "?";
     std::string detail;
+    const std::string stage = event.contains("stage") ? event.value("stage", "") + ": " : "";
     if (event.value("event", "") == "demote") {
-      detail = fmt::format("from {}, reason: {}", event["demoted_from"].value("tag", "?"), event.value("reason", ""));
+      detail = fmt::format("{}from {}, reason: {}", stage, event["demoted_from"].value("tag", "?"),
+                           event.value("reason", ""));
+    } else if (event.value("event", "") == "stage") {
+      std::vector<std::string> names;
+      for (const auto& signoff : event.value("signoffs", nlohmann::json::array())) {
+        names.push_back(signoff.value("name", "?"));
+      }
+      detail = fmt::format("{} -> {}, held {} (soak {}), signed off by {}, verify {}", event.value("from_stage", "?"),
+                           event.value("stage", "?"), core::format_duration(event.value("held", std::int64_t{0})),
+                           core::format_duration(event.value("soak", std::int64_t{0})),
+                           names.empty() ? std::string("nobody") : fmt::format("{}", fmt::join(names, ", ")),
+                           event["verify"].is_object() ? event["verify"].value("status", "?") : "none");
     } else {
       std::vector<std::string> names;
       for (const auto& approval : event.value("approvals", nlohmann::json::array())) {
         names.push_back(approval.value("name", "?"));
       }
-      detail = fmt::format("approved by {}",
+      detail = fmt::format("{}approved by {}", event.contains("stage") ? "into " + stage : "",
                            names.empty() ? std::string("nobody") : fmt::format("{}", fmt::join(names, ", ")));
       if (event.value("sandbox", "").find("confine=off") != std::string::npos) {
         detail += "  UNCONFINED: checks ran with confine=off";

@@ -6,6 +6,7 @@
 #include "cli/attestation_support.hpp"
 #include "cli/common.hpp"
 #include "cli/repository_support.hpp"
+#include "cli/stage_support.hpp"
 #include "core/history_rewrites.hpp"
 #include "core/limits.hpp"
 #include "core/lock.hpp"
@@ -41,6 +42,7 @@ struct PromoteOptions {
   bool abort = false;
   bool recover_trust_root = false;
   bool rerun = false;
+  std::string stage; // --stage NAME: move an existing release to that stage (cli/stage_support)
 };
 
 nlohmann::json updates_json(const core::Journal& journal)
@@ -178,19 +180,19 @@ int push_pending(const git::Repository& repo, const std::string& remote, const c
 
 int run_promote(const PromoteOptions& options, const Globals& globals)
 {
+  if (!options.stage.empty()) {
+    return run_stage_move({options.stage, options.revision == "HEAD" ? std::string() : options.revision, options.key,
+                           options.push, options.dry_run},
+                          globals);
+  }
   const core::Workspace workspace = core::find_workspace();
   core::Config config = core::load_workspace_config(workspace);
   const git::Repository repo = open_repository(workspace);
   require_full_history(repo, "a promotion (the changelog since the last release, the trust root at stable)");
 
   // 1. The lock, then any promotion a crash interrupted.
-  std::optional<core::PromotionLock> lock;
-  if (!options.dry_run) {
-    auto acquired = core::PromotionLock::acquire(workspace.git_dir);
-    if (!acquired) {
-      environment_error(acquired.error().message);
-    }
-    lock.emplace(std::move(*acquired));
+  std::optional<core::PromotionLock> lock = promotion_lock(workspace, options.dry_run);
+  if (lock) {
     core::fault_point("after-lock");
   }
   if (auto plain = core::refuse_history_rewrites(repo); !plain) {
@@ -241,10 +243,16 @@ int run_promote(const PromoteOptions& options, const Globals& globals)
     }
   }
 
-  // 2. What the repository is now; refuse a dirty tree, the wrong branch, a candidate off stable.
-  auto baseline = core::read_baseline(repo, config, options.revision);
+  // 2. What the repository is now; refuse a dirty tree, the wrong branch, a candidate off stable;
+  //    with stages (release.stages at the trust root), the cut moves the first stage's tag.
+  const core::StagePath stages = stage_path_or_fatal(repo, config, resolve_revision(repo, options.revision));
+  const core::StageConfig& first_stage = stages.stages.front();
+  auto baseline = core::read_baseline(repo, config, options.revision, first_stage.name);
   if (!baseline) {
     throw Fatal(baseline.error().exit_code, "promotion refused: " + baseline.error().message);
+  }
+  if (stages.staged()) {
+    baseline->stage_path = stages.to_json();
   }
 
   // 2b. What the candidate would make the trust root: refused when no later promotion could pass.
@@ -285,6 +293,15 @@ int run_promote(const PromoteOptions& options, const Globals& globals)
     if (auto stable_version = changelog::parse_version(bare);
         stable_version && !changelog::precedes(*stable_version, plan->next)) {
       usage_error(fmt::format("promotion refused: {} is not higher than the stable release {}", plan->tag, stable_tag));
+    }
+  }
+  if (baseline->stage_release) {
+    const std::string& held = baseline->stage_release->tag;
+    if (auto held_version = changelog::parse_version(
+            held.starts_with(config.release.tag_prefix) ? held.substr(config.release.tag_prefix.size()) : held);
+        held_version && !changelog::precedes(*held_version, plan->next)) {
+      usage_error(
+          fmt::format("promotion refused: {} is not higher than {} at `{}`", plan->tag, held, first_stage.name));
     }
   }
 
@@ -364,6 +381,7 @@ int run_promote(const PromoteOptions& options, const Globals& globals)
                                {"section", plan->section},
                                {"version_files", version_files::to_json(*version_edits, plan->next.str())},
                                {"stable", config.release.stable_tag},
+                               {"stage", first_stage.name},
                                {"signing_key", key->fingerprint},
                                {"remote", remote},
                                {"rules", floor.rules()},
@@ -389,11 +407,17 @@ int run_promote(const PromoteOptions& options, const Globals& globals)
       }
     }
     fmt::print("  2. tag it {} (signed by {}, with the promotion record)\n", plan->tag, key->user_id);
-    fmt::print("  3. move {} to {} (signed){}\n", config.release.stable_tag, plan->tag,
-               baseline->stable ? fmt::format(", from {}", baseline->stable->tag) : std::string());
+    const auto& held = stages.staged() ? baseline->stage_release : baseline->stable;
+    fmt::print("  3. move {} to {} (signed){}\n", first_stage.name, plan->tag,
+               held ? fmt::format(", from {}", held->tag) : std::string());
     fmt::print("  4. append the event to refs/tollgate/log (signed)\n");
     fmt::print("  5. update refs/heads/{}, refs/tags/{}, refs/tags/{}, refs/tollgate/log\n", baseline->branch,
-               plan->tag, config.release.stable_tag);
+               plan->tag, first_stage.name);
+    if (stages.configured && !first_stage.deploy.empty()) {
+      fmt::print("  then deploy to {}: {}\n", first_stage.name,
+                 render_stage_command(first_stage.deploy, {first_stage.name, plan->tag, plan->next.str(), git::Oid{}},
+                                      "deploy"));
+    }
     if (!remote.empty()) {
       fmt::print("  6. push them and the candidate's approvals to {} (checked: it is not ahead){}\n", remote,
                  carried_release.empty() ? "" : fmt::format(", with {} (released here before)", carried_release));
@@ -428,8 +452,14 @@ int run_promote(const PromoteOptions& options, const Globals& globals)
     }
     pushed = remote;
   }
+  // 9. The first stage's deploy (release.stages at the trust root), now that its tag moved.
+  const StageRelease released{first_stage.name, plan->tag, plan->next.str(), release->changelog_commit};
+  const std::string retry = fmt::format("`{}` stays on {}: `tollgate rollback --stage {}` retries the deploy",
+                                        first_stage.name, plan->tag, first_stage.name);
   if (globals.json) {
+    const bool deployed = stages.configured && deploy_stage(repo, first_stage, released, retry, globals);
     print_json({{"promoted", true},
+                {"deployed", deployed},
                 {"version", plan->next.str()},
                 {"tag", plan->tag},
                 {"commit", release->changelog_commit.hex()},
@@ -437,6 +467,7 @@ int run_promote(const PromoteOptions& options, const Globals& globals)
                 {"candidate", baseline->candidate.hex()},
                 {"release_tag", release->release_tag.hex()},
                 {"stable_tag", release->stable_tag.hex()},
+                {"stage", first_stage.name},
                 {"log", release->log_commit.hex()},
                 {"refs", updates_json(release->journal)},
                 {"pushed", pushed},
@@ -447,8 +478,8 @@ int run_promote(const PromoteOptions& options, const Globals& globals)
                 {"checks", core::to_json(report)}});
     return exit_code::k_ok;
   }
-  fmt::print("\npromoted {}: {} -> {} (CHANGELOG commit {}), signed by {}\n", plan->tag, config.release.stable_tag,
-             plan->tag, release->changelog_commit.short_hex(), key->user_id);
+  fmt::print("\npromoted {}: {} -> {} (CHANGELOG commit {}), signed by {}\n", plan->tag, first_stage.name, plan->tag,
+             release->changelog_commit.short_hex(), key->user_id);
   if (const std::string versioned = version_files::changed_list(*version_edits); !versioned.empty()) {
     fmt::print("the release commit sets the version {} in {}\n", plan->next.str(), versioned);
   }
@@ -457,6 +488,9 @@ int run_promote(const PromoteOptions& options, const Globals& globals)
   } else {
     fmt::print("pushed to {}{}\n", pushed,
                carried_release.empty() ? "" : fmt::format(" (with {}, released here before)", carried_release));
+  }
+  if (stages.configured) {
+    deploy_stage(repo, first_stage, released, retry, globals);
   }
   return exit_code::k_ok;
 }
@@ -470,9 +504,9 @@ std::function<int()> setup_promote(CLI::App& app, const Globals& globals)
       ->type_name("REV");
   auto* version =
       app.add_option("--version", options->version, "Release this version (must be higher)")->type_name("X.Y.Z");
-  app.add_option("--prerelease", options->prerelease, "Release a prerelease: X.Y.Z-ID.N")
-      ->type_name("ID")
-      ->excludes(version);
+  auto* prerelease = app.add_option("--prerelease", options->prerelease, "Release a prerelease: X.Y.Z-ID.N")
+                         ->type_name("ID")
+                         ->excludes(version);
   app.add_flag("--dry-run,-n", options->dry_run, "Say everything that would happen; change nothing");
   app.add_flag("--keep-going,-k", options->run.keep_going, "Run every check even after one fails");
   app.add_option("--jobs,-j", options->run.jobs,
@@ -484,12 +518,22 @@ std::function<int()> setup_promote(CLI::App& app, const Globals& globals)
                  "release.remote)")
       ->type_name("REMOTE");
   app.add_option("--key", options->key, "Sign with this secret key (fingerprint, key id or email)")->type_name("FPR");
-  app.add_flag("--recover-trust-root", options->recover_trust_root,
-               "The trust root at stable is broken: count approvals under the last release whose trust root is "
-               "usable (docs/approvals.md)");
-  app.add_flag("--rerun", options->rerun, "Run every check, even those a valid attestation covers");
-  app.add_flag("--abort", options->abort,
-               "Undo an interrupted promotion that cannot be finished (refs back to where they were)");
+  auto* recover = app.add_flag("--recover-trust-root", options->recover_trust_root,
+                               "The trust root at stable is broken: count approvals under the last release whose "
+                               "trust root is usable (docs/approvals.md)");
+  auto* rerun = app.add_flag("--rerun", options->rerun, "Run every check, even those a valid attestation covers");
+  auto* abort = app.add_flag("--abort", options->abort,
+                             "Undo an interrupted promotion that cannot be finished (refs back to where they were)");
+  // A stage move cuts nothing: the options of a cut do not apply to it.
+  app.add_option("--stage", options->stage,
+                 "Move the release at the stage before NAME (or REV, its tag) to NAME: no new release "
+                 "(docs/stages.md)")
+      ->type_name("NAME")
+      ->excludes(version)
+      ->excludes(prerelease)
+      ->excludes(recover)
+      ->excludes(rerun)
+      ->excludes(abort);
   return [options, &globals] { return run_promote(*options, globals); };
 }
 

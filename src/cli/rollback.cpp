@@ -6,6 +6,7 @@
 
 #include "cli/common.hpp"
 #include "cli/repository_support.hpp"
+#include "cli/stage_support.hpp"
 #include "core/demotion.hpp"
 #include "core/lock.hpp"
 #include "core/promotion.hpp"
@@ -18,7 +19,6 @@
 #include "util/strings.hpp"
 
 #include <fmt/format.h>
-#include <kainjow/mustache.hpp>
 
 #include <cstdio>
 #include <unistd.h>
@@ -35,36 +35,18 @@ struct RollbackOptions {
   std::string key;
   std::string push;
   bool dry_run = false;
+  std::string stage; // --stage NAME (docs/stages.md); empty: stable
 };
-
-void require_verified(const git::Repository& repo, const core::Config& config, const std::string& tag,
-                      const std::string& what)
-{
-  auto report = core::verify_release(repo, config, tag);
-  if (!report) {
-    environment_error(report.error().message);
-  }
-  if (!report->ok()) {
-    std::vector<std::string> problems;
-    for (const auto& finding : report->findings) {
-      if (!finding.ok) {
-        problems.push_back(fmt::format("{}: {}", finding.name, finding.detail));
-      }
-    }
-    throw Fatal(exit_code::k_failed, fmt::format("{} {} does not verify ({}); `tollgate verify {}` shows everything",
-                                                 what, tag, fmt::join(problems, "; "), tag));
-  }
-}
 
 // After a failed redeploy: what stays as it was and how to retry the redeploy alone.
 std::string retry_hint(const RollbackOptions& options, const core::Config& config, const std::string& release)
 {
-  std::string hint =
-      options.demote
-          ? fmt::format("{} stays demoted to {} (the audit log records it): run `tollgate rollback` "
-                        "(without --demote) to retry the redeploy alone",
-                        config.release.stable_tag, release)
-          : fmt::format("{} is unchanged ({}): run `tollgate rollback` to retry", config.release.stable_tag, release);
+  const std::string stage = options.stage.empty() ? config.release.stable_tag : options.stage;
+  const std::string again = options.stage.empty() ? "tollgate rollback" : "tollgate rollback --stage " + stage;
+  std::string hint = options.demote ? fmt::format("{} stays demoted to {} (the audit log records it): run `{}` "
+                                                  "(without --demote) to retry the redeploy alone",
+                                                  stage, release, again)
+                                    : fmt::format("{} is unchanged ({}): run `{}` to retry", stage, release, again);
   if (!options.worktree.empty()) {
     hint += fmt::format("; {} holds the release already: remove it, or name another --worktree", options.worktree);
   }
@@ -72,12 +54,12 @@ std::string retry_hint(const RollbackOptions& options, const core::Config& confi
 }
 
 core::Journal demote(const git::Repository& repo, const core::Workspace& workspace, const core::Config& config,
-                     const RollbackOptions& options, const Globals& globals)
+                     const RollbackOptions& options, const std::string& stage, const Globals& globals)
 {
   if (util::trim(options.reason).empty()) {
-    usage_error("--demote needs --reason TEXT: the audit log records why stable moved back");
+    usage_error(fmt::format("--demote needs --reason TEXT: the audit log records why {} moved back", stage));
   }
-  auto current = core::read_current_stable(repo, config);
+  auto current = core::read_current_stage(repo, stage);
   if (!current) {
     environment_error(current.error().message);
   }
@@ -92,9 +74,8 @@ core::Journal demote(const git::Repository& repo, const core::Workspace& workspa
                  "finishes it\n");
     }
     if (!globals.json) {
-      fmt::print("would move {} from {} back to {} ({}), signed and recorded with the reason \"{}\"\n",
-                 config.release.stable_tag, current->record.release, target->tag, target->commit.short_hex(),
-                 options.reason);
+      fmt::print("would move {} from {} back to {} ({}), signed and recorded with the reason \"{}\"\n", stage,
+                 current->record.release, target->tag, target->commit.short_hex(), options.reason);
     }
     return {};
   }
@@ -119,8 +100,8 @@ core::Journal demote(const git::Repository& repo, const core::Workspace& workspa
     }
   }
   if (!globals.json) {
-    fmt::print("demoted {}: {} -> {} ({}), signed by {}\n", current->record.release, config.release.stable_tag,
-               target->tag, target->commit.short_hex(), key->user_id);
+    fmt::print("demoted {}: {} -> {} ({}), signed by {}\n", current->record.release, stage, target->tag,
+               target->commit.short_hex(), key->user_id);
     if (options.push.empty()) {
       fmt::print("push it: {}\n", core::publish_command(*journal));
     } else {
@@ -135,6 +116,20 @@ int run_rollback(const RollbackOptions& options, const Globals& globals)
   const core::Workspace workspace = core::find_workspace();
   const core::Config config = core::load_workspace_config(workspace);
   const git::Repository repo = open_repository(workspace);
+  // The stage and its deploy: release.stages at the trust root (docs/stages.md); without
+  // --stage, stable with rollback.deploy unless the stages there give stable a deploy.
+  const std::string stage = options.stage.empty() ? config.release.stable_tag : options.stage;
+  // A trust root whose stages cannot be read does not stop the redeploy of stable (an emergency):
+  // then rollback.deploy, as without stages.
+  auto in_force = core::stages_in_force(repo, config, resolve_revision(repo, "HEAD"));
+  if (!in_force && !options.stage.empty()) {
+    throw Fatal(in_force.error().exit_code, in_force.error().message);
+  }
+  core::Config local_only = config;
+  local_only.release.stages.clear();
+  const core::StagePath path = in_force ? std::move(*in_force) : core::stage_path_of(local_only, "the work tree");
+  const core::StageConfig& stage_config = path.stages[stage_index_or_fatal(path, stage)];
+  const bool stage_deploy = path.configured && (!options.stage.empty() || !stage_config.deploy.empty());
   if (!options.dry_run && options.worktree.empty()) {
     // An in-place checkout needs a clean tree: check before anything moves.
     auto dirty = git::uncommitted_changes(repo);
@@ -162,12 +157,12 @@ int run_rollback(const RollbackOptions& options, const Globals& globals)
         environment_error("an interrupted promotion is pending: run `tollgate promote` to finish it first");
       }
     }
-    journal = demote(repo, workspace, config, options, globals);
+    journal = demote(repo, workspace, config, options, stage, globals);
     lock.reset();
   }
 
-  // Redeploy stable: verified, checked out, deployed.
-  auto current = core::read_current_stable(repo, config);
+  // Redeploy the stage: verified, checked out, deployed.
+  auto current = core::read_current_stage(repo, stage);
   if (!current) {
     environment_error(current.error().message);
   }
@@ -176,7 +171,7 @@ int run_rollback(const RollbackOptions& options, const Globals& globals)
           ? core::demotion_target(repo, *current, options.to).value_or(core::DemotionTarget{}).tag
           : current->record.release;
   if (!options.dry_run) {
-    require_verified(repo, config, config.release.stable_tag, "the stable release");
+    require_verified(repo, config, stage, fmt::format("the {} release", stage));
   }
   const std::string bare_version =
       release.starts_with(config.release.tag_prefix) ? release.substr(config.release.tag_prefix.size()) : release;
@@ -184,18 +179,12 @@ int run_rollback(const RollbackOptions& options, const Globals& globals)
   const std::string commit = commit_id ? commit_id->hex() : current->commit.hex();
   const std::filesystem::path where =
       options.worktree.empty() ? workspace.root : std::filesystem::absolute(options.worktree);
-  std::string deploy;
-  if (!config.rollback.deploy.empty()) {
-    kainjow::mustache::mustache tmpl{config.rollback.deploy};
-    kainjow::mustache::data data;
-    data.set("tag", release);
-    data.set("version", bare_version);
-    data.set("commit", commit);
-    deploy = tmpl.render(data);
-    if (!tmpl.is_valid()) {
-      usage_error("rollback.deploy: " + tmpl.error_message());
-    }
-  }
+  const std::string deploy_template = stage_deploy ? stage_config.deploy : config.rollback.deploy;
+  const std::string deploy =
+      deploy_template.empty()
+          ? std::string()
+          : render_stage_command(deploy_template, {stage, release, bare_version, *git::Oid::parse(commit)},
+                                 stage_deploy ? fmt::format("stage `{}` deploy", stage) : "rollback.deploy");
   if (options.dry_run) {
     if (globals.json) {
       print_json({{"dry_run", true},
@@ -242,11 +231,12 @@ int run_rollback(const RollbackOptions& options, const Globals& globals)
   command.cwd = where.string();
   command.stdout_to_stderr = globals.json;
   proc::Limits limits = core::effective_limits(config.sandbox);
-  limits.network = config.rollback.network;
+  limits.network = stage_deploy ? proc::Network::allow : config.rollback.network;
   // The deployment is the operator's command from the trust root, not the candidate's code: it runs
   // as the operator (it needs their credentials), with the limits and the time limit only.
   limits.confine = false;
-  limits.timeout = std::chrono::milliseconds(static_cast<long long>(config.rollback.timeout * 1000.0));
+  limits.timeout = std::chrono::milliseconds(
+      static_cast<long long>((stage_deploy ? stage_config.timeout : config.rollback.timeout) * 1000.0));
   std::fflush(stdout); // our lines first, then the deploy command's own output
   auto outcome = proc::run(command, limits, nullptr);
   if (!outcome) {
@@ -291,6 +281,10 @@ std::function<int()> setup_rollback(CLI::App& app, const Globals& globals)
   app.add_option("--push", options->push, "With --demote: push stable and the audit log to REMOTE")
       ->type_name("REMOTE")
       ->needs(demote);
+  app.add_option("--stage", options->stage,
+                 "Redeploy (with --demote: first move back) the release of stage NAME instead of stable "
+                 "(docs/stages.md)")
+      ->type_name("NAME");
   app.add_flag("--dry-run,-n", options->dry_run, "Say what would happen; change nothing");
   return [options, &globals] { return run_rollback(*options, globals); };
 }

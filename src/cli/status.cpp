@@ -1,8 +1,10 @@
 // Bare `tollgate`: where this repository stands and the one next step (no tollgate.yaml: init; a
-// candidate awaiting approvals: who approved so far; enough approvals: promote), then the commands.
+// candidate awaiting approvals: who approved so far; enough approvals: promote), with release.stages
+// each stage's release, since when and what its next move waits for, then the commands.
 
 #include "cli/common.hpp"
 #include "cli/repository_support.hpp"
+#include "cli/stage_support.hpp"
 #include "git/objects.hpp"
 #include "git/refs.hpp"
 #include "util/fatal.hpp"
@@ -18,16 +20,26 @@ namespace tollgate::cli {
 namespace {
 
 struct Status {
+  Status(std::string where, std::string step) : state(std::move(where)), next(std::move(step)) {}
   std::string state;
   std::string next;
+  StageStatus stages; // with release.stages (docs/stages.md): each stage's release and next move
 };
 
-// The candidate (HEAD) against the approvals check `approvals` runs, and stable.
-Status candidate_status(const core::Workspace& workspace)
+// The stages in force, when release.stages lists them; none when they cannot be read.
+StageStatus stages_of(const git::Repository& repo, const core::Config& config, const git::Oid& head)
 {
-  const core::Config config = core::load_workspace_config(workspace);
-  const git::Repository repo = open_repository(workspace);
-  const git::Oid head = resolve_revision(repo, "HEAD");
+  auto path = core::stages_in_force(repo, config, head);
+  if (!path || !path->configured) {
+    return {};
+  }
+  return stage_status(repo, config, *path);
+}
+
+// The candidate (HEAD) against the approvals check `approvals` runs, and stable.
+Status candidate_state(const core::Workspace& workspace, const core::Config& config, const git::Repository& repo,
+                       const git::Oid& head)
+{
   if (auto stable = git::read_ref(repo, "refs/tags/" + config.release.stable_tag); stable && *stable) {
     if (auto commit = git::peel_to_commit(repo, **stable); commit && *commit == head) {
       return {fmt::format("HEAD ({}) is the `{}` release", head.short_hex(), config.release.stable_tag),
@@ -65,6 +77,16 @@ Status candidate_status(const core::Workspace& workspace)
                       head.short_hex())};
 }
 
+Status candidate_status(const core::Workspace& workspace)
+{
+  const core::Config config = core::load_workspace_config(workspace);
+  const git::Repository repo = open_repository(workspace);
+  const git::Oid head = resolve_revision(repo, "HEAD");
+  Status status = candidate_state(workspace, config, repo, head);
+  status.stages = stages_of(repo, config, head);
+  return status;
+}
+
 Status repository_status()
 {
   core::Workspace workspace;
@@ -100,12 +122,16 @@ int run_status(const CLI::App& root, const Globals& globals)
     for (const CLI::App* sub : commands) {
       list.push_back({{"name", sub->get_name()}, {"summary", sub->get_description()}});
     }
-    print_json({{"state", status.state}, {"next", status.next}, {"commands", list}});
+    print_json({{"state", status.state}, {"next", status.next}, {"stages", status.stages.json}, {"commands", list}});
     return exit_code::k_ok;
   }
   util::Style style;
   style.color = globals.color_on(STDOUT_FILENO);
-  fmt::print("{}\n{} {}\n\n", status.state, style.bold("next:"), status.next);
+  fmt::print("{}\n", status.state);
+  for (const auto& line : status.stages.lines) {
+    fmt::print("  {}\n", line);
+  }
+  fmt::print("{} {}\n\n", style.bold("next:"), status.next);
   fmt::print("Commands (tollgate COMMAND --help for each):\n");
   for (const CLI::App* sub : commands) {
     fmt::print("  {:<11} {}\n", sub->get_name(), sub->get_description());

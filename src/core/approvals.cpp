@@ -134,29 +134,8 @@ void judge(Candidate& item, const TrustRoot& root, const ApprovalsReport& report
   const SignatureVerdict& verification = *item.verification;
   record.fingerprint = verification.primary;
   record.signed_at = verification.created;
-  switch (verification.state) {
-  case gpg::SignatureState::good:
-    break;
-  case gpg::SignatureState::bad:
-    return reject(record, Verdict::bad_signature, "bad signature: the approval was altered after it was signed");
-  case gpg::SignatureState::unknown_key:
-    return reject(
-        record, Verdict::unknown_key,
-        fmt::format("unknown key {}: not among the trust root's {}", short_key(verification.primary), k_keys_dir));
-  case gpg::SignatureState::revoked_key:
-    return reject(record, Verdict::revoked_key,
-                  fmt::format("signed with revoked key {}", short_key(verification.primary)));
-  case gpg::SignatureState::expired_key:
-    return reject(record, Verdict::expired_key,
-                  fmt::format("signed with expired key {}", short_key(verification.primary)));
-  case gpg::SignatureState::expired_signature:
-    return reject(record, Verdict::expired_key, "the signature has expired");
-  }
-  if (verification.key_expires != 0 && verification.key_expires <= now) {
-    return reject(record, Verdict::expired_key, fmt::format("key {} has expired", short_key(verification.primary)));
-  }
-  if (verification.expires != 0 && verification.expires <= now) {
-    return reject(record, Verdict::expired_key, "the signature has expired");
+  if (auto refused = signature_refusal(verification, now)) {
+    return reject(record, refused->first, std::move(refused->second));
   }
   const Maintainer* maintainer = root.maintainers.by_fingerprint(verification.primary);
   if (maintainer == nullptr) {
@@ -251,6 +230,35 @@ Result<std::vector<git::Ref>> approval_refs(const git::Repository& repo, const A
 }
 
 } // namespace
+
+std::optional<std::pair<Verdict, std::string>> signature_refusal(const SignatureVerdict& verification, std::int64_t now)
+{
+  const auto refusal = [](Verdict verdict, std::string reason) {
+    return std::optional<std::pair<Verdict, std::string>>(std::pair(verdict, std::move(reason)));
+  };
+  switch (verification.state) {
+  case gpg::SignatureState::good:
+    break;
+  case gpg::SignatureState::bad:
+    return refusal(Verdict::bad_signature, "bad signature: the approval was altered after it was signed");
+  case gpg::SignatureState::unknown_key:
+    return refusal(Verdict::unknown_key, fmt::format("unknown key {}: not among the trust root's {}",
+                                                     short_key(verification.primary), k_keys_dir));
+  case gpg::SignatureState::revoked_key:
+    return refusal(Verdict::revoked_key, fmt::format("signed with revoked key {}", short_key(verification.primary)));
+  case gpg::SignatureState::expired_key:
+    return refusal(Verdict::expired_key, fmt::format("signed with expired key {}", short_key(verification.primary)));
+  case gpg::SignatureState::expired_signature:
+    return refusal(Verdict::expired_key, "the signature has expired");
+  }
+  if (verification.key_expires != 0 && verification.key_expires <= now) {
+    return refusal(Verdict::expired_key, fmt::format("key {} has expired", short_key(verification.primary)));
+  }
+  if (verification.expires != 0 && verification.expires <= now) {
+    return refusal(Verdict::expired_key, "the signature has expired");
+  }
+  return std::nullopt;
+}
 
 std::string_view to_string(Verdict verdict)
 {
@@ -417,6 +425,12 @@ Result<CreatedApproval> create_approval(const git::Repository& repo, const gpg::
   const git::Signature tagger = identity_of(key);
   const std::string payload = git::tag_payload(commit, "commit", fmt::format("approval-{}", commit.hex()), tagger,
                                                format_approval_message(message));
+  return write_signed_ref(repo, gpg, key, payload, approval_ref(commit, key.fingerprint), "tollgate approve");
+}
+
+Result<CreatedApproval> write_signed_ref(const git::Repository& repo, const gpg::Context& gpg, const gpg::KeyInfo& key,
+                                         const std::string& payload, const std::string& ref, const std::string& why)
+{
   auto signature = gpg.sign_detached(payload, key.fingerprint);
   if (!signature) {
     return std::unexpected(signature.error());
@@ -426,14 +440,14 @@ Result<CreatedApproval> create_approval(const git::Repository& repo, const gpg::
     return std::unexpected(object.error());
   }
   CreatedApproval created;
-  created.ref = approval_ref(commit, key.fingerprint);
+  created.ref = ref;
   created.object = *object;
   auto previous = git::read_ref(repo, created.ref);
   if (!previous) {
     return std::unexpected(previous.error());
   }
   created.replaced = previous->has_value();
-  if (auto updated = git::update_ref(repo, created.ref, *object, *previous, "tollgate approve"); !updated) {
+  if (auto updated = git::update_ref(repo, created.ref, *object, *previous, why); !updated) {
     return std::unexpected(updated.error());
   }
   return created;

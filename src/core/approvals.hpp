@@ -3,6 +3,7 @@
 // approval found for a candidate against the trust root, each with the one reason it does or does
 // not count.
 
+#include "core/signature_verifier.hpp"
 #include "core/trust_root.hpp"
 #include "git/objects.hpp"
 #include "git/refs.hpp"
@@ -12,7 +13,9 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace tollgate::core {
@@ -90,6 +93,11 @@ Result<ApprovalsReport> evaluate_approvals(const git::Repository& repo, const Tr
                                            const std::vector<git::Ref>* only = nullptr,
                                            VerdictCache use = VerdictCache::use);
 
+// Why a verified signature does not count (a verdict other than `counts` and its reason), or
+// nullopt when it is good and neither it nor its key has expired at `now`.
+std::optional<std::pair<Verdict, std::string>> signature_refusal(const SignatureVerdict& verification,
+                                                                 std::int64_t now);
+
 struct CreatedApproval {
   std::string ref;
   git::Oid object;
@@ -101,5 +109,10 @@ struct CreatedApproval {
 Result<CreatedApproval> create_approval(const git::Repository& repo, const gpg::Context& gpg, const gpg::KeyInfo& key,
                                         const std::string& repository, const git::Oid& commit,
                                         const std::string& comment);
+
+// Signs the tag object `payload` by `key`, writes it and points `ref` at it (`why`: the reflog's
+// message); replacing what `ref` held is this key's own re-approval.
+Result<CreatedApproval> write_signed_ref(const git::Repository& repo, const gpg::Context& gpg, const gpg::KeyInfo& key,
+                                         const std::string& payload, const std::string& ref, const std::string& why);
 
 } // namespace tollgate::core

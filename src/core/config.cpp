@@ -26,6 +26,39 @@ std::string Location::str() const
   return fmt::format("{}:{}:{}", file, line, column);
 }
 
+std::optional<long long> parse_duration(std::string_view text)
+{
+  if (text.empty()) {
+    return std::nullopt;
+  }
+  if (std::all_of(text.begin(), text.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; })) {
+    return text.size() > 12 ? std::nullopt : std::optional<long long>(std::stoll(std::string(text)));
+  }
+  long long total = 0;
+  long long number = -1;
+  std::string seen;
+  for (const char c : text) {
+    if (std::isdigit(static_cast<unsigned char>(c)) != 0) {
+      number = (number < 0 ? 0 : number) * 10 + (c - '0');
+      if (number > 1'000'000'000) {
+        return std::nullopt;
+      }
+      continue;
+    }
+    const std::string units = "dhms";
+    const std::size_t unit = units.find(c);
+    // Units in order (d, h, m, s), each once, each after a number.
+    if (number < 0 || unit == std::string::npos || (!seen.empty() && units.find(seen.back()) >= unit)) {
+      return std::nullopt;
+    }
+    static constexpr long long k_seconds[] = {86400, 3600, 60, 1};
+    total += number * k_seconds[unit];
+    seen += c;
+    number = -1;
+  }
+  return number < 0 ? std::optional<long long>(total) : std::nullopt;
+}
+
 const std::vector<std::string>& known_check_kinds()
 {
   static const std::vector<std::string> k_kinds = [] {
@@ -84,6 +117,84 @@ void read_release_versioning(YamlMap& map, const YAML::Node& node, changelog::Se
   settings.exclude_paths = read_paths(map, node, "exclude_paths").value_or(settings.exclude_paths);
 }
 
+// A stage's name names its tag (refs/tags/<name>) and its sign-off refs: kept plain.
+bool is_stage_name(const std::string& name)
+{
+  return !name.empty() && std::isalpha(static_cast<unsigned char>(name.front())) != 0 &&
+         std::all_of(name.begin(), name.end(),
+                     [](char c) {
+                       return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_' || c == '.';
+                     }) &&
+         name.find("..") == std::string::npos && !name.ends_with(".lock") && !name.ends_with(".");
+}
+
+StageConfig read_stage(const YAML::Node& item, const std::string& file, const std::vector<StageConfig>& before)
+{
+  if (!item.IsMap()) {
+    config_error(item, file,
+                 "each stage is a mapping, e.g. `- {name: staging, deploy: \"scripts/deploy.sh {{tag}}\"}`");
+  }
+  StageConfig stage;
+  stage.location = location_of(item, file);
+  YamlMap map(item, file, "a stage");
+  stage.name = map.string("name").value_or("");
+  stage.deploy = map.string("deploy").value_or("");
+  stage.after = map.string("after").value_or("");
+  stage.verify = map.string("verify").value_or("");
+  stage.signoffs = static_cast<int>(map.integer("signoffs", 0, 100).value_or(0));
+  stage.timeout = map.number("timeout", 0.001, k_max_timeout).value_or(stage.timeout);
+  if (map.has("soak")) {
+    const YAML::Node soak = item["soak"];
+    const auto seconds = soak.IsScalar() ? parse_duration(soak.Scalar()) : std::nullopt;
+    if (!seconds) {
+      config_error(soak, file, "`soak` must be a duration such as `1h`, `30m`, `1h30m`, `45s`, `2d` or seconds");
+    }
+    stage.soak = *seconds;
+    map.allow("soak");
+  }
+  map.finish();
+  if (!is_stage_name(stage.name)) {
+    config_error(map.has("name") ? item["name"] : item, file,
+                 map.has("name") ? fmt::format("stage name `{}` must start with a letter and hold only letters, "
+                                               "digits, `-`, `_` and `.` (it names a tag)",
+                                               util::printable(stage.name))
+                                 : "each stage needs a `name`");
+  }
+  for (const auto& earlier : before) {
+    if (earlier.name == stage.name) {
+      config_error(item["name"], file, fmt::format("stage `{}` is listed twice", stage.name));
+    }
+  }
+  if (before.empty()) {
+    for (const char* key : {"after", "soak", "signoffs", "verify"}) {
+      if (map.has(key)) {
+        config_error(item[key], file,
+                     fmt::format("`{}` on the first stage `{}`: nothing comes before it (`tollgate promote` cuts a "
+                                 "release into it)",
+                                 key, stage.name));
+      }
+    }
+  } else if (stage.after.empty()) {
+    stage.after = before.back().name;
+  } else if (stage.after != before.back().name) {
+    config_error(item["after"], file,
+                 fmt::format("stage `{}` is after `{}`, not `{}`: a release moves through the stages in the order "
+                             "listed",
+                             stage.name, before.back().name, stage.after));
+  }
+  return stage;
+}
+
+void read_stages(const YAML::Node& node, const std::string& file, ReleaseConfig& release)
+{
+  if (!node.IsSequence() || node.size() == 0) {
+    config_error(node, file, "`stages` must be a list of stages, e.g. `- {name: staging}` then `- {name: stable}`");
+  }
+  for (const auto& item : node) {
+    release.stages.push_back(read_stage(item, file, release.stages));
+  }
+}
+
 void read_release(const YAML::Node& node, const std::string& file, ReleaseConfig& release,
                   changelog::Settings& changelog)
 {
@@ -104,7 +215,16 @@ void read_release(const YAML::Node& node, const std::string& file, ReleaseConfig
   if (auto files = map.node("version_files")) {
     release.version_files = read_version_files(*files, file, release.changelog);
   }
+  const auto stages = map.node("stages");
   map.finish();
+  if (stages) {
+    read_stages(*stages, file, release);
+    if (release.stages.back().name != release.stable_tag) {
+      config_error((*stages)[release.stages.size() - 1]["name"], file,
+                   fmt::format("the last stage is the stable one: name it `{}` (release.stable_tag), not `{}`",
+                               release.stable_tag, release.stages.back().name));
+    }
+  }
   if (release.branch.empty()) {
     config_error(node["branch"], file, "`branch` must not be empty");
   }

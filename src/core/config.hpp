@@ -20,6 +20,30 @@ namespace tollgate::core {
 
 inline constexpr const char* k_config_file = "tollgate.yaml";
 
+// Where a value came from, for error messages (1-based; 0 when unknown).
+struct Location {
+  std::string file;
+  int line = 0;
+  int column = 0;
+  std::string str() const; // "tollgate.yaml:12:5" (or just the file)
+};
+
+// One stage of `release.stages` (docs/stages.md): a signed tag of that name moves to a release once
+// the release has held the stage `after` for `soak` seconds, `signoffs` maintainers signed it off
+// for this stage and `verify` passed. `deploy` and `verify` are the operator's commands: read from
+// tollgate.yaml at the trust root only, run unconfined (mustache: {{tag}}, {{version}}, {{commit}},
+// {{stage}}).
+struct StageConfig {
+  std::string name;
+  std::string deploy;
+  std::string after;  // the stage before (the one listed before it); empty for the first
+  long long soak = 0; // seconds
+  int signoffs = 0;
+  std::string verify;
+  double timeout = 3600; // seconds, for deploy and verify each
+  Location location;
+};
+
 struct ReleaseConfig {
   std::string branch = "main";
   std::string tag_prefix = "v";
@@ -29,7 +53,11 @@ struct ReleaseConfig {
   std::string repository; // identity used in approvals (core/repository_identity); default: the origin URL
   std::string remote;     // a git remote's name: `promote` checks it first and pushes to it; empty: none
   std::vector<version_files::Entry> version_files; // whose version string the release commit sets
+  std::vector<StageConfig> stages; // empty: one stage, `stable_tag`; else the last one is named `stable_tag`
 };
+
+// `1h30m`, `45s`, `2d`, `90` (seconds): nullopt when it is none of these.
+std::optional<long long> parse_duration(std::string_view text);
 
 struct ApprovalsConfig {
   int required = 2;
@@ -50,14 +78,6 @@ struct SandboxConfig {
   std::vector<std::string> passenv; // environment names a check may see beyond the allowlist
   bool confine = true;              // false: checks run unconfined (counts only from the trust root)
   unsigned max_procs = 512;         // process-count limit per check
-};
-
-// Where a value came from, for error messages (1-based; 0 when unknown).
-struct Location {
-  std::string file;
-  int line = 0;
-  int column = 0;
-  std::string str() const; // "tollgate.yaml:12:5" (or just the file)
 };
 
 // One entry of `checks:`; kind-specific options stay as YAML for the check to validate.

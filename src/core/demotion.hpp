@@ -9,6 +9,8 @@
 #include "git/repository.hpp"
 #include "gpg/context.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <optional>
 #include <string>
 
@@ -19,10 +21,30 @@ struct CurrentStable {
   StableRecord record; // what it says
   git::Oid commit;     // where it points
   std::optional<git::Oid> log_head;
+  std::string stage; // the tag's name: release.stable_tag, or another stage (docs/stages.md)
 };
 
 // The stable tag as tollgate wrote it; an error when there is none or it is not tollgate's.
 Result<CurrentStable> read_current_stable(const git::Repository& repo, const Config& config);
+// The same for the tag of stage `stage`.
+Result<CurrentStable> read_current_stage(const git::Repository& repo, const std::string& stage);
+
+// A signed stage tag `stage` -> the release `record` names, on `commit`, and the signed audit-log
+// entry `event` after `log_head` (its `stage_tag`, and for stable its `stable_tag`, filled in);
+// returns the journal moving the tag from `old_tag` and the log, compare-and-swap.
+struct StageTagWrite {
+  std::string stage;
+  bool stable = false; // `stage` is release.stable_tag
+  git::Oid commit;
+  StableRecord record;
+  std::optional<git::Oid> old_tag;
+  std::optional<git::Oid> log_head;
+  nlohmann::json event;
+  std::string summary;      // the log entry's one line
+  std::string journal_name; // what the journal calls the operation
+};
+Result<Journal> write_stage_tag(const git::Repository& repo, const gpg::Context& gpg, const gpg::KeyInfo& key,
+                                StageTagWrite& write);
 
 struct DemotionTarget {
   std::string tag; // "v1.3.2"
@@ -30,7 +52,8 @@ struct DemotionTarget {
   git::Oid commit;
 };
 
-// `to` (a release tag), or the stable release before the current one.
+// `to` (a release tag), or the stable release before the current one. For a stage other than stable
+// (`current.stage`), the release before is the last other one the audit log moved into it.
 Result<DemotionTarget> demotion_target(const git::Repository& repo, const CurrentStable& current,
                                        const std::string& to);
 

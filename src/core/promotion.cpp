@@ -3,6 +3,7 @@
 #include "core/audit_log.hpp"
 #include "core/lock.hpp"
 #include "core/report.hpp"
+#include "core/stages.hpp"
 #include "core/state_key.hpp"
 #include "core/workspace.hpp"
 #include "git/objects.hpp"
@@ -280,7 +281,7 @@ Result<std::vector<std::string>> abort_journal(const git::Repository& repo, cons
 }
 
 std::expected<Baseline, BaselineError> read_baseline(const git::Repository& repo, const Config& config,
-                                                     const std::string& revision)
+                                                     const std::string& revision, const std::string& first_stage)
 {
   Baseline baseline;
   baseline.branch = config.release.branch;
@@ -341,6 +342,23 @@ std::expected<Baseline, BaselineError> read_baseline(const git::Repository& repo
       return refuse(3, fmt::format("the candidate {} does not descend from stable ({}, {}): stable never moves "
                                    "backwards or sideways in a promotion",
                                    candidate->short_hex(), ref.tag, commit->short_hex()));
+    }
+  }
+  if (!first_stage.empty() && first_stage != config.release.stable_tag) {
+    baseline.stage = first_stage;
+    auto holder = read_stage(repo, first_stage);
+    if (!holder) {
+      return refuse(3, holder.error().message);
+    }
+    if (*holder) {
+      baseline.stage_tag = (*holder)->tag;
+      baseline.stage_release = StableRef{(*holder)->record.release, (*holder)->commit};
+      auto descends = git::descends_from(repo, baseline.candidate, (*holder)->commit);
+      if (!descends || !*descends) {
+        return refuse(3, fmt::format("the candidate {} does not descend from the release at {} ({}): a stage never "
+                                     "moves backwards or sideways in a promotion",
+                                     candidate->short_hex(), first_stage, (*holder)->record.release));
+      }
     }
   }
   auto log = git::read_ref(repo, k_audit_log_ref);
@@ -440,9 +458,16 @@ Result<ReleaseObjects> write_release(const git::Repository& repo, const Config& 
   release.release_tag = *release_tag;
   fault_point("after-release-tag");
 
-  // 3. The signed stable tag: `stable -> vX.Y.Z`, naming the stable release before it.
-  StableRecord stable{plan.tag, *release_tag, baseline.stable, "", ""};
-  auto stable_tag = write_signed_tag(repo, gpg, key, *commit, config.release.stable_tag, format_stable_message(stable));
+  // 3. The signed stable tag: `stable -> vX.Y.Z`, naming the stable release before it; with stages,
+  //    the first stage's tag, naming the release that stage held.
+  const bool staged = !baseline.stage.empty();
+  const std::string stage_name = staged ? baseline.stage : config.release.stable_tag;
+  StableRecord stable;
+  stable.release = plan.tag;
+  stable.release_tag = *release_tag;
+  stable.previous_stable = staged ? baseline.stage_release : baseline.stable;
+  stable.stage = baseline.stage;
+  auto stable_tag = write_signed_tag(repo, gpg, key, *commit, stage_name, format_stable_message(stable));
   if (!stable_tag) {
     return std::unexpected(stable_tag.error());
   }
@@ -466,9 +491,14 @@ Result<ReleaseObjects> write_release(const git::Repository& repo, const Config& 
                    {"commit", commit->hex()},
                    {"candidate", baseline.candidate.hex()},
                    {"release_tag", release_tag->hex()},
-                   {"stable_tag", stable_tag->hex()},
                    {"previous_stable", json_of(baseline.stable)},
                    {"approvals", approvals}};
+  release.event[staged ? "stage_tag" : "stable_tag"] = stable_tag->hex();
+  if (staged) {
+    release.event["stage"] = stage_name;
+    release.event["previous_at_stage"] = json_of(baseline.stage_release);
+    release.event["stages"] = baseline.stage_path;
+  }
   if (!record.rules.empty()) {
     release.event["rules"] = record.rules;
   }
@@ -495,7 +525,7 @@ Result<ReleaseObjects> write_release(const git::Repository& repo, const Config& 
   release.journal.updates = {
       {"branch", "refs/heads/" + baseline.branch, baseline.branch_tip, *commit},
       {"release-tag", "refs/tags/" + plan.tag, std::nullopt, *release_tag},
-      {"stable", "refs/tags/" + config.release.stable_tag, baseline.stable_tag, *stable_tag},
+      {"stable", "refs/tags/" + stage_name, staged ? baseline.stage_tag : baseline.stable_tag, *stable_tag},
       {"log", k_audit_log_ref, baseline.log_head, *log_commit},
   };
   return release;

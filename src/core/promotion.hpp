@@ -60,6 +60,11 @@ struct Baseline {
   std::optional<git::Oid> stable_tag; // the `stable` tag object (or commit, for a lightweight tag)
   std::optional<StableRef> stable;    // the release `stable` points at
   std::optional<git::Oid> log_head;   // refs/tollgate/log
+  // With stages (docs/stages.md) the cut moves the first stage's tag instead of stable's.
+  std::string stage;                      // that stage; empty: stable
+  std::optional<git::Oid> stage_tag;      // its tag object now
+  std::optional<StableRef> stage_release; // the release it holds
+  nlohmann::json stage_path;              // the stage path in force, recorded in the cut's event
 };
 
 struct BaselineError {
@@ -68,9 +73,10 @@ struct BaselineError {
 };
 
 // Reads the baseline and refuses what DESIGN.md §5 refuses: HEAD not on release.branch, a candidate
-// that is not the branch's tip, a dirty work tree, a candidate that does not descend from stable.
+// that is not the branch's tip, a dirty work tree, a candidate that does not descend from stable
+// (nor, with `first_stage` other than stable, from the release that stage holds).
 std::expected<Baseline, BaselineError> read_baseline(const git::Repository& repo, const Config& config,
-                                                     const std::string& revision);
+                                                     const std::string& revision, const std::string& first_stage = {});
 
 struct ReleaseObjects {
   git::Oid changelog_commit;
@@ -83,7 +89,7 @@ struct ReleaseObjects {
   nlohmann::json event;
 };
 
-// Writes the CHANGELOG commit, the signed release and stable tags and the signed audit-log entry
+// Writes the CHANGELOG commit, the signed release and stable (or first stage's) tags and the signed audit-log entry
 // (objects only: no ref moves) for `plan`, recording `report`'s checks, approvals and policies.
 // `rules` supplies the record's `Rules:`, `Sandbox:` and `Floor-note:` (its other fields are ignored).
 // The release commit also holds each changed file of `version_edits` (version_files::plan_edits).

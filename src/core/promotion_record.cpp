@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include <cstdio>
+
 namespace tollgate::core {
 
 namespace {
@@ -76,6 +78,56 @@ Result<Trailers> split_trailers(std::string_view message, std::string_view first
   return trailers;
 }
 
+// `Name <email> FINGERPRINT OBJECT` (`Approved-by:`, `Sign-off:`).
+Result<RecordedApproval> parse_signer(const std::string& value, const std::string& key)
+{
+  const std::size_t close = value.rfind('>');
+  const std::size_t open = value.rfind('<', close);
+  if (open == std::string::npos || close == std::string::npos) {
+    return fail(fmt::format("`{}:` must be `Name <email> <fingerprint> <object>`", key));
+  }
+  const std::string rest(util::trim(std::string_view(value).substr(close + 1)));
+  const std::size_t space = rest.find(' ');
+  auto object = git::Oid::parse(space == std::string::npos ? "" : rest.substr(space + 1));
+  if (!object) {
+    return fail(fmt::format("`{}:` names no signed object", key));
+  }
+  return RecordedApproval{std::string(util::trim(std::string_view(value).substr(0, open))),
+                          value.substr(open + 1, close - open - 1), rest.substr(0, space), *object};
+}
+
+std::string format_signer(const RecordedApproval& signer)
+{
+  return fmt::format("{} <{}> {} {}", one_line(signer.name), one_line(signer.email), signer.fingerprint,
+                     signer.approval.hex());
+}
+
+// `From-stage: <stage> <tag object> <time>` and `Soak: <n>s held <n>s`.
+Result<void> parse_evidence(const std::string& key, const std::string& value, StageEvidence& evidence)
+{
+  if (key == "From-stage") {
+    const auto words = util::split_simple_command(value).value_or(std::vector<std::string>{});
+    auto tag = words.size() == 3 ? git::Oid::parse(words[1]) : Result<git::Oid>(fail("three words"));
+    if (!tag || words[2].empty() || words[2].size() > 18 ||
+        words[2].find_first_not_of("0123456789") != std::string::npos) {
+      return fail("`From-stage:` must be `<stage> <tag object> <time>`");
+    }
+    evidence.from_stage = words[0];
+    evidence.from_tag = *tag;
+    evidence.entered = std::stoll(words[2]);
+    return {};
+  }
+  long long soak = 0;
+  long long held = 0;
+  char tail = 0;
+  if (std::sscanf(value.c_str(), "%llds held %llds%c", &soak, &held, &tail) != 2) {
+    return fail("`Soak:` must be `<seconds>s held <seconds>s`");
+  }
+  evidence.soak = soak;
+  evidence.held = held;
+  return {};
+}
+
 Result<RecordedResult> parse_result(const std::string& value, const std::string& key)
 {
   const std::size_t space = value.rfind(' ');
@@ -100,8 +152,7 @@ std::string format_release_message(const PromotionRecord& record)
   }
   text += fmt::format("Tollgate-Promotion: v1\nCandidate: {}\n", record.candidate.hex());
   for (const auto& approval : record.approvals) {
-    text += fmt::format("Approved-by: {} <{}> {} {}\n", one_line(approval.name), one_line(approval.email),
-                        approval.fingerprint, approval.approval.hex());
+    text += fmt::format("Approved-by: {}\n", format_signer(approval));
   }
   for (const auto& check : record.checks) {
     text += fmt::format("Check: {} {}\n", check.id, check.status);
@@ -154,21 +205,11 @@ Result<PromotionRecord> parse_release_message(std::string_view message)
       record.candidate = *id;
       candidate = true;
     } else if (key == "Approved-by") {
-      // Name <email> FINGERPRINT OBJECT
-      const std::size_t close = value.rfind('>');
-      const std::size_t open = value.rfind('<', close);
-      if (open == std::string::npos || close == std::string::npos) {
-        return fail("`Approved-by:` must be `Name <email> <fingerprint> <approval>`");
+      auto approval = parse_signer(value, key);
+      if (!approval) {
+        return std::unexpected(approval.error());
       }
-      const std::string rest(util::trim(std::string_view(value).substr(close + 1)));
-      const std::size_t space = rest.find(' ');
-      auto object = git::Oid::parse(space == std::string::npos ? "" : rest.substr(space + 1));
-      if (!object) {
-        return fail("`Approved-by:` names no approval object");
-      }
-      record.approvals.push_back(RecordedApproval{std::string(util::trim(std::string_view(value).substr(0, open))),
-                                                  value.substr(open + 1, close - open - 1), rest.substr(0, space),
-                                                  *object});
+      record.approvals.push_back(std::move(*approval));
     } else if (key == "Check" || key == "Policy") {
       auto result = parse_result(value, key);
       if (!result) {
@@ -220,8 +261,22 @@ Result<PromotionRecord> parse_release_message(std::string_view message)
 std::string format_stable_message(const StableRecord& record)
 {
   std::string text =
-      fmt::format("stable -> {}\n\nTollgate-Stable: v1\nRelease: {} {}\nPrevious-stable: {}\n", record.release,
-                  record.release, record.release_tag.hex(), format_previous(record.previous_stable));
+      fmt::format("{} -> {}\n\nTollgate-Stable: v1\n", record.stage.empty() ? "stable" : record.stage, record.release);
+  if (!record.stage.empty()) {
+    text += fmt::format("Stage: {}\n", record.stage);
+  }
+  text += fmt::format("Release: {} {}\nPrevious-stable: {}\n", record.release, record.release_tag.hex(),
+                      format_previous(record.previous_stable));
+  if (const auto& evidence = record.evidence) {
+    text += fmt::format("From-stage: {} {} {}\nSoak: {}s held {}s\n", evidence->from_stage, evidence->from_tag.hex(),
+                        evidence->entered, evidence->soak, evidence->held);
+    for (const auto& signoff : evidence->signoffs) {
+      text += fmt::format("Sign-off: {}\n", format_signer(signoff));
+    }
+    if (!evidence->verify.empty()) {
+      text += fmt::format("Verify: {}\n", one_line(evidence->verify));
+    }
+  }
   if (!record.demoted_by.empty()) {
     text += fmt::format("Demoted-by: {}\nReason: {}\n", one_line(record.demoted_by), one_line(record.reason));
   }
@@ -258,6 +313,21 @@ Result<StableRecord> parse_stable_message(std::string_view message)
       record.demoted_by = value;
     } else if (key == "Reason") {
       record.reason = value;
+    } else if (key == "Stage") {
+      record.stage = value;
+    } else if (key == "From-stage" || key == "Soak" || key == "Sign-off" || key == "Verify") {
+      StageEvidence& evidence = record.evidence ? *record.evidence : record.evidence.emplace();
+      if (key == "Sign-off") {
+        auto signoff = parse_signer(value, key);
+        if (!signoff) {
+          return std::unexpected(signoff.error());
+        }
+        evidence.signoffs.push_back(std::move(*signoff));
+      } else if (key == "Verify") {
+        evidence.verify = value;
+      } else if (auto parsed = parse_evidence(key, value, evidence); !parsed) {
+        return std::unexpected(parsed.error());
+      }
     } else {
       return fail(fmt::format("unknown stable record field `{}`", key));
     }

@@ -7,6 +7,7 @@
 #include "git/oid.hpp"
 #include "util/expected.hpp"
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -79,11 +80,27 @@ std::string format_release_message(const PromotionRecord& record);
 // Fails unless the message carries a v1 promotion record.
 Result<PromotionRecord> parse_release_message(std::string_view message);
 
-//   stable -> v1.4.0
+// How a release came to a stage after the first (`promote --stage`, docs/stages.md).
+struct StageEvidence {
+  std::string from_stage;   // the stage before, "staging"
+  git::Oid from_tag;        // the tag object that stage held
+  std::int64_t entered = 0; // when the release entered it (that tag object's time)
+  std::int64_t soak = 0;    // required, seconds
+  std::int64_t held = 0;    // how long it had held it at the move
+  std::vector<RecordedApproval> signoffs;
+  std::string verify; // "pass <command>"; empty when the stage has no `verify`
+};
+
+//   stable -> v1.4.0                          (the stage's name: `staging -> v1.4.0`)
 //
 //   Tollgate-Stable: v1
+//   Stage: staging                            (stages other than stable only)
 //   Release: v1.4.0 <release tag object>
-//   Previous-stable: v1.3.2 <40 hex>          (or `none`)
+//   Previous-stable: v1.3.2 <40 hex>          (or `none`: the release this stage held before)
+//   From-stage: staging <tag object> <unix time it entered>   (promote --stage only, then:)
+//   Soak: <required>s held <held>s
+//   Sign-off: Name <email> <fingerprint> <sign-off object>    (zero or more)
+//   Verify: pass <command>                    (when the stage has a `verify`)
 //   Demoted-by: Name <email> <fingerprint>    (rollback --demote only)
 //   Reason: <one line>                        (rollback --demote only)
 struct StableRecord {
@@ -92,6 +109,8 @@ struct StableRecord {
   std::optional<StableRef> previous_stable;
   std::string demoted_by; // empty for a promotion
   std::string reason;
+  std::string stage; // empty: the stable stage
+  std::optional<StageEvidence> evidence;
 };
 
 std::string format_stable_message(const StableRecord& record);

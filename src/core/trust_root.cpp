@@ -1,6 +1,7 @@
 #include "core/trust_root.hpp"
 
 #include "core/approval_message.hpp"
+#include "core/audit_log.hpp"
 #include "core/repository_identity.hpp"
 #include "git/objects.hpp"
 #include "git/refs.hpp"
@@ -15,6 +16,33 @@ namespace {
 std::unexpected<TrustRootError> trust_error(int exit_code, std::string message)
 {
   return std::unexpected(TrustRootError{exit_code, std::move(message)});
+}
+
+// With stages (docs/stages.md), releases exist before one reaches `stable`: until then the trust
+// root is the first release, the one the bootstrap promotion cut. nullopt when the audit log shows
+// that `stable` moved before (its tag was deleted since: refused by the caller).
+std::optional<TrustRootCommit> first_release_root(const git::Repository& repo, const git::Oid& log_head,
+                                                  const std::string& stable_tag)
+{
+  auto entries = read_audit_log(repo, log_head);
+  if (!entries || entries->empty()) {
+    return std::nullopt;
+  }
+  for (const auto& entry : *entries) {
+    if (!entry.event.is_object() || entry.event.value("stage", stable_tag) == stable_tag) {
+      return std::nullopt;
+    }
+  }
+  const nlohmann::json& first = entries->back().event;
+  auto commit = git::Oid::parse(first.value("commit", ""));
+  if (first.value("event", "") != "promote" || !commit || !git::exists(repo, *commit)) {
+    return std::nullopt;
+  }
+  TrustRootCommit root;
+  root.commit = *commit;
+  root.source = fmt::format("{} ({}), the first release: none has reached `{}` yet", first.value("release", "?"),
+                            commit->short_hex(), stable_tag);
+  return root;
 }
 
 } // namespace
@@ -45,6 +73,11 @@ std::expected<TrustRootCommit, TrustRootError> trust_root_commit(const git::Repo
     // releases exist: the audit log or the default tag says they do.
     auto log = git::read_ref(repo, "refs/tollgate/log");
     auto default_stable = git::read_ref(repo, "refs/tags/stable");
+    if (log && *log && !(default_stable && *default_stable && local.release.stable_tag != "stable")) {
+      if (auto first = first_release_root(repo, **log, local.release.stable_tag)) {
+        return *first;
+      }
+    }
     if ((log && *log) || (default_stable && *default_stable)) {
       return trust_error(3, fmt::format("there is no tag `{}`, yet this repository has releases (refs/tollgate/log or "
                                         "refs/tags/stable exist): refusing to read the trust root from the candidate",

@@ -5,11 +5,14 @@
 #include "core/audit_log.hpp"
 #include "core/promotion_record.hpp"
 #include "core/signature_verifier.hpp"
+#include "core/signoffs.hpp"
+#include "core/stages.hpp"
 #include "core/trust_root.hpp"
 #include "core/trust_root_recovery.hpp"
 #include "git/objects.hpp"
 #include "git/refs.hpp"
 #include "git/signed_tag.hpp"
+#include "util/strings.hpp"
 #include "version_files/edit.hpp"
 
 #include <fmt/format.h>
@@ -74,12 +77,40 @@ public:
     if (record.recovered_trust_root) {
       return recovered_root(record);
     }
+    if (!record.previous_stable) {
+      if (auto first = first_release_root(record)) {
+        return first;
+      }
+    }
     auto root = record.previous_stable
                     ? load_trust_root_at(m_repo, m_local, record.previous_stable->commit, false,
                                          fmt::format("{} ({})", record.previous_stable->tag,
                                                      record.previous_stable->commit.short_hex()))
                     : load_trust_root_at(m_repo, m_local, record.candidate, true,
                                          fmt::format("candidate {} (the first release)", record.candidate.short_hex()));
+    if (!root) {
+      add("trust root", false, root.error().message);
+      return std::nullopt;
+    }
+    return std::move(*root);
+  }
+
+  // With stages (docs/stages.md), a release cut before any reached stable was approved under the
+  // first release, whose commit its `Rules:` names: taken when it is an earlier commit of its history.
+  std::optional<TrustRoot> first_release_root(const PromotionRecord& record)
+  {
+    const auto words = util::split_simple_command(record.rules).value_or(std::vector<std::string>{});
+    auto commit = words.size() == 3 && words[0] == "stable" ? git::Oid::parse(words[2])
+                                                            : Result<git::Oid>(fail("no earlier trust root"));
+    if (!commit || *commit == record.candidate) {
+      return std::nullopt;
+    }
+    auto earlier = git::descends_from(m_repo, record.candidate, *commit);
+    if (!earlier || !*earlier) {
+      return std::nullopt;
+    }
+    auto root = load_trust_root_at(m_repo, m_local, *commit, false,
+                                   fmt::format("{}, the first release (none was stable yet)", commit->short_hex()));
     if (!root) {
       add("trust root", false, root.error().message);
       return std::nullopt;
@@ -149,6 +180,7 @@ public:
     if (!root) {
       return;
     }
+    m_root = *root;
     auto signer = tag_signer(tag_id, *root);
     add("release signature", signer.has_value(),
         signer ? fmt::format("{} signed by {}", name, *signer) : fmt::format("{}: {}", name, signer.error().message));
@@ -240,11 +272,156 @@ public:
     add("audit log", found,
         found ? fmt::format("{} signed entries, unbroken, one records this release", entries->size())
               : "no audit-log entry records this release");
+    m_entries = std::move(*entries);
+  }
+
+  // The release's path through the stages (docs/stages.md), from the signed audit log: every stage
+  // tag on its commit was moved there by an entry, and every stage move met the stage path
+  // recorded at the cut (from the stage before, soak held, sign-offs, verify).
+  void verify_stage_path(const std::string& release, const git::Oid& release_tag)
+  {
+    const std::vector<StageEvent> events = stage_events(m_entries, release_tag.hex(), m_local.release.stable_tag);
+    const auto cut = std::find_if(events.begin(), events.end(), [](const auto& e) { return e.kind == "promote"; });
+    if (cut == events.end() || !m_release_commit) {
+      return; // the audit-log finding says so
+    }
+    const nlohmann::json path = cut->event.value("stages", nlohmann::json::array());
+    if (!path.is_array() || path.size() < 2) {
+      return; // cut without stages: one stage, stable, judged above
+    }
+    std::vector<std::string> names;
+    for (const auto& stage : path) {
+      names.push_back(stage.value("name", ""));
+    }
+    std::vector<std::string> problems;
+    std::vector<std::string> reached;
+    for (std::size_t k = 0; k < names.size(); ++k) {
+      std::string problem = held_stage(release, names, k, events);
+      if (!problem.empty()) {
+        problems.push_back(std::move(problem));
+      }
+    }
+    for (const auto& event : events) {
+      if (event.kind == "promote") {
+        reached.push_back(event.stage + " (cut)");
+        continue;
+      }
+      if (event.kind != "stage") {
+        continue;
+      }
+      const auto at = std::find(names.begin(), names.end(), event.stage);
+      if (at == names.end() || at == names.begin()) {
+        problems.push_back(fmt::format("an entry moves {} to `{}`, which is not a later stage of its path ({})",
+                                       release, event.stage, fmt::join(names, ", ")));
+        continue;
+      }
+      const std::size_t k = static_cast<std::size_t>(at - names.begin());
+      std::string problem = stage_move_problem(release, release_tag, path[k], names[k - 1], event, events);
+      if (!problem.empty()) {
+        problems.push_back(std::move(problem));
+      } else {
+        reached.push_back(fmt::format("{} (held {} of {}, {} sign-off(s), verify {})", event.stage,
+                                      format_duration(event.time - entered(names[k - 1], event, events)),
+                                      format_duration(path[k].value("soak", std::int64_t{0})),
+                                      event.event.value("signoffs", nlohmann::json::array()).size(),
+                                      event.event["verify"].is_object() ? "pass" : "none"));
+      }
+    }
+    add("stage path", problems.empty(),
+        problems.empty() ? fmt::format("{}: {}", release, fmt::join(reached, ", "))
+                         : fmt::format("{}", fmt::join(problems, "; ")));
   }
 
   std::optional<git::Oid> m_release_commit;
 
 private:
+  // When the release entered `stage` before `move`: the newest entry that moved it there earlier.
+  static std::int64_t entered(const std::string& stage, const StageEvent& move, const std::vector<StageEvent>& events)
+  {
+    std::int64_t when = -1;
+    for (const auto& event : events) {
+      if (&event == &move) {
+        break;
+      }
+      if (event.stage == stage && event.kind != "demote") {
+        when = event.time;
+      }
+    }
+    return when;
+  }
+
+  // Why stage `names[k]`'s tag on the release's commit is not accounted for, or "" (or not there).
+  std::string held_stage(const std::string& release, const std::vector<std::string>& names, std::size_t k,
+                         const std::vector<StageEvent>& events)
+  {
+    const std::string& stage = names[k];
+    auto tag = git::read_ref(m_repo, "refs/tags/" + stage);
+    if (!tag || !*tag) {
+      return {};
+    }
+    auto commit = git::peel_to_commit(m_repo, **tag);
+    if (!commit || *commit != *m_release_commit) {
+      return {};
+    }
+    const bool moved = std::any_of(events.begin(), events.end(), [&](const StageEvent& event) {
+      return event.stage == stage && (event.event.value("stage_tag", "") == (*tag)->hex() ||
+                                      event.event.value("stable_tag", "") == (*tag)->hex());
+    });
+    const bool entered_once = std::any_of(events.begin(), events.end(), [&](const StageEvent& event) {
+      return event.stage == stage && event.kind != "demote";
+    });
+    if (moved && entered_once) {
+      return {};
+    }
+    return fmt::format("{} holds {}, but no signed audit-log entry moved it there{}", stage, release,
+                       k == 0 ? std::string() : fmt::format(" from {}", names[k - 1]));
+  }
+
+  // Why the stage move `event` (to the stage `requirement` describes, from `before`) does not meet
+  // the stage path, or "".
+  std::string stage_move_problem(const std::string& release, const git::Oid& release_tag,
+                                 const nlohmann::json& requirement, const std::string& before, const StageEvent& event,
+                                 const std::vector<StageEvent>& events)
+  {
+    const std::string& stage = event.stage;
+    if (event.event.value("from_stage", "") != before) {
+      return fmt::format("the move of {} to `{}` did not come from `{}`", release, stage, before);
+    }
+    const std::int64_t since = entered(before, event, events);
+    if (since < 0) {
+      return fmt::format("{} moved to `{}` without an entry that put it at `{}` first", release, stage, before);
+    }
+    const std::int64_t soak = requirement.value("soak", std::int64_t{0});
+    if (event.time - since < soak) {
+      return fmt::format("{} moved to `{}` after {} at `{}`, short of the {} soak", release, stage,
+                         format_duration(event.time - since), before, format_duration(soak));
+    }
+    if (!requirement.value("verify", "").empty() &&
+        !(event.event["verify"].is_object() && event.event["verify"].value("status", "") == "pass")) {
+      return fmt::format("{} moved to `{}` without a passing verify", release, stage);
+    }
+    const int required = requirement.value("signoffs", 0);
+    if (required == 0) {
+      return {};
+    }
+    if (!m_root) {
+      return fmt::format("the sign-offs of {} for `{}` cannot be judged without a trust root", release, stage);
+    }
+    std::vector<git::Ref> refs;
+    for (const auto& signoff : event.event.value("signoffs", nlohmann::json::array())) {
+      if (auto object = git::Oid::parse(signoff.value("signoff", ""))) {
+        refs.push_back(git::Ref{signoff_ref(stage, release, signoff.value("fingerprint", "")), *object});
+      }
+    }
+    auto judged = evaluate_signoffs(m_repo, *m_root, stage, release, release_tag, required, &refs);
+    if (!judged || !judged->satisfied()) {
+      return fmt::format("{} moved to `{}` with {} of {} valid sign-offs{}", release, stage,
+                         judged ? judged->counted() : 0, required,
+                         judged ? std::string() : " (" + judged.error().message + ")");
+    }
+    return {};
+  }
+
   // release.version_files of the tollgate.yaml `commit` holds (what its promotion edited).
   Result<std::vector<version_files::Entry>> version_files_at(const git::Oid& commit)
   {
@@ -262,6 +439,8 @@ private:
   const git::Repository& m_repo;
   const Config& m_local;
   VerifyReport& m_report;
+  std::optional<TrustRoot> m_root;   // the trust root the release was approved against
+  std::vector<AuditEntry> m_entries; // the audit log, once verified
 };
 
 } // namespace
@@ -341,6 +520,7 @@ Result<VerifyReport> verify_release(const git::Repository& repo, const Config& l
   }
   verifier.verify_release_tag(report.release, release_tag);
   verifier.verify_audit_log(release_tag);
+  verifier.verify_stage_path(report.release, release_tag);
   return report;
 }
 

@@ -545,3 +545,69 @@ TEST_CASE("gpg.verify chooses how signatures are verified", "[config]")
              Catch::StartsWith("tollgate.yaml:1:15: `verify` must be `rnp` or `gpgme`, not `openssl`"));
   CHECK_THAT(parse_error("gpg: {verfy: gpgme}\n"), Catch::Contains("did you mean `verify`"));
 }
+
+TEST_CASE("release.stages: the stage path, each stage's conditions and commands", "[config][stages]")
+{
+  CHECK(parse_ok("version: 1\n").release.stages.empty());
+  const core::Config config = parse_ok("release:\n"
+                                       "  stages:\n"
+                                       "    - {name: staging, deploy: \"scripts/deploy.sh staging {{tag}}\"}\n"
+                                       "    - {name: stable, deploy: \"d {{tag}}\", after: staging, soak: 1h30m,\n"
+                                       "       signoffs: 2, verify: \"scripts/smoke.sh {{tag}}\", timeout: 60}\n");
+  REQUIRE(config.release.stages.size() == 2);
+  const auto& staging = config.release.stages[0];
+  const auto& stable = config.release.stages[1];
+  CHECK(staging.name == "staging");
+  CHECK(staging.deploy == "scripts/deploy.sh staging {{tag}}");
+  CHECK(staging.after.empty());
+  CHECK(staging.soak == 0);
+  CHECK(staging.location.str() == "tollgate.yaml:3:7");
+  CHECK(stable.after == "staging");
+  CHECK(stable.soak == 5400);
+  CHECK(stable.signoffs == 2);
+  CHECK(stable.verify == "scripts/smoke.sh {{tag}}");
+  CHECK(stable.timeout == 60);
+  // `after` defaults to the stage listed before.
+  CHECK(parse_ok("release: {stages: [{name: a}, {name: b}, {name: stable, soak: 5}]}\n").release.stages[2].after ==
+        "b");
+  CHECK(parse_ok("release: {stable_tag: prod, stages: [{name: qa}, {name: prod}]}\n").release.stages[1].name == "prod");
+}
+
+TEST_CASE("release.stages: mistakes name file:line:col", "[config][stages]")
+{
+  CHECK_THAT(parse_error("release:\n  stages:\n    - {name: staging}\n    - {name: production}\n"),
+             Catch::StartsWith("tollgate.yaml:4:14: the last stage is the stable one: name it `stable`"));
+  CHECK_THAT(parse_error("release:\n  stages:\n    - {name: staging, soak: 1h}\n    - {name: stable}\n"),
+             Catch::StartsWith("tollgate.yaml:3:29: `soak` on the first stage `staging`"));
+  CHECK_THAT(parse_error("release:\n  stages:\n    - {name: a}\n    - {name: b}\n    - {name: stable, after: a}\n"),
+             Catch::StartsWith("tollgate.yaml:5:29: stage `stable` is after `b`, not `a`"));
+  CHECK_THAT(parse_error("release:\n  stages:\n    - {name: stable}\n    - {name: stable}\n"),
+             Catch::StartsWith("tollgate.yaml:4:14: stage `stable` is listed twice"));
+  CHECK_THAT(parse_error("release:\n  stages:\n    - {name: a}\n    - {name: stable, soak: soon}\n"),
+             Catch::StartsWith("tollgate.yaml:4:28: `soak` must be a duration"));
+  CHECK_THAT(parse_error("release:\n  stages:\n    - {name: \"a b\"}\n    - {name: stable}\n"),
+             Catch::StartsWith("tollgate.yaml:3:14: stage name `a b` must start with a letter"));
+  CHECK_THAT(parse_error("release:\n  stages:\n    - {deploy: x}\n"),
+             Catch::StartsWith("tollgate.yaml:3:7: each stage needs a `name`"));
+  CHECK_THAT(parse_error("release:\n  stages:\n    - {name: stable, deplo: x}\n"),
+             Catch::Contains("did you mean `deploy`"));
+  CHECK_THAT(parse_error("release:\n  stages: []\n"), Catch::StartsWith("tollgate.yaml:2:11: `stages` must be a list"));
+  CHECK_THAT(parse_error("release:\n  stages:\n    - staging\n"),
+             Catch::StartsWith("tollgate.yaml:3:7: each stage is a mapping"));
+  CHECK_THAT(parse_error("release:\n  stages:\n    - {name: a}\n    - {name: stable, signoffs: -1}\n"),
+             Catch::StartsWith("tollgate.yaml:4:32:"));
+}
+
+TEST_CASE("parse_duration: units in order, or seconds", "[config][stages]")
+{
+  CHECK(core::parse_duration("90") == 90);
+  CHECK(core::parse_duration("3s") == 3);
+  CHECK(core::parse_duration("1h") == 3600);
+  CHECK(core::parse_duration("1h30m") == 5400);
+  CHECK(core::parse_duration("2d") == 172800);
+  CHECK(core::parse_duration("1d2h3m4s") == 93784);
+  for (const char* bad : {"", "h", "1x", "30m1h", "1h1h", "1h30", "-5", "1.5h", "99999999999999"}) {
+    INFO(bad);
+    CHECK_FALSE(core::parse_duration(bad).has_value());
+  }
+}

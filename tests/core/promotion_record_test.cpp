@@ -63,8 +63,8 @@ TEST_CASE("release messages without a valid record are refused", "[promotion]")
 
 TEST_CASE("a stable record survives format then parse, demotions included", "[promotion]")
 {
-  core::StableRecord record{"v1.3.2", k_a, core::StableRef{"v1.4.0", k_b}, "Ada <ada@example.com> 3AA5",
-                            "bad\nrelease"};
+  core::StableRecord record{
+      "v1.3.2", k_a, core::StableRef{"v1.4.0", k_b}, "Ada <ada@example.com> 3AA5", "bad\nrelease", "", std::nullopt};
   const std::string text = core::format_stable_message(record);
   CHECK_THAT(text, Catch::StartsWith("stable -> v1.3.2\n\nTollgate-Stable: v1\n"));
   CHECK_THAT(text, Catch::Contains("Reason: bad release\n"));
@@ -76,6 +76,52 @@ TEST_CASE("a stable record survives format then parse, demotions included", "[pr
   CHECK(parsed->demoted_by == "Ada <ada@example.com> 3AA5");
   CHECK(parsed->reason == "bad release");
   CHECK_FALSE(core::parse_stable_message("stable -> v1\n\nRelease: v1 " + k_a.hex() + "\n"));
+}
+
+TEST_CASE("a stage record names its stage and how the release came to it", "[promotion][stages]")
+{
+  core::StableRecord record;
+  record.release = "v1.4.0";
+  record.release_tag = k_a;
+  record.stage = "staging";
+  const std::string first = core::format_stable_message(record);
+  CHECK_THAT(first, Catch::StartsWith("staging -> v1.4.0\n\nTollgate-Stable: v1\nStage: staging\nRelease: v1.4.0 "));
+  auto parsed = core::parse_stable_message(first);
+  REQUIRE(parsed);
+  CHECK(parsed->stage == "staging");
+  CHECK_FALSE(parsed->evidence);
+
+  core::StageEvidence evidence;
+  evidence.from_stage = "staging";
+  evidence.from_tag = k_b;
+  evidence.entered = 1700000000;
+  evidence.soak = 3600;
+  evidence.held = 3700;
+  evidence.signoffs = {{"Bob Builder", "bob@example.com", "B0B", k_a}, {"Ada", "ada@example.com", "ADA", k_b}};
+  evidence.verify = "pass scripts/smoke.sh v1.4.0";
+  record.stage.clear();
+  record.evidence = evidence;
+  const std::string moved = core::format_stable_message(record);
+  CHECK_THAT(moved, Catch::StartsWith("stable -> v1.4.0\n"));
+  CHECK_THAT(moved, Catch::Contains("\nFrom-stage: staging " + k_b.hex() +
+                                    " 1700000000\nSoak: 3600s held 3700s\n"
+                                    "Sign-off: Bob Builder <bob@example.com> B0B " +
+                                    k_a.hex() + "\n"));
+  parsed = core::parse_stable_message(moved);
+  REQUIRE(parsed);
+  CHECK(parsed->stage.empty());
+  REQUIRE(parsed->evidence);
+  CHECK(parsed->evidence->from_stage == "staging");
+  CHECK(parsed->evidence->from_tag == k_b);
+  CHECK(parsed->evidence->entered == 1700000000);
+  CHECK(parsed->evidence->soak == 3600);
+  CHECK(parsed->evidence->held == 3700);
+  REQUIRE(parsed->evidence->signoffs.size() == 2);
+  CHECK(parsed->evidence->signoffs[1].name == "Ada");
+  CHECK(parsed->evidence->signoffs[1].approval == k_b);
+  CHECK(parsed->evidence->verify == "pass scripts/smoke.sh v1.4.0");
+  CHECK_FALSE(core::parse_stable_message(moved + "Soak: soon\n"));
+  CHECK_FALSE(core::parse_stable_message(moved + "From-stage: staging\n"));
 }
 
 TEST_CASE("a promotion record carries the rules, the sandbox and the floor's notes", "[promotion]")
