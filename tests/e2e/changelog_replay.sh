@@ -58,6 +58,25 @@ run
 version 1.1.0
 section Added: add x ([#5](https://github.com/acme/widget/issues/5)) ([#7](https://github.com/acme/widget/issues/7))
 
+=== git 2.43+ titles the revert of a revert Reapply "...": the change is back
+commit feat: add x (#5)
+tag v1.0.0
+revert feat: add x (#5) | Revert "feat: add x (#5)" (#6)
+tag v1.0.1
+revert Revert "feat: add x (#5)" (#6) | Reapply "feat: add x (#5)" (#8)
+run
+version 1.1.0
+section Added: add x ([#5](https://github.com/acme/widget/issues/5)) ([#8](https://github.com/acme/widget/issues/8))
+
+=== Reapply "..." in the range of the revert it undoes: the original stays
+tag v1.0.0
+commit feat: y
+revert feat: y
+revert Revert "feat: y" | Reapply "feat: y"
+run
+version 1.1.0
+section Added: y
+
 === a reverted breaking change no longer counts as breaking
 tag v1.0.0
 commit feat!: drop the v1 API
@@ -115,6 +134,15 @@ run
 version 2.0.0
 section Added: **BREAKING** new store: the cache moved; the `--db` option is gone
 section Fixed: **BREAKING** reject empty names
+
+=== a BREAKING CHANGE line inside the body (a squash body's `* ` list too) is a note
+tag v1.0.0
+commit feat: new store (#14)\n\n* feat: new store\n\n* BREAKING CHANGE: the cache moved\n\n* test: more
+commit fix: y\n\nExplained here.\nBREAKING CHANGE: empty names are refused
+run
+version 2.0.0
+section Added: **BREAKING** new store ([#14](https://github.com/acme/widget/issues/14)): the cache moved
+section Fixed: **BREAKING** y: empty names are refused
 
 === refactor, docs, test, chore, build, ci: shown or hidden, but no release of their own
 tag v1.0.0
