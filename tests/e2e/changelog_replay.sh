@@ -163,6 +163,18 @@ run
 version 1.0.1
 section Changed: split the parser
 
+=== the first release: changelog.initial_version (0.1.0 as git-cliff; 1.0.0 as semantic-release), once a commit bumps
+commit docs: readme
+run
+nothing
+commit fix: y
+run
+version 0.1.0
+section Fixed: y
+config changelog: {initial_version: 1.0.0}
+run
+version 1.0.0
+
 === 0.x: breaking -> 1.0.0 by default, minor with release.bump_minor_pre_major
 tag v0.3.0
 commit feat!: new API
