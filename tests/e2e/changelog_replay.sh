@@ -119,6 +119,15 @@ section Fixed: z
 run --prerelease alpha
 version 1.1.0-alpha.1
 
+=== a feat after 1.0.1-beta.1 raises the channel's core (commitizen, release-please; semantic-release keeps 1.0.1)
+tag v1.0.0
+commit fix: a
+tag v1.0.1-beta.1
+commit feat: b
+run --prerelease beta
+version 1.1.0-beta.1
+section Added: b
+
 === release.prerelease_start: 0 (release-please, commitizen)
 config release: {prerelease_start: 0}
 tag v1.0.0
