@@ -164,6 +164,16 @@ commit test: more cases
 run
 nothing
 
+=== feature: an unknown type as for semantic-release; release-please's synonym of feat by configuration
+tag v1.0.0
+commit feature: x
+run
+nothing
+config changelog: {types: {feature: Added}, bump: {feature: minor}}
+run
+version 1.1.0
+section Added: x
+
 === the commitizen preset also bumps refactor
 config changelog: {preset: commitizen}
 tag v1.0.0
