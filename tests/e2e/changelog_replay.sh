@@ -9,8 +9,9 @@
 #   commit MSG               an empty-tree-free commit (a file of its own); `\n` in MSG is a newline
 #   commit-in PATH MSG       a commit that changes PATH only
 #   tag NAME                 a release tag at HEAD
-#   revert SUBJECT [| TITLE] `git revert` of the newest commit with that subject; TITLE replaces the
-#                            revert's title (GitHub's `Revert "..." (#N)`), git's body is kept
+#   revert SUBJECT [| TITLE] `git revert` (`-m 1` for a merge) of the newest commit with that subject;
+#                            TITLE replaces the revert's title (GitHub's `Revert "..." (#N)`), git's
+#                            body is kept
 #   branch NAME / checkout NAME
 #   merge NAME | MSG         `git merge --no-ff -m MSG NAME`
 #   config YAML              a top-level line of tollgate.yaml (`release: {prerelease_start: 0}`)
@@ -253,6 +254,31 @@ run
 version 1.1.0
 section Added: add z ([#12](https://github.com/acme/widget/issues/12))
 
+=== a reverted merge (git revert -m 1) takes its branch's commits along
+tag v1.0.0
+branch topic
+commit feat: x
+commit fix: y
+checkout main
+commit fix: other
+merge topic | Merge pull request #12 from acme/topic\n\nfeat: x
+revert Merge pull request #12 from acme/topic
+run
+version 1.0.1
+section Fixed: other
+
+=== the revert of a reverted merge brings the branch back
+tag v1.0.0
+branch topic
+commit feat: x
+checkout main
+merge topic | Merge pull request #12 from acme/topic\n\nfeat: x
+revert Merge pull request #12 from acme/topic
+revert Revert "Merge pull request #12 from acme/topic"
+run
+version 1.1.0
+section Added: x
+
 === a merge whose branch commits are conventional stays out: they speak
 tag v1.0.0
 branch topic
@@ -426,7 +452,9 @@ while IFS= read -r line; do
     subject=${rest%% | *}
     target=$(git log --format='%H %s' | awk -v s="$subject" '{h=$1; $1=""; if (substr($0,2)==s) {print h; exit}}')
     [ -n "$target" ] || fail "case $n: no commit '$subject' to revert"
-    git revert --no-edit "$target" >/dev/null
+    mainline=()
+    [ "$(git rev-list --parents -n 1 "$target" | wc -w)" -gt 2 ] && mainline=(-m 1) # a merge: undo its branch
+    git revert --no-edit "${mainline[@]}" "$target" >/dev/null
     if [ "$rest" != "$subject" ]; then
       body=$(git log -1 --format=%b)
       git commit -q --amend -F <(printf '%s\n\n%s\n' "${rest#* | }" "$body")
