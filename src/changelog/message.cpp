@@ -372,12 +372,16 @@ Message parse_message(std::string_view message)
   }
   bool noted = false;
   const auto add_note = [&](std::string_view note) {
+    out.breaking = true;
+    std::string text = collapse_whitespace(note);
+    if (text.empty()) {
+      return; // `BREAKING CHANGE:` with nothing after it breaks, and says nothing
+    }
     if (!noted) {
       out.breaking_notes.clear(); // `!` and a note: the notes say what breaks
       noted = true;
     }
-    out.breaking_notes.push_back(collapse_whitespace(note));
-    out.breaking = true;
+    out.breaking_notes.push_back(std::move(text));
   };
   if (out.kind == MessageKind::conventional && body_begin < body_end) {
     body_breaking_notes(std::span(lines).subspan(body_begin, body_end - body_begin), add_note);
@@ -387,6 +391,9 @@ Message parse_message(std::string_view message)
     if (is_breaking_token(footer.token) && out.kind == MessageKind::conventional) {
       add_note(footer.value);
     }
+  }
+  if (out.breaking && out.breaking_notes.empty()) {
+    out.breaking_notes.push_back(out.description); // only empty notes: the description, as for `!`
   }
 
   // `This reverts commit <sha>.` names the reverted commit whatever the header looks like.

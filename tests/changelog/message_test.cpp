@@ -97,6 +97,14 @@ TEST_CASE("commit message: BREAKING CHANGE lines inside the body are notes too",
   const Message squash = parse_message("feat: x (#12)\n\n* feat: x\n\n* BREAKING CHANGE: a\n* BREAKING-CHANGE: b\n\n"
                                        "* fix: z\n\nBREAKING CHANGE: c\n");
   CHECK(squash.breaking_notes == std::vector<std::string>{"a", "b", "c"});
+  // An empty note breaks and says nothing: the description is the note, as for `!`.
+  for (const char* message :
+       {"feat: x\n\nBREAKING CHANGE:", "feat: x\n\n* BREAKING CHANGE:\n\nmore", "feat!: x\n\nBREAKING-CHANGE:\n"}) {
+    INFO(message);
+    const Message empty = parse_message(message);
+    CHECK(empty.breaking);
+    CHECK(empty.breaking_notes == std::vector<std::string>{"x"});
+  }
   // With `!`, a body note says what breaks, as a footer does.
   const Message bang = parse_message("feat!: x\n\ntext\nBREAKING CHANGE: y");
   CHECK(breaking_note(bang) == "y");

@@ -136,13 +136,15 @@ commit feat: y
 run --prerelease rc
 version 1.1.0-rc.0
 
-=== every BREAKING CHANGE footer is a note; `!` alone uses the subject
+=== every BREAKING CHANGE footer is a note; `!` alone (or an empty note) uses the subject
 tag v1.0.0
 commit feat: new store\n\nBREAKING CHANGE: the cache moved\nBREAKING-CHANGE: the `--db` option is gone
 commit fix!: reject empty names
+commit perf: faster start\n\nBREAKING CHANGE:
 run
 version 2.0.0
 section Added: **BREAKING** new store: the cache moved; the `--db` option is gone
+section Changed: **BREAKING** faster start
 section Fixed: **BREAKING** reject empty names
 
 === a BREAKING CHANGE line inside the body (a squash body's `* ` list too) is a note
