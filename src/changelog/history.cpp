@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstring>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace tollgate::changelog {
 
@@ -155,6 +156,51 @@ Result<void> adopt_merge_titles(const git::Repository& repo, std::vector<Change>
       change.message = std::move(*title);
       change.merge_title = true;
     }
+  }
+  return {};
+}
+
+Result<void> drop_reverted_branches(const git::Repository& repo, std::vector<Change>& changes)
+{
+  std::vector<std::pair<std::size_t, std::string>> merges; // index, hex
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    if (changes[i].merge) {
+      merges.emplace_back(i, changes[i].id.hex());
+    }
+  }
+  const auto names = [](std::string_view hex, const Change& revert) {
+    return !revert.message.reverts.empty() && hex.starts_with(revert.message.reverts);
+  };
+  std::optional<git::CommitReader> reader;
+  std::unordered_set<git::Oid, OidHash> undone;
+  for (const Change& revert : changes) {
+    if (revert.message.reverts.empty() || merges.empty()) {
+      continue;
+    }
+    const auto merge =
+        std::find_if(merges.begin(), merges.end(), [&](const auto& m) { return names(m.second, revert); });
+    if (merge == merges.end() || std::any_of(changes.begin(), changes.end(), [&](const Change& other) {
+          return !other.message.reverts.empty() && names(revert.id.hex(), other);
+        })) {
+      continue; // no merge in range, or the revert is itself reverted (the branch is back)
+    }
+    auto parents = parents_of(repo, reader, changes[merge->first].id);
+    if (!parents) {
+      return std::unexpected(parents.error());
+    }
+    auto started = start_walk(repo, (*parents)[1], (*parents)[0]);
+    if (!started) {
+      return std::unexpected(started.error());
+    }
+    while (auto id = started->walk.next()) {
+      undone.insert(*id);
+    }
+    if (started->walk.error()) {
+      return std::unexpected(*started->walk.error());
+    }
+  }
+  if (!undone.empty()) {
+    std::erase_if(changes, [&](const Change& change) { return undone.contains(change.id); });
   }
   return {};
 }

@@ -52,6 +52,11 @@ Result<std::vector<Change>> changes_between(const git::Repository& repo, const g
 // conventional, take that title (with GitHub's ` (#12)`) and count as that commit.
 Result<void> adopt_merge_titles(const git::Repository& repo, std::vector<Change>& changes);
 
+// A revert in `changes` of a merge in `changes` (`git revert -m 1`) undoes the merge's branch: the
+// branch's commits (reachable from its second parent, not its first) drop out, unless the revert is
+// reverted in `changes` too. The revert and the merge cancel later, as any pair (sections.hpp).
+Result<void> drop_reverted_branches(const git::Repository& repo, std::vector<Change>& changes);
+
 // Drops the commits that touch no path of `settings.paths` (or only `exclude_paths`), comparing each
 // with its first parent; nothing to do when neither is set.
 Result<void> keep_touching(const git::Repository& repo, const Settings& settings, std::vector<Change>& changes);

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
+#include <span>
 
 namespace tollgate::changelog {
 
@@ -100,6 +102,42 @@ bool is_breaking_token(std::string_view token)
   return token == "BREAKING CHANGE" || token == "BREAKING-CHANGE";
 }
 
+// The text after `BREAKING CHANGE: ` (or `BREAKING-CHANGE: `) at the start of a body line, a
+// leading `* ` allowed (GitHub's squash bodies list the branch's messages so); nullopt otherwise.
+std::optional<std::string_view> body_note_start(std::string_view line)
+{
+  while (line.starts_with(' ')) {
+    line.remove_prefix(1);
+  }
+  if (line.starts_with("* ")) {
+    line.remove_prefix(2);
+  }
+  std::string_view token;
+  std::string_view value;
+  if (!footer_start(line, token, value) || !is_breaking_token(token) || line[token.size()] != ':') {
+    return std::nullopt;
+  }
+  return value;
+}
+
+// BREAKING CHANGE notes inside the body (semantic-release, release-please and commitizen read a
+// line anywhere after the header): each runs to the end of its paragraph or the next note.
+template <class AddNote> void body_breaking_notes(std::span<const std::string_view> body, AddNote add_note)
+{
+  for (std::size_t i = 0; i < body.size(); ++i) {
+    const auto first = body_note_start(body[i]);
+    if (!first) {
+      continue;
+    }
+    std::string note(*first);
+    while (i + 1 < body.size() && !blank(body[i + 1]) && !body_note_start(body[i + 1])) {
+      note += '\n';
+      note += body[++i];
+    }
+    add_note(note);
+  }
+}
+
 // The first hex word (7 to 40 digits) of `text`.
 std::string first_hex_word(std::string_view text)
 {
@@ -136,23 +174,34 @@ std::string_view pr_suffix(std::string_view header)
   return numeric ? header.substr(open) : std::string_view();
 }
 
-// Unwraps `Revert "<inner>"` (each level may carry a ` (#N)` suffix) as often as it is nested.
-// Returns the depth; `inner` is the innermost header, `suffix` the outermost level's suffix.
-int unwrap_reverts(std::string_view header, std::string_view& inner, std::string_view& suffix)
+// What `Revert "..."` / `Reapply "..."` wrappers a header holds.
+struct Unwrapped {
+  int depth = 0;            // revert levels: `Revert "` counts 1, git's `Reapply "` 2 (a revert of a revert)
+  std::string_view inner;   // the innermost header
+  std::string_view suffix;  // the outermost level's ` (#N)`
+  std::string one_level_in; // the header the outermost level reverts (`Reapply "x"` reverts `Revert "x"`)
+};
+
+// Unwraps `Revert "<inner>"` and `Reapply "<inner>"` (git 2.43+ titles the revert of `Revert "x"` so;
+// each level may carry a ` (#N)` suffix) as often as they are nested.
+Unwrapped unwrap_reverts(std::string_view header)
 {
-  int depth = 0;
-  inner = header;
+  Unwrapped out;
+  out.inner = header;
   while (true) {
-    const std::string_view own_suffix = pr_suffix(inner);
-    const std::string_view wrapped = inner.substr(0, inner.size() - own_suffix.size());
-    if (!wrapped.starts_with("Revert \"") || wrapped.size() <= 9 || wrapped.back() != '"') {
-      return depth;
+    const std::string_view own_suffix = pr_suffix(out.inner);
+    const std::string_view wrapped = out.inner.substr(0, out.inner.size() - own_suffix.size());
+    const int levels = wrapped.starts_with("Revert \"") ? 1 : wrapped.starts_with("Reapply \"") ? 2 : 0;
+    const std::size_t open = levels == 2 ? 9 : 8;
+    if (levels == 0 || wrapped.size() <= open + 1 || wrapped.back() != '"') {
+      return out;
     }
-    if (depth == 0) {
-      suffix = own_suffix;
+    out.inner = wrapped.substr(open, wrapped.size() - open - 1);
+    if (out.depth == 0) {
+      out.suffix = own_suffix;
+      out.one_level_in = levels == 2 ? "Revert \"" + std::string(out.inner) + "\"" : std::string(out.inner);
     }
-    inner = wrapped.substr(8, wrapped.size() - 9);
-    ++depth;
+    out.depth += levels;
   }
 }
 
@@ -162,20 +211,19 @@ void classify_header(std::string_view header, Message& out)
     return;
   }
   out.description = std::string(header);
-  std::string_view inner;
-  std::string_view suffix;
-  const int depth = unwrap_reverts(header, inner, suffix);
-  if (depth % 2 == 0 && depth > 0 && parse_header(inner, out)) {
-    // The revert of a revert: the change is back, as the innermost header says.
-    out.description += suffix;
+  const Unwrapped reverts = unwrap_reverts(header);
+  const int depth = reverts.depth;
+  if (depth % 2 == 0 && depth > 0 && parse_header(reverts.inner, out)) {
+    // The revert of a revert (`Reapply "..."`): the change is back, as the innermost header says.
+    out.description += reverts.suffix;
     out.revert_depth = static_cast<std::uint8_t>(std::min(depth, 255));
     return;
   }
   if (depth > 0) {
     out.kind = MessageKind::revert;
     out.type = "revert";
-    const std::string_view reverted = depth % 2 == 0 ? header.substr(8, header.size() - 9 - suffix.size()) : inner;
-    out.description = std::string(reverted) + std::string(suffix);
+    out.description =
+        (depth % 2 == 0 ? reverts.one_level_in : std::string(reverts.inner)) + std::string(reverts.suffix);
     out.revert_depth = static_cast<std::uint8_t>(depth % 2 == 0 ? 1 : std::min(depth, 255));
   } else if (header.starts_with("Merge ")) {
     out.kind = MessageKind::merge;
@@ -322,17 +370,30 @@ Message parse_message(std::string_view message)
     last.value += '\n';
     last.value += lines[i];
   }
-  bool breaking_footer = false;
+  bool noted = false;
+  const auto add_note = [&](std::string_view note) {
+    out.breaking = true;
+    std::string text = collapse_whitespace(note);
+    if (text.empty()) {
+      return; // `BREAKING CHANGE:` with nothing after it breaks, and says nothing
+    }
+    if (!noted) {
+      out.breaking_notes.clear(); // `!` and a note: the notes say what breaks
+      noted = true;
+    }
+    out.breaking_notes.push_back(std::move(text));
+  };
+  if (out.kind == MessageKind::conventional && body_begin < body_end) {
+    body_breaking_notes(std::span(lines).subspan(body_begin, body_end - body_begin), add_note);
+  }
   for (Footer& footer : out.footers) {
     footer.value = std::string(trim(footer.value));
     if (is_breaking_token(footer.token) && out.kind == MessageKind::conventional) {
-      if (!breaking_footer) {
-        out.breaking_notes.clear(); // `!` and a footer: the footers say what breaks
-        breaking_footer = true;
-      }
-      out.breaking_notes.push_back(collapse_whitespace(footer.value));
-      out.breaking = true;
+      add_note(footer.value);
     }
+  }
+  if (out.breaking && out.breaking_notes.empty()) {
+    out.breaking_notes.push_back(out.description); // only empty notes: the description, as for `!`
   }
 
   // `This reverts commit <sha>.` names the reverted commit whatever the header looks like.

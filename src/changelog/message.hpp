@@ -28,14 +28,15 @@ struct Footer {
 struct Message {
   MessageKind kind = MessageKind::other;
   bool breaking = false;
-  std::uint8_t revert_depth = 0; // `Revert "..."` wrappers: 1 a revert, 2 the revert of a revert (the change is back)
-  std::string type;              // lower case; "revert" for git's reverts; "" otherwise
-  std::string scope;             // as written, "" when absent
-  std::string description;       // the conventional description, or the whole header line
-  std::string body;              // the paragraphs between the header and the footers
+  // `Revert "..."` wrappers (git's `Reapply "..."` counts 2): 1 a revert, 2 the revert of a revert (the change is back)
+  std::uint8_t revert_depth = 0;
+  std::string type;        // lower case; "revert" for git's reverts; "" otherwise
+  std::string scope;       // as written, "" when absent
+  std::string description; // the conventional description, or the whole header line
+  std::string body;        // the paragraphs between the header and the footers
   std::vector<Footer> footers;
-  // Every BREAKING CHANGE / BREAKING-CHANGE footer (whitespace collapsed), in order; the description
-  // for `!` without such a footer.
+  // Every BREAKING CHANGE / BREAKING-CHANGE footer or body line (whitespace collapsed), in order; the
+  // description for `!` without such a note.
   std::vector<std::string> breaking_notes;
   std::string reverts; // the commit a revert names (hex, possibly abbreviated), "" when none
 };

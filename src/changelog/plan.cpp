@@ -56,6 +56,19 @@ std::optional<Forge> link_forge(const git::Repository& repo, const Settings& set
   return url ? forge_from_remote(*url) : std::nullopt;
 }
 
+// Merges speaking for their branch, reverted merges taking their branch along, only the commits
+// touching `release.paths`.
+Result<void> prepare_changes(const git::Repository& repo, const Settings& settings, std::vector<Change>& changes)
+{
+  if (auto adopted = adopt_merge_titles(repo, changes); !adopted) {
+    return adopted;
+  }
+  if (auto undone = drop_reverted_branches(repo, changes); !undone) {
+    return undone;
+  }
+  return keep_touching(repo, settings, changes);
+}
+
 // The commits from `tip` (without `exclude`'s history) that count: merges speaking for their
 // branch, only those touching `release.paths`.
 Result<std::vector<Change>> relevant_changes(const git::Repository& repo, const Settings& settings, const git::Oid& tip,
@@ -65,11 +78,8 @@ Result<std::vector<Change>> relevant_changes(const git::Repository& repo, const 
   if (!changes) {
     return changes;
   }
-  if (auto adopted = adopt_merge_titles(repo, *changes); !adopted) {
-    return std::unexpected(adopted.error());
-  }
-  if (auto kept = keep_touching(repo, settings, *changes); !kept) {
-    return std::unexpected(kept.error());
+  if (auto prepared = prepare_changes(repo, settings, *changes); !prepared) {
+    return std::unexpected(prepared.error());
   }
   return changes;
 }
@@ -323,11 +333,8 @@ Result<std::string> render_history(const git::Repository& repo, const Settings& 
     return std::unexpected(split.error());
   }
   for (auto& group : split->groups) {
-    if (auto adopted = adopt_merge_titles(repo, group); !adopted) {
-      return std::unexpected(adopted.error());
-    }
-    if (auto kept = keep_touching(repo, settings, group); !kept) {
-      return std::unexpected(kept.error());
+    if (auto prepared = prepare_changes(repo, settings, group); !prepared) {
+      return std::unexpected(prepared.error());
     }
   }
   auto rendering = prepare_rendering(options);

@@ -290,8 +290,15 @@ int run_promote(const PromoteOptions& options, const Globals& globals)
     const std::string bare = stable_tag.starts_with(config.release.tag_prefix)
                                  ? stable_tag.substr(config.release.tag_prefix.size())
                                  : stable_tag;
+    // Another prerelease channel of the same line (an alpha after the beta that is stable) is no step
+    // back: the plan counted it from the last final release, as semantic-release does.
+    const auto other_channel = [&](const changelog::Version& stable_version) {
+      return stable_version.is_prerelease() && plan->next.is_prerelease() &&
+             stable_version.prerelease.front() != plan->next.prerelease.front() &&
+             !changelog::precedes(plan->next.core(), stable_version.core());
+    };
     if (auto stable_version = changelog::parse_version(bare);
-        stable_version && !changelog::precedes(*stable_version, plan->next)) {
+        stable_version && !changelog::precedes(*stable_version, plan->next) && !other_channel(*stable_version)) {
       usage_error(fmt::format("promotion refused: {} is not higher than the stable release {}", plan->tag, stable_tag));
     }
   }

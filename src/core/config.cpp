@@ -380,7 +380,7 @@ void read_titles(const YAML::Node& node, const std::string& file, const std::str
 void read_bumps(const YAML::Node& node, const std::string& file, changelog::BumpTable& table)
 {
   if (!node.IsMap()) {
-    config_error(node, file, "`bump` must be a mapping of commit types to `minor`, `patch` or `none`");
+    config_error(node, file, "`bump` must be a mapping of commit types to `major`, `minor`, `patch` or `none`");
   }
   for (const auto& item : node) {
     const std::string value = item.second.IsScalar() ? item.second.Scalar() : "";

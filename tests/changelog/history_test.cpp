@@ -301,3 +301,27 @@ TEST_CASE("changelog history: a merge of non-conventional commits speaks with it
   here.exclude_paths = {"nowhere/"};
   CHECK(plan(fixture, options(), here).next.str() == "2.1.0");
 }
+
+TEST_CASE("changelog history: a reverted merge takes its branch along, unless the revert is reverted",
+          "[changelog][history]")
+{
+  Fixture fixture;
+  fixture.git("tag v2.0.0");
+  fixture.git("checkout -q -b pr");
+  fixture.commit("feat: x");
+  fixture.commit("fix: y");
+  fixture.git("checkout -q main");
+  fixture.commit("fix: other");
+  fixture.git("merge -q --no-ff -m 'Merge pull request #12 from acme/pr' pr");
+  fixture.git("revert --no-edit -m 1 HEAD");
+  const ReleasePlan undone = plan(fixture);
+  CHECK(undone.next.str() == "2.0.1");
+  CHECK(undone.grouping.listed == 1);
+  CHECK(subjects(undone, "Fixed") == std::vector<std::string>{"other"});
+
+  fixture.git("revert --no-edit HEAD");
+  const ReleasePlan back = plan(fixture);
+  CHECK(back.next.str() == "2.1.0");
+  CHECK(subjects(back, "Added") == std::vector<std::string>{"x"});
+  CHECK(subjects(back, "Fixed") == std::vector<std::string>{"other", "y"});
+}

@@ -72,7 +72,7 @@ TEST_CASE("commit message: body and footers, both breaking forms", "[commit]")
   CHECK(breaking_note(both) == "y");
 }
 
-TEST_CASE("commit message: BREAKING CHANGE only in upper case, only as a footer", "[commit]")
+TEST_CASE("commit message: BREAKING CHANGE only in upper case, as a footer or at the start of a body line", "[commit]")
 {
   CHECK_FALSE(parse_message("feat: x\n\nbreaking change: y").breaking);
   CHECK_FALSE(parse_message("feat: x\n\nBreaking Change: y").breaking);
@@ -80,6 +80,34 @@ TEST_CASE("commit message: BREAKING CHANGE only in upper case, only as a footer"
   CHECK_FALSE(parse_message("feat: BREAKING CHANGE: y").breaking);
   // A non-conventional commit cannot break anything.
   CHECK_FALSE(parse_message("update stuff\n\nBREAKING CHANGE: y").breaking);
+  CHECK_FALSE(parse_message("Revert \"feat: x\"\n\nBREAKING CHANGE: y").breaking);
+  // Inside a line it is prose.
+  CHECK_FALSE(parse_message("feat: x\n\nThis is no BREAKING CHANGE: y").breaking);
+  CHECK_FALSE(parse_message("feat: x\n\n** BREAKING CHANGE: y").breaking);
+}
+
+TEST_CASE("commit message: BREAKING CHANGE lines inside the body are notes too", "[commit]")
+{
+  // semantic-release, release-please and commitizen read such a line anywhere after the header.
+  const Message inline_note = parse_message("feat: x\n\nSome text.\nBREAKING CHANGE: the cache\nmoved\n\nMore.");
+  CHECK(inline_note.breaking);
+  CHECK(inline_note.breaking_notes == std::vector<std::string>{"the cache moved"});
+  CHECK(inline_note.body == "Some text.\nBREAKING CHANGE: the cache\nmoved\n\nMore.");
+  // GitHub's squash body lists each commit as `* message`.
+  const Message squash = parse_message("feat: x (#12)\n\n* feat: x\n\n* BREAKING CHANGE: a\n* BREAKING-CHANGE: b\n\n"
+                                       "* fix: z\n\nBREAKING CHANGE: c\n");
+  CHECK(squash.breaking_notes == std::vector<std::string>{"a", "b", "c"});
+  // An empty note breaks and says nothing: the description is the note, as for `!`.
+  for (const char* message :
+       {"feat: x\n\nBREAKING CHANGE:", "feat: x\n\n* BREAKING CHANGE:\n\nmore", "feat!: x\n\nBREAKING-CHANGE:\n"}) {
+    INFO(message);
+    const Message empty = parse_message(message);
+    CHECK(empty.breaking);
+    CHECK(empty.breaking_notes == std::vector<std::string>{"x"});
+  }
+  // With `!`, a body note says what breaks, as a footer does.
+  const Message bang = parse_message("feat!: x\n\ntext\nBREAKING CHANGE: y");
+  CHECK(breaking_note(bang) == "y");
 }
 
 TEST_CASE("commit message: what is not conventional", "[commit]")
@@ -150,6 +178,23 @@ TEST_CASE("commit message: GitHub's revert titles, nested reverts, reverts known
   CHECK(thrice.kind == MessageKind::revert);
   CHECK(reverted_header(thrice) == "feat!: x (#1)");
   CHECK_FALSE(thrice.breaking); // reverting a breaking change breaks nothing by itself
+  // git 2.43+ titles the revert of `Revert "x"` as `Reapply "x"`: two levels at once.
+  const Message reapply = parse_message("Reapply \"feat(api): x\" (#9)\n\nThis reverts commit abcdef1234567.\n");
+  CHECK(reapply.kind == MessageKind::conventional);
+  CHECK(reapply.type == "feat");
+  CHECK(reapply.scope == "api");
+  CHECK(reapply.description == "x (#9)");
+  CHECK(reapply.revert_depth == 2);
+  CHECK(reapply.reverts == "abcdef1234567");
+  const Message unapply = parse_message("Revert \"Reapply \"feat!: x\"\"");
+  CHECK(unapply.kind == MessageKind::revert);
+  CHECK(unapply.revert_depth == 3);
+  CHECK(reverted_header(unapply) == "feat!: x");
+  CHECK_FALSE(unapply.breaking);
+  const Message reapply_free = parse_message("Reapply \"update the readme\"");
+  CHECK(reapply_free.kind == MessageKind::revert);
+  CHECK(reverted_header(reapply_free) == "Revert \"update the readme\"");
+  CHECK(parse_message("Reapply \"\"").kind == MessageKind::other);
   // A revert of a revert of free text stays a revert (of the first revert).
   const Message free = parse_message("Revert \"Revert \"update the readme\"\"");
   CHECK(free.kind == MessageKind::revert);

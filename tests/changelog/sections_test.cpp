@@ -85,13 +85,28 @@ TEST_CASE("changelog sections: a revert cancels its target by sha, else by title
   CHECK(lone.bump == Bump::patch);
   CHECK(listed(alone, lone) == std::vector<std::string>{"Removed: feat: add x (#11)"});
 
-  // Revert of a revert in range with the first revert: both drop, the original stays.
-  const std::vector<Change> nested = {change(3, "Revert \"Revert \"feat: x\"\"\n\nThis reverts commit 0202020202.\n"),
+  // Revert of a revert (git 2.43+: `Reapply "..."`) in range with the first revert: both drop, the
+  // original stays.
+  const std::string again = GENERATE(as<std::string>{}, "Revert \"Revert \"feat: x\"\"", "Reapply \"feat: x\"");
+  const std::vector<Change> nested = {change(3, again + "\n\nThis reverts commit 0202020202.\n"),
                                       change(2, "Revert \"feat: x\"\n\nThis reverts commit 0101010101.\n"),
                                       change(1, "feat: x")};
   const Grouping back = group_changes(nested, {});
   CHECK(back.bump == Bump::minor);
   CHECK(listed(nested, back) == std::vector<std::string>{"Added: x"});
+}
+
+TEST_CASE("changelog sections: git's Reapply \"...\" is the revert of a revert", "[changelog][sections]")
+{
+  // The revert released before: the change is back with its own type and bump.
+  const std::vector<Change> alone = {change(3, "Reapply \"feat!: x\" (#7)\n\nThis reverts commit 0202020202.\n")};
+  const Grouping again = group_changes(alone, {});
+  CHECK(again.bump == Bump::major);
+  CHECK(listed(alone, again) == std::vector<std::string>{"Added: x (#7)"});
+  // Its revert (`Revert "Reapply "..."`) in range cancels it by title when no sha is named.
+  const std::vector<Change> undone = {change(4, "Revert \"Reapply \"feat: x\"\""), change(3, "Reapply \"feat: x\"")};
+  CHECK(group_changes(undone, {}).listed == 0);
+  CHECK(group_changes(undone, {}).bump == Bump::none);
 }
 
 TEST_CASE("changelog sections: hidden scopes hide what does not bump", "[changelog][sections]")

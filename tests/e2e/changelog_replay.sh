@@ -9,8 +9,9 @@
 #   commit MSG               an empty-tree-free commit (a file of its own); `\n` in MSG is a newline
 #   commit-in PATH MSG       a commit that changes PATH only
 #   tag NAME                 a release tag at HEAD
-#   revert SUBJECT [| TITLE] `git revert` of the newest commit with that subject; TITLE replaces the
-#                            revert's title (GitHub's `Revert "..." (#N)`), git's body is kept
+#   revert SUBJECT [| TITLE] `git revert` (`-m 1` for a merge) of the newest commit with that subject;
+#                            TITLE replaces the revert's title (GitHub's `Revert "..." (#N)`), git's
+#                            body is kept
 #   branch NAME / checkout NAME
 #   merge NAME | MSG         `git merge --no-ff -m MSG NAME`
 #   config YAML              a top-level line of tollgate.yaml (`release: {prerelease_start: 0}`)
@@ -58,6 +59,25 @@ run
 version 1.1.0
 section Added: add x ([#5](https://github.com/acme/widget/issues/5)) ([#7](https://github.com/acme/widget/issues/7))
 
+=== git 2.43+ titles the revert of a revert Reapply "...": the change is back
+commit feat: add x (#5)
+tag v1.0.0
+revert feat: add x (#5) | Revert "feat: add x (#5)" (#6)
+tag v1.0.1
+revert Revert "feat: add x (#5)" (#6) | Reapply "feat: add x (#5)" (#8)
+run
+version 1.1.0
+section Added: add x ([#5](https://github.com/acme/widget/issues/5)) ([#8](https://github.com/acme/widget/issues/8))
+
+=== Reapply "..." in the range of the revert it undoes: the original stays
+tag v1.0.0
+commit feat: y
+revert feat: y
+revert Revert "feat: y" | Reapply "feat: y"
+run
+version 1.1.0
+section Added: y
+
 === a reverted breaking change no longer counts as breaking
 tag v1.0.0
 commit feat!: drop the v1 API
@@ -100,6 +120,15 @@ section Fixed: z
 run --prerelease alpha
 version 1.1.0-alpha.1
 
+=== a feat after 1.0.1-beta.1 raises the channel's core (commitizen, release-please; semantic-release keeps 1.0.1)
+tag v1.0.0
+commit fix: a
+tag v1.0.1-beta.1
+commit feat: b
+run --prerelease beta
+version 1.1.0-beta.1
+section Added: b
+
 === release.prerelease_start: 0 (release-please, commitizen)
 config release: {prerelease_start: 0}
 tag v1.0.0
@@ -107,14 +136,25 @@ commit feat: y
 run --prerelease rc
 version 1.1.0-rc.0
 
-=== every BREAKING CHANGE footer is a note; `!` alone uses the subject
+=== every BREAKING CHANGE footer is a note; `!` alone (or an empty note) uses the subject
 tag v1.0.0
 commit feat: new store\n\nBREAKING CHANGE: the cache moved\nBREAKING-CHANGE: the `--db` option is gone
 commit fix!: reject empty names
+commit perf: faster start\n\nBREAKING CHANGE:
 run
 version 2.0.0
 section Added: **BREAKING** new store: the cache moved; the `--db` option is gone
+section Changed: **BREAKING** faster start
 section Fixed: **BREAKING** reject empty names
+
+=== a BREAKING CHANGE line inside the body (a squash body's `* ` list too) is a note
+tag v1.0.0
+commit feat: new store (#14)\n\n* feat: new store\n\n* BREAKING CHANGE: the cache moved\n\n* test: more
+commit fix: y\n\nExplained here.\nBREAKING CHANGE: empty names are refused
+run
+version 2.0.0
+section Added: **BREAKING** new store ([#14](https://github.com/acme/widget/issues/14)): the cache moved
+section Fixed: **BREAKING** y: empty names are refused
 
 === refactor, docs, test, chore, build, ci: shown or hidden, but no release of their own
 tag v1.0.0
@@ -127,6 +167,16 @@ commit test: more cases
 run
 nothing
 
+=== feature: an unknown type as for semantic-release; release-please's synonym of feat by configuration
+tag v1.0.0
+commit feature: x
+run
+nothing
+config changelog: {types: {feature: Added}, bump: {feature: minor}}
+run
+version 1.1.0
+section Added: x
+
 === the commitizen preset also bumps refactor
 config changelog: {preset: commitizen}
 tag v1.0.0
@@ -134,6 +184,18 @@ commit refactor: split the parser
 run
 version 1.0.1
 section Changed: split the parser
+
+=== the first release: changelog.initial_version (0.1.0 as git-cliff; 1.0.0 as semantic-release), once a commit bumps
+commit docs: readme
+run
+nothing
+commit fix: y
+run
+version 0.1.0
+section Fixed: y
+config changelog: {initial_version: 1.0.0}
+run
+version 1.0.0
 
 === 0.x: breaking -> 1.0.0 by default, minor with release.bump_minor_pre_major
 tag v0.3.0
@@ -193,6 +255,31 @@ merge topic | Merge pull request #12 from acme/topic\n\nfeat: add z
 run
 version 1.1.0
 section Added: add z ([#12](https://github.com/acme/widget/issues/12))
+
+=== a reverted merge (git revert -m 1) takes its branch's commits along
+tag v1.0.0
+branch topic
+commit feat: x
+commit fix: y
+checkout main
+commit fix: other
+merge topic | Merge pull request #12 from acme/topic\n\nfeat: x
+revert Merge pull request #12 from acme/topic
+run
+version 1.0.1
+section Fixed: other
+
+=== the revert of a reverted merge brings the branch back
+tag v1.0.0
+branch topic
+commit feat: x
+checkout main
+merge topic | Merge pull request #12 from acme/topic\n\nfeat: x
+revert Merge pull request #12 from acme/topic
+revert Revert "Merge pull request #12 from acme/topic"
+run
+version 1.1.0
+section Added: x
 
 === a merge whose branch commits are conventional stays out: they speak
 tag v1.0.0
@@ -367,7 +454,9 @@ while IFS= read -r line; do
     subject=${rest%% | *}
     target=$(git log --format='%H %s' | awk -v s="$subject" '{h=$1; $1=""; if (substr($0,2)==s) {print h; exit}}')
     [ -n "$target" ] || fail "case $n: no commit '$subject' to revert"
-    git revert --no-edit "$target" >/dev/null
+    mainline=()
+    [ "$(git rev-list --parents -n 1 "$target" | wc -w)" -gt 2 ] && mainline=(-m 1) # a merge: undo its branch
+    git revert --no-edit "${mainline[@]}" "$target" >/dev/null
     if [ "$rest" != "$subject" ]; then
       body=$(git log -1 --format=%b)
       git commit -q --amend -F <(printf '%s\n\n%s\n' "${rest#* | }" "$body")

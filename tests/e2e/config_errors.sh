@@ -102,6 +102,18 @@ approvals:
   bind: branch
 YAML
 
+# The release rules of docs/changelog.md, one a line: name | location | message | YAML (`\n` a newline).
+while IFS='|' read -r name location message yaml; do
+  printf '%b\n' "$yaml" | case_ "$name" "$location" "$message"
+done <<'TABLE'
+prerelease_start out of range|2:21|`prerelease_start` must be between 0 and 1, not 2|release:\n  prerelease_start: 2
+an empty hidden scope|2:16|`hide_scopes` holds an empty scope|release:\n  hide_scopes: [deps, ""]
+a path outside the repository|2:10|`paths` holds `\.\./x`: want paths relative to the repository root|release:\n  paths: [../x]
+unknown changelog preset|2:11|`preset` must be `conventional` \(semantic-release, release-please\) or `commitizen`, not `angular`|changelog:\n  preset: angular
+changelog.bump not a mapping|2:9|`bump` must be a mapping of commit types to `major`, `minor`, `patch` or `none`|changelog:\n  bump: [feat]
+an unknown bump|2:16|`bump.docs` must be `major`, `minor`, `patch` or `none`|changelog:\n  bump: {docs: big}
+TABLE
+
 # doctor reports the same error and exits 2.
 printf 'checks:\n  - pytest: {timout: 1}\n' >"$repo/tollgate.yaml"
 tg -C "$repo" doctor
