@@ -16,9 +16,17 @@ deployed="$E2E_TMP/deployed"
 cat >>"$repo/tollgate.yaml" <<YAML
   stages:
     - {name: staging, deploy: "sh -c 'echo {{tag}} {{stage}} >> $deployed'"}
-    - {name: stable, deploy: "sh -c 'echo {{tag}} {{stage}} >> $deployed'", after: staging, soak: 4s, signoffs: 1,
+    - {name: stable, deploy: "sh -c 'echo {{tag}} {{stage}} >> $deployed'", after: staging, soak: 15s, signoffs: 1,
        verify: "sh -c 'echo smoke {{tag}}; test ! -e $E2E_TMP/verify-broken'"}
 YAML
+# soak_passed: waits until staging's release has been there for stable's soak (15 s from the signed
+# time of the staging tag). The soak is long enough for the refusals before it even under the
+# sanitizers, and the wait is only what is left of it.
+soak_passed() {
+  local since
+  since=$(git -C "$repo" for-each-ref --format='%(taggerdate:unix)' refs/tags/staging)
+  while [ "$(date +%s)" -le $((since + 16)) ]; do sleep 0.5; done
+}
 # The stages belong under release: (promote_repo's tollgate.yaml ends with checks:), so rewrite it.
 /usr/bin/python3 - "$repo/tollgate.yaml" <<'PY'
 import sys
@@ -84,9 +92,9 @@ git -C "$repo" update-ref refs/tags/staging "$staging_was"
 before=$(snapshot "$repo")
 tg -C "$repo" promote --stage stable
 expect_code 1 "before the soak"
-expect_err "v0.1.0 has been at \`staging\` for [0-9]+s of the 4s soak \`stable\` requires" "says how long is left"
+expect_err "v0.1.0 has been at \`staging\` for [0-9]+s of the 15s soak \`stable\` requires" "says how long is left"
 [ "$(snapshot "$repo")" = "$before" ] || fail "the refusal before the soak changed a ref"
-sleep 4
+soak_passed
 
 # Refused before the sign-offs; a sign-off by a key of no maintainer does not count.
 tg -C "$repo" promote --stage stable v0.1.0
@@ -165,7 +173,7 @@ done
 
 # A candidate that changes staging's deploy: the trust root's command runs, not the candidate's.
 sed -i "s|{name: staging, deploy: .*|{name: staging, deploy: \"touch $E2E_TMP/candidate-deploy-ran\"}|" "$repo/tollgate.yaml"
-sed -i "s|soak: 4s, signoffs: 1,|soak: 0s, signoffs: 0,|" "$repo/tollgate.yaml"
+sed -i "s|soak: 15s, signoffs: 1,|soak: 0s, signoffs: 0,|" "$repo/tollgate.yaml"
 grep -q "soak: 0s, signoffs: 0," "$repo/tollgate.yaml" || fail "the candidate lowers the soak and the sign-offs"
 echo "print('two')" >"$repo/app.py"
 git -C "$repo" commit -q -am "feat: two, and another deploy"
@@ -179,11 +187,11 @@ tg -C "$repo" verify v0.2.0
 expect_code 0 "v0.2.0 at staging verifies"
 tg -C "$repo" promote --stage stable
 expect_code 1 "the candidate's own soak: 0s does not count"
-expect_err "v0.2.0 has been at \`staging\` for [0-9]+s of the 4s soak" "the trust root's soak applies"
+expect_err "v0.2.0 has been at \`staging\` for [0-9]+s of the 15s soak" "the trust root's soak applies"
 
 # Sign-offs bound to the release and the signer: bob's sign-off of v0.1.0 copied under v0.2.0 and
 # ada's sign-off of v0.2.0 filed under eve's fingerprint do not count; the control, ada's own, does.
-sleep 4
+soak_passed
 git -C "$repo" update-ref "refs/tollgate/signoffs/stable/v0.2.0/$BOB" "refs/tollgate/signoffs/stable/v0.1.0/$BOB"
 tg -C "$repo" approve --stage stable v0.2.0 --key "$ADA"
 expect_code 0 "ada signs off v0.2.0"
@@ -228,7 +236,7 @@ expect_code 0 "history"
 [ "$(sed -n 1p <<<"$OUT" | grep -c "demote .*v0.1.0 .*staging: from v0.2.0, reason: v0.2.0 breaks staging")" = 1 ] ||
   fail "history shows the demotion of staging: $OUT"
 grep -q "promote .*v0.2.0 .*into staging: approved by" <<<"$OUT" || fail "history: the cut into staging: $OUT"
-grep -Eq "stage .*v0.1.0 .*staging -> stable, held [0-9]+s \(soak 4s\), signed off by Bob Builder, verify pass" <<<"$OUT" ||
+grep -Eq "stage .*v0.1.0 .*staging -> stable, held [0-9]+s \(soak 15s\), signed off by Bob Builder, verify pass" <<<"$OUT" ||
   fail "history: the move to stable with its evidence: $OUT"
 tg -C "$repo" promote --stage stable v0.2.0
 expect_code 1 "v0.2.0 is no longer at staging"
