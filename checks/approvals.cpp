@@ -2,10 +2,10 @@
 // comes from the trust root at `stable`; this check's options can only tighten it. Its details are
 // the approvals report; they feed the policy input's `approvals` list (DESIGN.md §6).
 
-#include "core/approvals.hpp"
+#include "core/trust/approvals.hpp"
 #include "checks/command_support.hpp"
 #include "checks/registry.hpp"
-#include "core/floor.hpp"
+#include "core/trust/floor.hpp"
 #include "git/objects.hpp"
 
 #include <fmt/format.h>
@@ -16,7 +16,7 @@ namespace tollgate::checks {
 
 namespace {
 
-class ApprovalsCheck : public core::Check {
+class ApprovalsCheck : public checks::Check {
 public:
   ApprovalsCheck(core::CheckSpec spec, std::optional<int> required, std::optional<std::string> bind,
                  std::optional<bool> exclude_author)
@@ -24,10 +24,10 @@ public:
   {
   }
 
-  core::CheckResult run(const core::Context& context) override
+  checks::CheckResult run(const checks::Context& context) override
   {
-    core::CheckResult result;
-    auto opened = core::open_candidate(context);
+    checks::CheckResult result;
+    auto opened = checks::open_candidate(context);
     if (!opened) {
       return error_result(opened.error().message);
     }
@@ -44,7 +44,7 @@ public:
       return error_result(report.error().message);
     }
     result.details = report->to_json();
-    result.status = report->satisfied() ? core::Status::pass : core::Status::fail;
+    result.status = report->satisfied() ? checks::Status::pass : checks::Status::fail;
     std::vector<std::string> counted;
     std::string lines = fmt::format("candidate {}, trust root: {}\n", candidate.hex(), report->trust_source);
     for (const auto& approval : report->approvals) {
@@ -82,9 +82,9 @@ private:
 
 } // namespace
 
-std::unique_ptr<core::Check> make_approvals(const core::CheckSpec& spec, const std::string& file)
+std::unique_ptr<checks::Check> make_approvals(const core::CheckSpec& spec, const std::string& file)
 {
-  core::YamlMap options = options_of(spec, file);
+  core::YamlMap options = core::check_options(spec, file);
   std::optional<int> required;
   if (auto value = options.integer("required", 1, 100)) {
     required = static_cast<int>(*value);

@@ -13,30 +13,30 @@ namespace tollgate::checks {
 
 namespace {
 
-class ChangelogCheck : public core::Check {
+class ChangelogCheck : public checks::Check {
 public:
   ChangelogCheck(const core::CheckSpec& spec, const std::string& file) : Check(spec)
   {
-    core::YamlMap map = options_of(spec, file);
+    core::YamlMap map = core::check_options(spec, file);
     m_require_release = map.boolean("require_release").value_or(false);
     map.finish();
   }
 
-  core::CheckResult run(const core::Context& context) override
+  checks::CheckResult run(const checks::Context& context) override
   {
     const auto start = std::chrono::steady_clock::now();
-    core::CheckResult result = evaluate(context);
+    checks::CheckResult result = evaluate(context);
     result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return result;
   }
 
 private:
-  core::CheckResult evaluate(const core::Context& context) const
+  checks::CheckResult evaluate(const checks::Context& context) const
   {
-    core::CheckResult result;
+    checks::CheckResult result;
     auto repo = git::Repository::open(context.git_dir);
     if (!repo) {
-      result.status = core::Status::error;
+      result.status = checks::Status::error;
       result.summary = repo.error().message;
       return result;
     }
@@ -46,7 +46,7 @@ private:
     options.templates_root = context.root;
     auto plan = changelog::plan_release(*repo, context.config->changelog, options);
     if (!plan) {
-      result.status = core::Status::error;
+      result.status = checks::Status::error;
       result.summary = plan.error().message;
       return result;
     }
@@ -56,13 +56,13 @@ private:
     result.details["entries"] = plan->grouping.listed;
     if (plan->nothing_to_release) {
       result.details["next"] = nullptr;
-      result.status = m_require_release ? core::Status::fail : core::Status::pass;
+      result.status = m_require_release ? checks::Status::fail : checks::Status::pass;
       result.summary = fmt::format("nothing to release since {}", since);
       return result;
     }
     result.details["next"] = plan->next.str();
     result.details["tag"] = plan->tag;
-    result.status = core::Status::pass;
+    result.status = checks::Status::pass;
     result.summary = fmt::format("next {} ({} since {}, {} entr{})", plan->next.str(), changelog::to_string(plan->bump),
                                  since, plan->grouping.listed, plan->grouping.listed == 1 ? "y" : "ies");
     return result;
@@ -73,7 +73,7 @@ private:
 
 } // namespace
 
-std::unique_ptr<core::Check> make_changelog(const core::CheckSpec& spec, const std::string& file)
+std::unique_ptr<checks::Check> make_changelog(const core::CheckSpec& spec, const std::string& file)
 {
   return std::make_unique<ChangelogCheck>(spec, file);
 }

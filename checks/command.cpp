@@ -11,7 +11,7 @@ namespace tollgate::checks {
 
 namespace {
 
-class CommandCheck final : public core::Check {
+class CommandCheck final : public checks::Check {
 public:
   CommandCheck(core::CheckSpec spec, std::vector<std::string> argv, bool concurrent,
                std::vector<std::pair<std::string, std::string>> env)
@@ -21,14 +21,14 @@ public:
 
   bool concurrent() const override { return m_concurrent; }
 
-  core::CheckResult run(const core::Context& context) override
+  checks::CheckResult run(const checks::Context& context) override
   {
     auto run = run_sandboxed(context, m_spec, m_argv, m_env);
     if (!run) {
       return start_error(context, m_spec, run.error());
     }
-    core::CheckResult result = result_of(context, m_spec, *run);
-    if (result.status != core::Status::pass) {
+    checks::CheckResult result = result_of(context, m_spec, *run);
+    if (result.status != checks::Status::pass) {
       const std::string last = last_line(run->output);
       if (!last.empty()) {
         result.summary += ": " + last;
@@ -47,9 +47,9 @@ private:
 
 } // namespace
 
-std::unique_ptr<core::Check> make_command(const core::CheckSpec& spec, const std::string& file)
+std::unique_ptr<checks::Check> make_command(const core::CheckSpec& spec, const std::string& file)
 {
-  auto options = options_of(spec, file);
+  auto options = core::check_options(spec, file);
   std::vector<std::string> argv;
   const auto run_node = options.node("run");
   if (!run_node || run_node->IsNull()) {

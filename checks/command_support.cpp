@@ -14,7 +14,7 @@
 
 namespace tollgate::checks {
 
-std::filesystem::path log_path(const core::Context& context, const core::CheckSpec& spec)
+std::filesystem::path log_path(const checks::Context& context, const core::CheckSpec& spec)
 {
   return context.log_dir / (spec.id + ".log");
 }
@@ -54,7 +54,7 @@ bool write_new_log(const std::filesystem::path& path, std::string_view text)
   return ok;
 }
 
-Result<CommandRun> run_sandboxed(const core::Context& context, const core::CheckSpec& spec,
+Result<CommandRun> run_sandboxed(const checks::Context& context, const core::CheckSpec& spec,
                                  const std::vector<std::string>& argv,
                                  std::vector<std::pair<std::string, std::string>> env)
 {
@@ -97,10 +97,10 @@ Result<CommandRun> run_sandboxed(const core::Context& context, const core::Check
   return CommandRun{*outcome, util::read_file_tail(command.output_path, k_max_parsed_bytes)};
 }
 
-core::CheckResult start_error(const core::Context& context, const core::CheckSpec& spec, const Error& error)
+checks::CheckResult start_error(const checks::Context& context, const core::CheckSpec& spec, const Error& error)
 {
-  core::CheckResult result;
-  result.status = core::Status::error;
+  checks::CheckResult result;
+  result.status = checks::Status::error;
   result.summary = error.message;
   const auto log = log_path(context, spec);
   if (!write_new_log(log, error.message + "\n")) {
@@ -116,23 +116,23 @@ core::CheckResult start_error(const core::Context& context, const core::CheckSpe
   return result;
 }
 
-core::CheckResult missing_tool(const core::Context& context, const core::CheckSpec& spec, std::string_view tool,
-                               std::string_view why, std::string_view install)
+checks::CheckResult missing_tool(const checks::Context& context, const core::CheckSpec& spec, std::string_view tool,
+                                 std::string_view why, std::string_view install)
 {
-  core::CheckResult result = start_error(context, spec, Error{std::string(why)});
+  checks::CheckResult result = start_error(context, spec, Error{std::string(why)});
   result.summary = fmt::format("{} is not installed ({}): {}", tool, why, install);
   result.details["missing"] = tool;
   return result;
 }
 
-core::CheckResult result_of(const core::Context& context, const core::CheckSpec& spec, const CommandRun& run)
+checks::CheckResult result_of(const checks::Context& context, const core::CheckSpec& spec, const CommandRun& run)
 {
-  core::CheckResult result;
+  checks::CheckResult result;
   result.log = log_path(context, spec);
   result.outcome = run.outcome;
   result.seconds = run.outcome.seconds;
   const bool ok = run.outcome.ended == proc::Ended::exited && run.outcome.exit_code == 0;
-  result.status = ok ? core::Status::pass : core::Status::fail;
+  result.status = ok ? checks::Status::pass : checks::Status::fail;
   result.summary = run.outcome.describe();
   return result;
 }
@@ -149,10 +149,10 @@ std::string last_line(const std::string& output, std::size_t width)
   return "";
 }
 
-core::CheckResult error_result(std::string message)
+checks::CheckResult error_result(std::string message)
 {
-  core::CheckResult result;
-  result.status = core::Status::error;
+  checks::CheckResult result;
+  result.status = checks::Status::error;
   result.summary = std::move(message);
   return result;
 }

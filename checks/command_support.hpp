@@ -2,7 +2,7 @@
 // What every command-running check shares: run argv in the sandbox with the check's timeout,
 // capture its output to `<log_dir>/<id>.log`, and read that output back for parsing.
 
-#include "core/check.hpp"
+#include "checks/check.hpp"
 
 #include <filesystem>
 #include <string>
@@ -17,29 +17,29 @@ struct CommandRun {
 };
 
 // Runs `argv` for `check` under the context's sandbox; on failure to start, the error says why.
-Result<CommandRun> run_sandboxed(const core::Context& context, const core::CheckSpec& spec,
+Result<CommandRun> run_sandboxed(const checks::Context& context, const core::CheckSpec& spec,
                                  const std::vector<std::string>& argv,
                                  std::vector<std::pair<std::string, std::string>> env = {});
 
 // The result for a command that could not start: status error, summary = the reason.
-core::CheckResult start_error(const core::Context& context, const core::CheckSpec& spec, const Error& error);
+checks::CheckResult start_error(const checks::Context& context, const core::CheckSpec& spec, const Error& error);
 
 // The result for a check whose `tool` is not installed (`why`: how that showed): status error, so
 // that the run exits 3 (an environment error, never "tests failed"); the summary says how to
 // install it.
-core::CheckResult missing_tool(const core::Context& context, const core::CheckSpec& spec, std::string_view tool,
-                               std::string_view why, std::string_view install);
+checks::CheckResult missing_tool(const checks::Context& context, const core::CheckSpec& spec, std::string_view tool,
+                                 std::string_view why, std::string_view install);
 
 // Fills the common fields (log, outcome, seconds, sandbox details) of a result for `run`.
-core::CheckResult result_of(const core::Context& context, const core::CheckSpec& spec, const CommandRun& run);
+checks::CheckResult result_of(const checks::Context& context, const core::CheckSpec& spec, const CommandRun& run);
 
 // The last non-empty line of `output`, shortened to `width` characters.
 std::string last_line(const std::string& output, std::size_t width = 120);
 
-std::filesystem::path log_path(const core::Context& context, const core::CheckSpec& spec);
+std::filesystem::path log_path(const checks::Context& context, const core::CheckSpec& spec);
 
 // A check that could not judge (`Status::error`), with `message` as its summary.
-core::CheckResult error_result(std::string message);
+checks::CheckResult error_result(std::string message);
 
 // Writes `text` to a new file at `path` (O_EXCL, O_NOFOLLOW): false, writing nothing, when a file
 // or a link is already there.

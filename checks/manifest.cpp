@@ -3,7 +3,7 @@
 
 #include "checks/env_sources.hpp"
 
-#include "core/yaml_reader.hpp"
+#include "core/config/yaml_reader.hpp"
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>

@@ -6,9 +6,9 @@
 // written are tried with `tollgate policy eval|test`, which read the work tree.
 
 #include "checks/command_support.hpp"
+#include "checks/policy_input.hpp"
 #include "checks/registry.hpp"
-#include "core/policy_input.hpp"
-#include "core/trust_root.hpp"
+#include "core/trust/trust_root.hpp"
 #include "git/objects.hpp"
 #include "rego/engine.hpp"
 
@@ -50,22 +50,22 @@ std::string message_text(const rego::Value& v)
   return v.is_string() ? v.as_string() : rego::to_text(v);
 }
 
-class PoliciesCheck : public core::Check {
+class PoliciesCheck : public checks::Check {
 public:
   PoliciesCheck(core::CheckSpec spec, std::string dir) : Check(std::move(spec)), m_dir(std::move(dir)) {}
 
   // The input includes the results of the checks before this one: wait for them.
   bool concurrent() const override { return false; }
 
-  core::CheckResult run(const core::Context& context) override
+  checks::CheckResult run(const checks::Context& context) override
   {
-    core::CheckResult result;
+    checks::CheckResult result;
     const auto error = [&](std::string message) {
-      result.status = core::Status::error;
+      result.status = checks::Status::error;
       result.summary = std::move(message);
       return result;
     };
-    auto opened = core::open_candidate(context);
+    auto opened = checks::open_candidate(context);
     if (!opened) {
       return error(opened.error().message);
     }
@@ -78,7 +78,7 @@ public:
       return error(files.error().message);
     }
     if (files->empty()) {
-      result.status = core::Status::fail;
+      result.status = checks::Status::fail;
       result.summary = fmt::format("{}/ holds no policies at {}", m_dir, root->source);
       return result;
     }
@@ -107,9 +107,9 @@ public:
     if (auto compiled = engine.compile(); !compiled) {
       return error(compiled.error().str());
     }
-    auto input = core::build_policy_input(context);
+    auto input = checks::build_policy_input(context);
     if (!input) {
-      result.status = core::Status::error;
+      result.status = checks::Status::error;
       result.summary = "cannot build the policy input: " + input.error().message;
       return result;
     }
@@ -160,7 +160,7 @@ public:
     }
     result.details = {
         {"dir", m_dir}, {"read_at", root->source}, {"packages", packages.size()}, {"deny", deny}, {"warn", warn}};
-    result.status = deny.empty() ? core::Status::pass : core::Status::fail;
+    result.status = deny.empty() ? checks::Status::pass : checks::Status::fail;
     if (!deny.empty()) {
       result.summary = fmt::format("{} denied: {}", deny.size(), deny.front()["message"].get<std::string>());
       if (deny.size() > 1) {
@@ -193,9 +193,9 @@ private:
 
 } // namespace
 
-std::unique_ptr<core::Check> make_policies(const core::CheckSpec& spec, const std::string& file)
+std::unique_ptr<checks::Check> make_policies(const core::CheckSpec& spec, const std::string& file)
 {
-  core::YamlMap options = options_of(spec, file);
+  core::YamlMap options = core::check_options(spec, file);
   std::string dir = options.string("dir").value_or("policies");
   if (dir.empty()) {
     core::config_error(spec.options["dir"], file, "`dir` must name a folder");

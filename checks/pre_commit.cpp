@@ -11,7 +11,7 @@ namespace tollgate::checks {
 
 namespace {
 
-class PreCommitCheck final : public core::Check {
+class PreCommitCheck final : public checks::Check {
 public:
   PreCommitCheck(core::CheckSpec spec, std::vector<std::string> argv) : Check(std::move(spec)), m_argv(std::move(argv))
   {
@@ -19,7 +19,7 @@ public:
 
   bool concurrent() const override { return false; }
 
-  core::CheckResult run(const core::Context& context) override
+  checks::CheckResult run(const checks::Context& context) override
   {
     auto run = run_sandboxed(context, m_spec, m_argv, {{"PRE_COMMIT_COLOR", "never"}, {"SKIP", ""}});
     if (!run) {
@@ -29,7 +29,7 @@ public:
       }
       return start_error(context, m_spec, run.error());
     }
-    core::CheckResult result = result_of(context, m_spec, *run);
+    checks::CheckResult result = result_of(context, m_spec, *run);
     const PreCommitSummary hooks = parse_pre_commit_output(run->output);
     result.details["passed"] = hooks.passed;
     result.details["failed"] = hooks.failed;
@@ -42,12 +42,12 @@ public:
       if (!hooks.failed_hooks.empty()) {
         summary += fmt::format(" ({})", fmt::join(hooks.failed_hooks, ", "));
       }
-      if (result.status == core::Status::fail && hooks.failed == 0) {
+      if (result.status == checks::Status::fail && hooks.failed == 0) {
         // Hooks passed but pre-commit still failed: a hook modified files, or pre-commit itself erred.
         summary += "; " + run->outcome.describe() + ": " + last_line(run->output);
       }
       result.summary = summary;
-    } else if (result.status != core::Status::pass) {
+    } else if (result.status != checks::Status::pass) {
       const std::string last = last_line(run->output);
       result.summary += last.empty() ? "" : ": " + last;
     } else {
@@ -62,9 +62,9 @@ private:
 
 } // namespace
 
-std::unique_ptr<core::Check> make_pre_commit(const core::CheckSpec& spec, const std::string& file)
+std::unique_ptr<checks::Check> make_pre_commit(const core::CheckSpec& spec, const std::string& file)
 {
-  auto options = options_of(spec, file);
+  auto options = core::check_options(spec, file);
   std::vector<std::string> argv = {options.string("program").value_or("pre-commit")};
   const auto args = options.strings("args").value_or(std::vector<std::string>{"run", "--all-files"});
   argv.insert(argv.end(), args.begin(), args.end());

@@ -16,14 +16,14 @@ namespace {
 constexpr int k_no_tests_collected = 5;
 constexpr std::string_view k_install = "apt install python3-pytest, or pip install pytest";
 
-class PytestCheck final : public core::Check {
+class PytestCheck final : public checks::Check {
 public:
   PytestCheck(core::CheckSpec spec, std::string python, std::vector<std::string> args, bool allow_no_tests)
       : Check(std::move(spec)), m_python(std::move(python)), m_args(std::move(args)), m_allow_no_tests(allow_no_tests)
   {
   }
 
-  core::CheckResult run(const core::Context& context) override
+  checks::CheckResult run(const checks::Context& context) override
   {
     auto argv = command_line();
     Slice slice;
@@ -38,13 +38,13 @@ public:
     if (auto unusable = unusable_run(context, m_spec, argv, run)) {
       return *unusable;
     }
-    core::CheckResult result = result_of(context, m_spec, *run);
+    checks::CheckResult result = result_of(context, m_spec, *run);
     if (context.shard_count > 1) {
       result.details["shard"] = fmt::format("{}/{}", context.shard_index, context.shard_count);
       result.details["shard_tests"] = slice.selected;
       result.details["collected"] = slice.collected;
       if (slice.selected == 0) {
-        result.status = core::Status::pass;
+        result.status = checks::Status::pass;
         result.summary = fmt::format("no test of the {} falls in shard {}/{}", slice.collected, context.shard_index,
                                      context.shard_count);
         return result;
@@ -64,7 +64,7 @@ public:
     }
     const auto& outcome = run->outcome;
     if (outcome.ended == proc::Ended::exited && outcome.exit_code == k_no_tests_collected) {
-      result.status = m_allow_no_tests ? core::Status::pass : core::Status::fail;
+      result.status = m_allow_no_tests ? checks::Status::pass : checks::Status::fail;
       result.summary = m_allow_no_tests ? "no tests collected (allowed)" : "no tests collected (exit 5)";
       return result;
     }
@@ -77,10 +77,10 @@ public:
     }
     if (summary) {
       result.summary = summary->line;
-      if (result.status != core::Status::pass && summary->count("failed") == 0 && summary->count("error") == 0) {
+      if (result.status != checks::Status::pass && summary->count("failed") == 0 && summary->count("error") == 0) {
         result.summary += "; " + outcome.describe();
       }
-    } else if (result.status != core::Status::pass) {
+    } else if (result.status != checks::Status::pass) {
       const std::string last = last_line(run->output);
       result.summary += last.empty() ? "" : ": " + last;
     }
@@ -94,9 +94,9 @@ private:
   };
 
   // The result when pytest could not run at all (not installed, no pytest module, did not start).
-  static std::optional<core::CheckResult> unusable_run(const core::Context& context, const core::CheckSpec& spec,
-                                                       const std::vector<std::string>& argv,
-                                                       const Result<CommandRun>& run)
+  static std::optional<checks::CheckResult> unusable_run(const checks::Context& context, const core::CheckSpec& spec,
+                                                         const std::vector<std::string>& argv,
+                                                         const Result<CommandRun>& run)
   {
     if (!run) {
       if (proc::program_not_found(run.error())) {
@@ -114,8 +114,8 @@ private:
 
   // Collects the node ids (confined, logged as <id>.collect.log) and deselects the tests outside
   // the context's shard; the result, when collecting failed.
-  std::expected<Slice, core::CheckResult> select_shard(const core::Context& context,
-                                                       std::vector<std::string>& argv) const
+  std::expected<Slice, checks::CheckResult> select_shard(const checks::Context& context,
+                                                         std::vector<std::string>& argv) const
   {
     core::CheckSpec collect = m_spec;
     collect.id += ".collect";
@@ -133,7 +133,7 @@ private:
     const auto& outcome = run->outcome;
     const bool none = outcome.ended == proc::Ended::exited && outcome.exit_code == k_no_tests_collected;
     if (!none && (outcome.ended != proc::Ended::exited || outcome.exit_code != 0)) {
-      core::CheckResult failed = result_of(context, collect, *run);
+      checks::CheckResult failed = result_of(context, collect, *run);
       failed.summary = "collecting the tests for the shard failed: " + last_line(run->output);
       return std::unexpected(failed);
     }
@@ -170,9 +170,9 @@ private:
 
 } // namespace
 
-std::unique_ptr<core::Check> make_pytest(const core::CheckSpec& spec, const std::string& file)
+std::unique_ptr<checks::Check> make_pytest(const core::CheckSpec& spec, const std::string& file)
 {
-  auto options = options_of(spec, file);
+  auto options = core::check_options(spec, file);
   std::string python = options.string("python").value_or("");
   auto args = options.strings("args").value_or(std::vector<std::string>{"-q"});
   const bool allow_no_tests = options.boolean("allow_no_tests").value_or(false);

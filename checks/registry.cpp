@@ -1,5 +1,7 @@
 #include "checks/registry.hpp"
 
+#include "core/config/check_kinds.hpp"
+
 #include <algorithm>
 #include <array>
 #include <stdexcept>
@@ -29,22 +31,23 @@ std::span<const Kind> kinds()
   return k_kinds;
 }
 
-std::unique_ptr<core::Check> create(const core::CheckSpec& spec, const std::string& file)
+void install_kinds()
+{
+  core::CheckKinds table;
+  for (const auto& kind : k_kinds) {
+    table.names.emplace_back(kind.name);
+  }
+  table.validate = [](const core::CheckSpec& spec, const std::string& file) { create(spec, file); };
+  core::install_check_kinds(std::move(table));
+}
+
+std::unique_ptr<checks::Check> create(const core::CheckSpec& spec, const std::string& file)
 {
   const auto* kind = std::find_if(k_kinds.begin(), k_kinds.end(), [&](const Kind& k) { return k.name == spec.kind; });
   if (kind == k_kinds.end()) {
     throw core::ConfigError(spec.location.str() + ": unknown check kind `" + spec.kind + "`");
   }
   return kind->create(spec, file);
-}
-
-core::YamlMap options_of(const core::CheckSpec& spec, const std::string& file)
-{
-  core::YamlMap map(spec.options, file, "check `" + spec.id + "`");
-  map.allow("id");
-  map.allow("timeout");
-  map.allow("when_exists");
-  return map;
 }
 
 } // namespace tollgate::checks

@@ -2,7 +2,7 @@
 // What the `sandbox-limits` check validates, for core to apply (DESIGN.md §7.3): the limits in force
 // are the configured ones tightened by the values this check accepts, within its `max:` bounds.
 
-#include "core/check.hpp"
+#include "checks/check.hpp"
 #include "git/oid.hpp"
 #include "git/repository.hpp"
 #include "util/expected.hpp"
@@ -29,8 +29,5 @@ struct SandboxValues {
 
 // Evaluates the sandbox-limits check `spec` over the files `read` returns.
 SandboxValues sandbox_values(const core::CheckSpec& spec, const FileReader& read);
-
-// The `max:` bounds of the sandbox-limits check `spec`, defaults included (by variable name).
-std::map<std::string, long long> sandbox_bounds(const core::CheckSpec& spec);
 
 } // namespace tollgate::checks

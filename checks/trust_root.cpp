@@ -7,7 +7,7 @@
 
 #include "checks/command_support.hpp"
 #include "checks/registry.hpp"
-#include "core/trust_root_validation.hpp"
+#include "core/trust/trust_root_validation.hpp"
 #include "git/refs.hpp"
 #include "openpgp/verify.hpp"
 
@@ -19,14 +19,14 @@ namespace tollgate::checks {
 
 namespace {
 
-class TrustRootCheck : public core::Check {
+class TrustRootCheck : public checks::Check {
 public:
   using Check::Check;
 
-  core::CheckResult run(const core::Context& context) override
+  checks::CheckResult run(const checks::Context& context) override
   {
-    core::CheckResult result;
-    auto opened = core::open_candidate(context);
+    checks::CheckResult result;
+    auto opened = checks::open_candidate(context);
     if (!opened) {
       return error_result(opened.error().message);
     }
@@ -40,7 +40,7 @@ public:
     if (!files->maintainers_text && files->refused.empty()) {
       auto stable = git::read_ref(opened->repo, "refs/tags/" + context.config->release.stable_tag);
       if (stable && !*stable) {
-        result.status = core::Status::skipped;
+        result.status = checks::Status::skipped;
         result.summary = fmt::format("no {} and no release yet: nothing to validate (`tollgate init` writes one)",
                                      files->maintainers_path);
         return result;
@@ -62,14 +62,14 @@ public:
       lines += problem + "\n";
     }
     if (summary.ok()) {
-      result.status = core::Status::pass;
+      result.status = checks::Status::pass;
       result.summary = fmt::format("{} of {} maintainers can approve ({} required)", summary.can_approve,
                                    summary.maintainers, summary.required);
       if (summary.exclude_author && summary.can_approve == summary.required) {
         result.summary += "; a commit by a maintainer can never be promoted (exclude_author needs required + 1)";
       }
     } else {
-      result.status = core::Status::fail;
+      result.status = checks::Status::fail;
       result.summary = summary.problems.front();
       if (summary.problems.size() > 1) {
         result.summary += fmt::format(" (and {} more)", summary.problems.size() - 1);
@@ -85,9 +85,9 @@ public:
 
 } // namespace
 
-std::unique_ptr<core::Check> make_trust_root(const core::CheckSpec& spec, const std::string& file)
+std::unique_ptr<checks::Check> make_trust_root(const core::CheckSpec& spec, const std::string& file)
 {
-  core::YamlMap options = options_of(spec, file);
+  core::YamlMap options = core::check_options(spec, file);
   options.finish();
   return std::make_unique<TrustRootCheck>(spec);
 }

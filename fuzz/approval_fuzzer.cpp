@@ -4,8 +4,8 @@
 // a split lands outside the object, or when MAINTAINERS.yaml yields a malformed fingerprint or an
 // error without `file:`.
 
-#include "core/approval_message.hpp"
-#include "core/maintainers.hpp"
+#include "core/trust/approval_message.hpp"
+#include "core/trust/maintainers.hpp"
 #include "git/signed_tag.hpp"
 
 #include <algorithm>

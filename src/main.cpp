@@ -1,8 +1,9 @@
 // tollgate: release governance and promotion. The table below is the list of subcommands;
 // each lives in src/cli/<name>.cpp.
 
+#include "checks/registry.hpp"
 #include "cli/common.hpp"
-#include "core/report.hpp"
+#include "core/checklist/report.hpp"
 #include "gpg/context.hpp"
 #include "openpgp/verify.hpp"
 #include "util/fatal.hpp"
@@ -157,6 +158,7 @@ void reject_extras(const CLI::App& sub, std::vector<std::string> extras)
 
 int run(int argc, char** argv)
 {
+  tollgate::checks::install_kinds();
   CLI::App app("tollgate: the release gate nobody can talk past", "tollgate");
   app.require_subcommand(0, 1); // none: the repository's state and the next step
   app.fallthrough();

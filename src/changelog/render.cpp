@@ -1,6 +1,6 @@
 #include "changelog/render.hpp"
 
-#include "core/templates.hpp"
+#include "util/templates.hpp"
 
 #include <fmt/format.h>
 #include <kainjow/mustache.hpp>

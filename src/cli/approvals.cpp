@@ -2,7 +2,7 @@
 // the one reason; ends with "N of M required approvals". Exit 0 when enough count, 1 otherwise.
 // It runs the same `approvals` check as `check` and `gate`, so all three always agree.
 
-#include "core/approvals.hpp"
+#include "core/trust/approvals.hpp"
 #include "checks/registry.hpp"
 #include "cli/common.hpp"
 #include "cli/repository_support.hpp"
@@ -62,13 +62,13 @@ int run_approvals(const ApprovalsOptions& options, const Globals& globals)
   trust_root_or_fatal(repo, config, candidate); // malformed trust-root files: exit 2 with file:line:col
 
   auto check = approvals_check(config);
-  core::Context context;
+  checks::Context context;
   context.root = workspace.root;
   context.git_dir = workspace.git_dir;
   context.config = &config;
   context.revision = candidate.hex();
-  const core::CheckResult result = check->run(context);
-  if (result.status == core::Status::error) {
+  const checks::CheckResult result = check->run(context);
+  if (result.status == checks::Status::error) {
     environment_error(result.summary);
   }
   if (globals.json) {
@@ -78,12 +78,12 @@ int run_approvals(const ApprovalsOptions& options, const Globals& globals)
     style.color = globals.color_on(STDOUT_FILENO);
     print_report(result.details, style);
   }
-  return result.status == core::Status::pass ? exit_code::k_ok : exit_code::k_failed;
+  return result.status == checks::Status::pass ? exit_code::k_ok : exit_code::k_failed;
 }
 
 } // namespace
 
-std::unique_ptr<core::Check> approvals_check(const core::Config& config)
+std::unique_ptr<checks::Check> approvals_check(const core::Config& config)
 {
   return builtin_check(config, "approvals");
 }

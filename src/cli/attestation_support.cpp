@@ -19,7 +19,7 @@ core::AttestationsReport attestations_or_fatal(const git::Repository& repo, cons
   return std::move(*report);
 }
 
-std::vector<std::string> use_attestations(std::vector<std::unique_ptr<core::Check>>& checks,
+std::vector<std::string> use_attestations(std::vector<std::unique_ptr<checks::Check>>& checks,
                                           const core::AttestationsReport& report, bool unattested)
 {
   std::vector<std::string> lines;
@@ -31,10 +31,10 @@ std::vector<std::string> use_attestations(std::vector<std::unique_ptr<core::Chec
     }
     if (decision->attested()) {
       lines.push_back(fmt::format("{} {}", decision->check.id, decision->reason));
-      check = core::decided_check(check->spec(), report.result_of(*decision));
+      check = core::decided_check(check->spec(), core::attested_result(report, *decision));
     } else if (unattested) {
-      core::CheckResult result;
-      result.status = core::Status::skipped;
+      checks::CheckResult result;
+      result.status = checks::Status::skipped;
       result.summary = decision->reason + " (it runs at promotion)";
       check = core::decided_check(check->spec(), std::move(result));
     }

@@ -2,8 +2,8 @@
 // What `promote`, `gate` and `attestations` share: the attestations of a candidate's tree judged
 // against the trust root and the checks in force, and attested results standing in for checks.
 
-#include "core/attestations.hpp"
-#include "core/config.hpp"
+#include "core/checklist/attest.hpp"
+#include "core/config/config.hpp"
 #include "git/repository.hpp"
 
 #include <memory>
@@ -21,7 +21,7 @@ core::AttestationsReport attestations_or_fatal(const git::Repository& repo, cons
 // Replaces each attested check of `checks` by its attested result; with `unattested` set, each
 // other attestable check by a skipped result saying so (`gate` runs no command). Returns one line per
 // attested check ("pytest attested by CI (key …)").
-std::vector<std::string> use_attestations(std::vector<std::unique_ptr<core::Check>>& checks,
+std::vector<std::string> use_attestations(std::vector<std::unique_ptr<checks::Check>>& checks,
                                           const core::AttestationsReport& report, bool unattested = false);
 
 } // namespace tollgate::cli

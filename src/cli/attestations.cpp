@@ -5,7 +5,7 @@
 #include "cli/attestation_support.hpp"
 #include "cli/common.hpp"
 #include "cli/repository_support.hpp"
-#include "core/limits.hpp"
+#include "core/checklist/limits.hpp"
 #include "util/fatal.hpp"
 #include "util/term.hpp"
 

@@ -3,13 +3,13 @@
 
 #include "cli/common.hpp"
 #include "cli/repository_support.hpp"
-#include "core/attestations.hpp"
-#include "core/floor.hpp"
-#include "core/limits.hpp"
-#include "core/report.hpp"
-#include "core/runner.hpp"
-#include "core/signing.hpp"
-#include "core/workspace.hpp"
+#include "core/checklist/attest.hpp"
+#include "core/checklist/limits.hpp"
+#include "core/checklist/report.hpp"
+#include "core/checklist/runner.hpp"
+#include "core/checklist/workspace.hpp"
+#include "core/trust/floor.hpp"
+#include "core/trust/signing.hpp"
 #include "git/objects.hpp"
 #include "git/refs.hpp"
 #include "proc/sandbox.hpp"
@@ -36,7 +36,7 @@ struct CheckOptions {
   std::string shard;
 };
 
-bool runs_commands(const core::Check& check)
+bool runs_commands(const checks::Check& check)
 {
   return core::attestable_kind(check.spec().kind) && !core::decided_elsewhere(check);
 }
@@ -74,7 +74,7 @@ Attesting prepare_attesting(const git::Repository& repo, const core::Config& con
 
 // Signs the results of a finished run; prints what it wrote (text) or returns it (JSON).
 nlohmann::json attest(const git::Repository& repo, const core::Config& config, const git::Oid& commit,
-                      const Attesting& attesting, const core::RunReport& report, const core::Context& context,
+                      const Attesting& attesting, const core::RunReport& report, const checks::Context& context,
                       const Globals& globals)
 {
   const core::AttestingRun run{commit, attesting.root.repository, attesting.key.fingerprint, attesting.shard,
@@ -191,7 +191,7 @@ int run_check(CheckOptions options, const Globals& globals)
     }
     extras.shard_index = shard.index;
     extras.shard_count = shard.count;
-    extras.after_run = [&](const core::RunReport& report, const core::Context& context) {
+    extras.after_run = [&](const core::RunReport& report, const checks::Context& context) {
       return attest(repo, config, commit, *attesting, report, context, globals);
     };
   }
@@ -200,10 +200,10 @@ int run_check(CheckOptions options, const Globals& globals)
 
 } // namespace
 
-core::Context make_context(const core::Workspace& workspace, const core::Config& config, const std::string& revision,
-                           std::string& run_id)
+checks::Context make_context(const core::Workspace& workspace, const core::Config& config, const std::string& revision,
+                             std::string& run_id)
 {
-  core::Context context;
+  checks::Context context;
   context.root = workspace.root;
   context.git_dir = workspace.git_dir;
   context.config = &config;
@@ -213,7 +213,7 @@ core::Context make_context(const core::Workspace& workspace, const core::Config&
   return context;
 }
 
-core::RunReport run_with_reporter(std::vector<std::unique_ptr<core::Check>>& checks, const core::Context& context,
+core::RunReport run_with_reporter(std::vector<std::unique_ptr<checks::Check>>& checks, const checks::Context& context,
                                   const core::RunOptions& run, const Globals& globals)
 {
   std::signal(SIGINT, on_interrupt);
@@ -232,7 +232,7 @@ core::RunReport run_with_reporter(std::vector<std::unique_ptr<core::Check>>& che
   return core::run_checklist(checks, context, run, reporter);
 }
 
-int run_and_report(std::vector<std::unique_ptr<core::Check>>& checks, const core::Workspace& workspace,
+int run_and_report(std::vector<std::unique_ptr<checks::Check>>& checks, const core::Workspace& workspace,
                    const core::Config& config, const std::string& revision, const core::RunOptions& run,
                    const ReportFiles& files, const Globals& globals, const RunExtras& extras)
 {
@@ -243,7 +243,7 @@ int run_and_report(std::vector<std::unique_ptr<core::Check>>& checks, const core
     core::require_writable(files.sarif, "--sarif");
   }
   std::string run_id;
-  core::Context context = make_context(workspace, config, revision, run_id);
+  checks::Context context = make_context(workspace, config, revision, run_id);
   if (extras.snapshot_of) {
     context.limits = core::limits_in_force(config, context.limits, *extras.repo, *extras.snapshot_of);
   }
@@ -286,7 +286,7 @@ int run_and_report(std::vector<std::unique_ptr<core::Check>>& checks, const core
   return changed.empty() ? report.exit_code() : exit_code::k_failed;
 }
 
-Judging begin_judging(core::Context& context, const std::vector<std::unique_ptr<core::Check>>& checks,
+Judging begin_judging(checks::Context& context, const std::vector<std::unique_ptr<checks::Check>>& checks,
                       const git::Repository* repo, const std::optional<git::Oid>& commit)
 {
   // Never silently open: a check that runs commands needs working confinement (or `confine: off`
@@ -318,7 +318,7 @@ Judging begin_judging(core::Context& context, const std::vector<std::unique_ptr<
   return judging;
 }
 
-std::vector<std::string> end_judging(const Judging& judging, const core::Context& context)
+std::vector<std::string> end_judging(const Judging& judging, const checks::Context& context)
 {
   std::vector<std::string> changed = core::compare(judging.before, core::capture_repo_state(context.git_dir));
   for (const auto& line : changed) {

@@ -58,7 +58,7 @@ void print_json(const nlohmann::json& json)
   std::fflush(stdout);
 }
 
-std::unique_ptr<core::Check> builtin_check(const core::Config& config, std::string_view kind)
+std::unique_ptr<checks::Check> builtin_check(const core::Config& config, std::string_view kind)
 {
   const std::string file = config.path.empty() ? std::string(core::k_config_file) : config.path.string();
   for (const auto& spec : config.checks) {
@@ -74,7 +74,7 @@ std::unique_ptr<core::Check> builtin_check(const core::Config& config, std::stri
   return checks::create(spec, file);
 }
 
-void add_trust_root_check(std::vector<std::unique_ptr<core::Check>>& checks, const core::Config& config)
+void add_trust_root_check(std::vector<std::unique_ptr<checks::Check>>& checks, const core::Config& config)
 {
   if (std::none_of(checks.begin(), checks.end(),
                    [](const auto& check) { return check->spec().kind == "trust-root"; })) {

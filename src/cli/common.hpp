@@ -1,11 +1,11 @@
 #pragma once
 // What every subcommand shares: the global options, and the shape of an entry in main.cpp's table.
 
-#include "core/check.hpp"
-#include "core/repo_guard.hpp"
-#include "core/runner.hpp"
-#include "core/snapshot.hpp"
-#include "core/workspace.hpp"
+#include "checks/check.hpp"
+#include "core/checklist/repo_guard.hpp"
+#include "core/checklist/runner.hpp"
+#include "core/checklist/snapshot.hpp"
+#include "core/checklist/workspace.hpp"
 #include "util/term.hpp"
 
 #include <CLI/CLI.hpp>
@@ -50,24 +50,24 @@ struct Command {
 void print_json(const nlohmann::json& document);
 
 // The context checks run in: the repository, the config, effective limits, a new run directory.
-core::Context make_context(const core::Workspace& workspace, const core::Config& config, const std::string& revision,
-                           std::string& run_id);
+checks::Context make_context(const core::Workspace& workspace, const core::Config& config, const std::string& revision,
+                             std::string& run_id);
 
 // Runs `checks` with live or plain text reporting (quiet under --json: the caller prints); Ctrl-C
 // cancels them.
-core::RunReport run_with_reporter(std::vector<std::unique_ptr<core::Check>>& checks, const core::Context& context,
+core::RunReport run_with_reporter(std::vector<std::unique_ptr<checks::Check>>& checks, const checks::Context& context,
                                   const core::RunOptions& run, const Globals& globals);
 
 // What `gate` (and `check REV`) add to a run.
 struct RunExtras {
   std::vector<std::string> floor;        // the floor's lines: printed before the checklist; `floor` in JSON
-  bool snapshot = false;                 // checks read the candidate from its commit (core::Context::snapshot)
+  bool snapshot = false;                 // checks read the candidate from its commit (checks::Context::snapshot)
   const git::Repository* repo = nullptr; // with `snapshot_of`: the repository it belongs to
   std::optional<git::Oid> snapshot_of;   // the checks run on a snapshot of this commit (check REV)
   // Called after the checks when the judge is unchanged and nobody interrupted (`check --attest`);
   // what it returns is the JSON document's `attestations`.
-  std::function<nlohmann::json(const core::RunReport&, const core::Context&)> after_run;
-  unsigned shard_index = 0; // `check --attest --shard I/N` (core::Context)
+  std::function<nlohmann::json(const core::RunReport&, const checks::Context&)> after_run;
+  unsigned shard_index = 0; // `check --attest --shard I/N` (checks::Context)
   unsigned shard_count = 0;
 };
 
@@ -80,12 +80,12 @@ struct Judging {
 
 // Exports `commit` (when given) to a snapshot owned by the sandbox's uid and points `context` at it,
 // then records the judge's state; Fatal(3) when the snapshot or the confinement cannot be set up.
-Judging begin_judging(core::Context& context, const std::vector<std::unique_ptr<core::Check>>& checks,
+Judging begin_judging(checks::Context& context, const std::vector<std::unique_ptr<checks::Check>>& checks,
                       const git::Repository* repo, const std::optional<git::Oid>& commit);
 
 // What changed in the judge while the checks ran, one line each (empty: nothing), each printed to
 // stderr: any change fails the run and nothing is promoted.
-std::vector<std::string> end_judging(const Judging& judging, const core::Context& context);
+std::vector<std::string> end_judging(const Judging& judging, const checks::Context& context);
 
 // The report files a run also writes (empty: none).
 struct ReportFiles {
@@ -95,17 +95,17 @@ struct ReportFiles {
 
 // Runs `checks` on `revision` with the live/plain/JSON/JUnit/SARIF reporting of `tollgate check`;
 // returns the exit code (130 after Ctrl-C).
-int run_and_report(std::vector<std::unique_ptr<core::Check>>& checks, const core::Workspace& workspace,
+int run_and_report(std::vector<std::unique_ptr<checks::Check>>& checks, const core::Workspace& workspace,
                    const core::Config& config, const std::string& revision, const core::RunOptions& run,
                    const ReportFiles& files, const Globals& globals, const RunExtras& extras = {});
 
 // The configured check of built-in `kind` (the first), or one with default options when
 // tollgate.yaml lists none; `approvals_check` is builtin_check(config, "approvals").
-std::unique_ptr<core::Check> builtin_check(const core::Config& config, std::string_view kind);
-std::unique_ptr<core::Check> approvals_check(const core::Config& config);
+std::unique_ptr<checks::Check> builtin_check(const core::Config& config, std::string_view kind);
+std::unique_ptr<checks::Check> approvals_check(const core::Config& config);
 
 // Puts the built-in `trust-root` check first unless tollgate.yaml lists it (core/trust_root_validation).
-void add_trust_root_check(std::vector<std::unique_ptr<core::Check>>& checks, const core::Config& config);
+void add_trust_root_check(std::vector<std::unique_ptr<checks::Check>>& checks, const core::Config& config);
 
 // One setup per file under src/cli/.
 std::function<int()> setup_init(CLI::App& app, const Globals& globals);

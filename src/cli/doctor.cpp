@@ -3,11 +3,11 @@
 // Exit 0 when everything the configuration needs is there, 2 for an invalid config, 3 otherwise.
 
 #include "cli/common.hpp"
-#include "core/maintainers.hpp"
-#include "core/state_key.hpp"
-#include "core/trust_root.hpp"
-#include "core/trust_root_validation.hpp"
-#include "core/workspace.hpp"
+#include "core/checklist/workspace.hpp"
+#include "core/trust/maintainers.hpp"
+#include "core/trust/state_key.hpp"
+#include "core/trust/trust_root.hpp"
+#include "core/trust/trust_root_validation.hpp"
 #include "git/repository.hpp"
 #include "gpg/context.hpp"
 #include "gpg/keyring.hpp"

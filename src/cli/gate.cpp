@@ -7,7 +7,7 @@
 #include "cli/attestation_support.hpp"
 #include "cli/common.hpp"
 #include "cli/repository_support.hpp"
-#include "core/limits.hpp"
+#include "core/checklist/limits.hpp"
 #include "util/fatal.hpp"
 
 #include <algorithm>
@@ -38,7 +38,7 @@ int run_gate(const GateOptions& options, const Globals& globals)
   // The gate checks in force (core::load_floor: stable's, which a candidate cannot drop, then the
   // candidate's additions); an approvals check with defaults when none is listed. The command checks
   // are reported from their attestations (the policies see them), never run.
-  std::vector<std::unique_ptr<core::Check>> checks;
+  std::vector<std::unique_ptr<checks::Check>> checks;
   for (const auto& spec : floor.config.checks) {
     if (is_gate_kind(spec.kind) || core::attestable_kind(spec.kind)) {
       checks.push_back(checks::create(spec, core::k_config_file));

@@ -4,8 +4,8 @@
 
 #include "cli/common.hpp"
 #include "cli/repository_support.hpp"
-#include "core/audit_log.hpp"
-#include "core/stages.hpp"
+#include "core/release/stages.hpp"
+#include "core/trust/audit_log.hpp"
 #include "git/refs.hpp"
 #include "util/fatal.hpp"
 

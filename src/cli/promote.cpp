@@ -7,14 +7,14 @@
 #include "cli/common.hpp"
 #include "cli/repository_support.hpp"
 #include "cli/stage_support.hpp"
-#include "core/history_rewrites.hpp"
-#include "core/limits.hpp"
-#include "core/lock.hpp"
-#include "core/promotion.hpp"
-#include "core/remote_state.hpp"
-#include "core/report.hpp"
-#include "core/signing.hpp"
-#include "core/trust_root_validation.hpp"
+#include "core/checklist/limits.hpp"
+#include "core/checklist/report.hpp"
+#include "core/release/history_rewrites.hpp"
+#include "core/release/lock.hpp"
+#include "core/release/promotion.hpp"
+#include "core/release/remote_state.hpp"
+#include "core/trust/signing.hpp"
+#include "core/trust/trust_root_validation.hpp"
 #include "git/objects.hpp"
 #include "util/fatal.hpp"
 #include "util/strings.hpp"
@@ -338,7 +338,7 @@ int run_promote(const PromoteOptions& options, const Globals& globals)
   }
   core::validate_selection(checks, options.run);
   std::string run_id;
-  core::Context context = make_context(workspace, floor.config, baseline->candidate.hex(), run_id);
+  checks::Context context = make_context(workspace, floor.config, baseline->candidate.hex(), run_id);
   context.snapshot = true;
   context.limits = core::limits_in_force(floor.config, context.limits, repo, baseline->candidate);
   // 5b. A check whose valid attestation covers this tree and its definition in force is not run

@@ -1,6 +1,6 @@
 #include "cli/repository_support.hpp"
 
-#include "core/config.hpp"
+#include "core/config/config.hpp"
 #include "git/objects.hpp"
 #include "util/fatal.hpp"
 

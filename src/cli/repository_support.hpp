@@ -2,10 +2,10 @@
 // What approve, approvals and gate share: the repository, the candidate, the trust root; each
 // failure is a Fatal with the contract's exit code.
 
-#include "core/floor.hpp"
-#include "core/trust_root.hpp"
-#include "core/trust_root_recovery.hpp"
-#include "core/workspace.hpp"
+#include "core/checklist/workspace.hpp"
+#include "core/release/trust_root_recovery.hpp"
+#include "core/trust/floor.hpp"
+#include "core/trust/trust_root.hpp"
 #include "git/oid.hpp"
 #include "git/repository.hpp"
 #include "gpg/context.hpp"

@@ -4,7 +4,7 @@
 // environment, then these flags. Exit 125 when the sandbox itself fails, 127 when CMD is not found.
 
 #include "cli/common.hpp"
-#include "core/workspace.hpp"
+#include "core/checklist/workspace.hpp"
 #include "git/repository.hpp"
 #include "util/fatal.hpp"
 

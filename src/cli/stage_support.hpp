@@ -3,10 +3,10 @@
 // force, the operator's commands (deploy, verify) and the move of a release to the next stage.
 
 #include "cli/common.hpp"
-#include "core/config.hpp"
-#include "core/lock.hpp"
-#include "core/stages.hpp"
-#include "core/workspace.hpp"
+#include "core/checklist/workspace.hpp"
+#include "core/config/config.hpp"
+#include "core/release/lock.hpp"
+#include "core/release/stages.hpp"
 #include "git/oid.hpp"
 #include "git/repository.hpp"
 #include "proc/sandbox.hpp"

@@ -47,13 +47,13 @@ Status candidate_state(const core::Workspace& workspace, const core::Config& con
     }
   }
   trust_root_or_fatal(repo, config, head);
-  core::Context context;
+  checks::Context context;
   context.root = workspace.root;
   context.git_dir = workspace.git_dir;
   context.config = &config;
   context.revision = head.hex();
-  const core::CheckResult result = approvals_check(config)->run(context);
-  if (result.status == core::Status::error) {
+  const checks::CheckResult result = approvals_check(config)->run(context);
+  if (result.status == checks::Status::error) {
     return {fmt::format("candidate {}: {}", head.short_hex(), result.summary), "`tollgate doctor`"};
   }
   std::vector<std::string> approvers;
@@ -66,7 +66,7 @@ Status candidate_state(const core::Workspace& workspace, const core::Config& con
   const std::string who = approvers.empty() ? "nobody yet" : fmt::format("{}", fmt::join(approvers, ", "));
   const int counted = result.details.value("counted", 0);
   const int required = result.details.value("required", 0);
-  if (result.status == core::Status::pass) {
+  if (result.status == checks::Status::pass) {
     return {fmt::format("candidate {} has {} of {} required approvals (approved by {})", head.short_hex(), counted,
                         required, who),
             "`tollgate promote` (`--dry-run` first to see every step)"};

@@ -1,10 +1,10 @@
 // `tollgate verify [TAG]` (default: stable): re-verifies a release from the repository alone. Exit 0
 // only if every check holds; 1 names each that does not; 2 when TAG is no tag.
 
-#include "core/verify.hpp"
+#include "core/release/verify.hpp"
 #include "cli/common.hpp"
 #include "cli/repository_support.hpp"
-#include "core/history_rewrites.hpp"
+#include "core/release/history_rewrites.hpp"
 #include "util/fatal.hpp"
 #include "util/term.hpp"
 

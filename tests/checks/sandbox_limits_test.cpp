@@ -1,14 +1,14 @@
 #include "checks/registry.hpp"
-#include "core/config.hpp"
-#include "core/yaml_reader.hpp"
+#include "core/config/config.hpp"
+#include "core/config/yaml_reader.hpp"
 #include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <string>
 
-using tollgate::core::CheckResult;
-using tollgate::core::Status;
+using tollgate::checks::CheckResult;
+using tollgate::checks::Status;
 using tollgate::test::TempDir;
 
 namespace {
@@ -26,7 +26,7 @@ tollgate::core::CheckSpec spec_of(const std::string& options)
 CheckResult run_check(const TempDir& root, const std::string& options = "{}")
 {
   const auto check = tollgate::checks::create(spec_of(options), "tollgate.yaml");
-  tollgate::core::Context context;
+  tollgate::checks::Context context;
   context.root = root.path();
   const CheckResult result = check->run(context);
   CHECK(result.log.empty());

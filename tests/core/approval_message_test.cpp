@@ -1,6 +1,6 @@
 // The approval message (DESIGN.md §4) and the repository identity, with inline strings.
 
-#include "core/approval_message.hpp"
+#include "core/trust/approval_message.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,9 +1,9 @@
 // Threat tests for approvals (DESIGN.md §4): real keys in a temporary GNUPGHOME, real repositories.
 // Each attack is its own test case and must be refused with its specific reason.
 
-#include "core/approvals.hpp"
-#include "core/config.hpp"
-#include "core/trust_root.hpp"
+#include "core/config/config.hpp"
+#include "core/trust/approvals.hpp"
+#include "core/trust/trust_root.hpp"
 #include "git/objects.hpp"
 #include "gpg/context.hpp"
 #include "support/gpg_fixture.hpp"

@@ -1,8 +1,8 @@
 // The bytes of a check attestation (docs/attestations.md): DSSE's PAE, the envelope, the in-toto
 // statement, the definition digest and the refs, each read back and each refusing what is not one.
 
-#include "core/attestation_format.hpp"
-#include "core/config.hpp"
+#include "core/config/config.hpp"
+#include "core/trust/attestation_format.hpp"
 #include "util/base64.hpp"
 
 #include <catch2/catch.hpp>

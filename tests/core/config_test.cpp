@@ -1,5 +1,5 @@
-#include "core/config.hpp"
-#include "core/workspace.hpp"
+#include "core/checklist/workspace.hpp"
+#include "core/config/check_kinds.hpp"
 #include "util/fatal.hpp"
 
 #include <catch2/catch.hpp>

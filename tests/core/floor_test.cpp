@@ -1,7 +1,8 @@
 #include "checks/sandbox_limits.hpp"
-#include "core/floor.hpp"
-#include "core/limits.hpp"
-#include "core/workspace.hpp"
+#include "core/checklist/limits.hpp"
+#include "core/checklist/workspace.hpp"
+#include "core/config/sandbox_limits_options.hpp"
+#include "core/trust/floor.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -104,7 +105,7 @@ checks:
     CHECK(has_note(floor, part));
   }
   CHECK(floor.notes.size() == 13);
-  CHECK(checks::sandbox_bounds(*find_check(floor, "sandbox-limits")) ==
+  CHECK(core::sandbox_bounds(*find_check(floor, "sandbox-limits")) ==
         std::map<std::string, long long>{{"SANDBOX_CPU_SEC", 600}, {"SANDBOX_MEM_MB", 4096}});
 }
 
@@ -140,7 +141,7 @@ checks:
   CHECK(find_check(floor, "guard")->timeout.value_or(0) == Approx(5));
   REQUIRE(floor.config.checks.size() == 4);
   CHECK(floor.config.checks.back().id == "extra");
-  CHECK(checks::sandbox_bounds(*find_check(floor, "sandbox-limits")) ==
+  CHECK(core::sandbox_bounds(*find_check(floor, "sandbox-limits")) ==
         std::map<std::string, long long>{{"SANDBOX_CPU_SEC", 60}, {"SANDBOX_MEM_MB", 4096}});
 }
 

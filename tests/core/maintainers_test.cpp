@@ -1,6 +1,6 @@
 // MAINTAINERS.yaml (DESIGN.md §3): strict parsing with file:line:col errors.
 
-#include "core/maintainers.hpp"
+#include "core/trust/maintainers.hpp"
 
 #include <catch2/catch.hpp>
 

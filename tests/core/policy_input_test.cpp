@@ -1,8 +1,8 @@
 // The policy input document (DESIGN.md §6) built from a real temporary repository, and the
 // runner handing earlier checks' results to later ones.
 
-#include "core/policy_input.hpp"
-#include "core/runner.hpp"
+#include "checks/policy_input.hpp"
+#include "core/checklist/runner.hpp"
 
 #include "support/temp_dir.hpp"
 
@@ -24,17 +24,17 @@ void run_git(const test::TempDir& dir, const std::string& args)
 }
 
 // Records the `earlier` document it was given.
-class Recorder final : public core::Check {
+class Recorder final : public checks::Check {
 public:
-  Recorder(const std::string& id, core::Status status, nlohmann::json& seen)
+  Recorder(const std::string& id, checks::Status status, nlohmann::json& seen)
       : Check(make_spec(id)), m_status(status), m_seen(seen)
   {
   }
   bool concurrent() const override { return false; }
-  core::CheckResult run(const core::Context& context) override
+  checks::CheckResult run(const checks::Context& context) override
   {
     m_seen = context.earlier;
-    core::CheckResult result;
+    checks::CheckResult result;
     result.status = m_status;
     result.summary = "ran " + id();
     result.details = {{"passed", 3}};
@@ -49,13 +49,13 @@ private:
     spec.id = id;
     return spec;
   }
-  core::Status m_status;
+  checks::Status m_status;
   nlohmann::json& m_seen;
 };
 
 class NullReporter final : public core::Reporter {
 public:
-  void begin(const std::vector<std::unique_ptr<core::Check>>&) override {}
+  void begin(const std::vector<std::unique_ptr<checks::Check>>&) override {}
   void tick(const std::vector<core::Running>&) override {}
   void finished(const core::CheckReport&) override {}
   void end(const core::RunReport&) override {}
@@ -65,10 +65,10 @@ public:
 
 TEST_CASE("commit messages are read as Conventional Commits", "[policy_input]")
 {
-  CHECK(core::conventional_commit("feat(api)!: drop v1\n\nbody") ==
+  CHECK(checks::conventional_commit("feat(api)!: drop v1\n\nbody") ==
         nlohmann::json{{"type", "feat"}, {"scope", "api"}, {"breaking", true}, {"subject", "drop v1"}});
-  CHECK(core::conventional_commit("fix: x\n\nBREAKING CHANGE: y")["breaking"] == true);
-  CHECK(core::conventional_commit("Update README")["type"] == "");
+  CHECK(checks::conventional_commit("fix: x\n\nBREAKING CHANGE: y")["breaking"] == true);
+  CHECK(checks::conventional_commit("Update README")["type"] == "");
 }
 
 TEST_CASE("the input names the candidate, the changes since stable and the commits", "[policy_input]")
@@ -85,10 +85,10 @@ TEST_CASE("the input names the candidate, the changes since stable and the commi
   run_git(dir, "add -A");
   run_git(dir, "commit -q -m 'feat(agents): add new'");
 
-  core::Context context;
+  checks::Context context;
   context.root = dir.path();
   context.git_dir = dir.path() / ".git";
-  auto input = core::build_policy_input(context);
+  auto input = checks::build_policy_input(context);
   REQUIRE(input);
   const auto& doc = *input;
   CHECK(doc["candidate"]["author"]["email"] == "ann@example.com");
@@ -110,7 +110,7 @@ TEST_CASE("approvals, sandbox and checks come from the checks that ran before", 
   test::TempDir dir;
   run_git(dir, "init -q -b main");
   run_git(dir, "commit -q --allow-empty -m 'chore: start'");
-  core::Context context;
+  checks::Context context;
   context.root = dir.path();
   context.git_dir = dir.path() / ".git";
   context.earlier = {
@@ -127,7 +127,7 @@ TEST_CASE("approvals, sandbox and checks come from the checks that ran before", 
        {{"kind", "changelog"},
         {"status", "pass"},
         {"details", {{"previous", "1.3.2"}, {"next", "1.4.0"}, {"bump", "minor"}, {"tag", "v1.4.0"}}}}}};
-  auto input = core::build_policy_input(context);
+  auto input = checks::build_policy_input(context);
   REQUIRE(input);
   CHECK((*input)["approvals"][0]["email"] == "a@example.com");
   CHECK((*input)["sandbox"]["source"] == "deploy.yaml");
@@ -142,10 +142,10 @@ TEST_CASE("a check sees the results of the checks declared before it", "[policy_
   test::TempDir dir;
   nlohmann::json first_saw;
   nlohmann::json second_saw;
-  std::vector<std::unique_ptr<core::Check>> checks;
-  checks.push_back(std::make_unique<Recorder>("first", core::Status::pass, first_saw));
-  checks.push_back(std::make_unique<Recorder>("second", core::Status::pass, second_saw));
-  core::Context context;
+  std::vector<std::unique_ptr<checks::Check>> checks;
+  checks.push_back(std::make_unique<Recorder>("first", checks::Status::pass, first_saw));
+  checks.push_back(std::make_unique<Recorder>("second", checks::Status::pass, second_saw));
+  checks::Context context;
   context.root = dir.path();
   context.log_dir = dir.path() / "logs";
   NullReporter reporter;

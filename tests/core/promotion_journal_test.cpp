@@ -1,8 +1,8 @@
 // The crash journal (DESIGN.md §5, §7.5): applied only when this user's tollgate wrote it and what
 // it names is a real release. Real repositories, real objects.
 
-#include "core/promotion.hpp"
-#include "core/promotion_record.hpp"
+#include "core/release/promotion.hpp"
+#include "core/trust/promotion_record.hpp"
 #include "git/objects.hpp"
 #include "git/refs.hpp"
 #include "git/signed_tag.hpp"

@@ -1,6 +1,6 @@
 // The promotion record (release tag trailers) and the stable record: format, then parse back.
 
-#include "core/promotion_record.hpp"
+#include "core/trust/promotion_record.hpp"
 
 #include <catch2/catch.hpp>
 

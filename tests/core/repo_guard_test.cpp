@@ -1,7 +1,7 @@
 // The repository guard (DESIGN.md §7.5) on real repositories: each kind of change a check could make
 // to the judge is named, an untouched repository reports nothing, and a capture is fast.
 
-#include "core/repo_guard.hpp"
+#include "core/checklist/repo_guard.hpp"
 
 #include "support/gpg_fixture.hpp"
 #include "support/temp_dir.hpp"

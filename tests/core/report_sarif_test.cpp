@@ -1,5 +1,5 @@
 // SARIF (`check --sarif`), GitHub error annotations with a location, and the text reporter's -q/-v.
-#include "core/report.hpp"
+#include "core/checklist/report.hpp"
 
 #include "support/temp_dir.hpp"
 #include "util/strings.hpp"
@@ -14,7 +14,7 @@ using namespace tollgate;
 
 namespace {
 
-core::CheckReport make_check(std::string id, core::Status status, std::string summary, int line)
+core::CheckReport make_check(std::string id, checks::Status status, std::string summary, int line)
 {
   core::CheckReport check;
   check.id = id;
@@ -28,10 +28,10 @@ core::CheckReport make_check(std::string id, core::Status status, std::string su
 core::RunReport sample()
 {
   core::RunReport report;
-  report.checks.push_back(make_check("lint", core::Status::pass, "exit 0", 3));
-  report.checks.push_back(make_check("unit", core::Status::fail, "exit 1", 4));
+  report.checks.push_back(make_check("lint", checks::Status::pass, "exit 0", 3));
+  report.checks.push_back(make_check("unit", checks::Status::fail, "exit 1", 4));
   report.checks.back().result.problems = {"test_x failed"};
-  report.checks.push_back(make_check("deploy", core::Status::skipped, "not run", 0));
+  report.checks.push_back(make_check("deploy", checks::Status::skipped, "not run", 0));
   return report;
 }
 
@@ -93,7 +93,7 @@ TEST_CASE("to_sarif: SARIF 2.1.0, one rule and one result per check, located in 
 TEST_CASE("to_sarif: a check that could not run makes the invocation unsuccessful", "[report][sarif]")
 {
   core::RunReport report = sample();
-  report.checks[0].result.status = core::Status::error;
+  report.checks[0].result.status = checks::Status::error;
   CHECK(core::to_sarif(report, "tollgate.yaml")["runs"][0]["invocations"][0]["executionSuccessful"] == false);
 }
 

@@ -1,4 +1,4 @@
-#include "core/report.hpp"
+#include "core/checklist/report.hpp"
 
 #include "support/temp_dir.hpp"
 #include "util/strings.hpp"
@@ -15,7 +15,7 @@ using namespace tollgate;
 
 namespace {
 
-core::CheckReport make_check(std::string id, std::string kind, core::Status status, std::string summary,
+core::CheckReport make_check(std::string id, std::string kind, checks::Status status, std::string summary,
                              double seconds = 0)
 {
   core::CheckReport check;
@@ -28,10 +28,10 @@ core::CheckReport make_check(std::string id, std::string kind, core::Status stat
 }
 
 // A check that only has a name, for TextReporter::begin.
-class NamedCheck final : public core::Check {
+class NamedCheck final : public checks::Check {
 public:
-  explicit NamedCheck(const std::string& id) : core::Check(make_spec(id)) {}
-  core::CheckResult run(const core::Context&) override { return {}; }
+  explicit NamedCheck(const std::string& id) : checks::Check(make_spec(id)) {}
+  checks::CheckResult run(const checks::Context&) override { return {}; }
 
 private:
   static core::CheckSpec make_spec(const std::string& id)
@@ -43,9 +43,9 @@ private:
   }
 };
 
-std::vector<std::unique_ptr<core::Check>> named_checks(const core::RunReport& report)
+std::vector<std::unique_ptr<checks::Check>> named_checks(const core::RunReport& report)
 {
-  std::vector<std::unique_ptr<core::Check>> checks;
+  std::vector<std::unique_ptr<checks::Check>> checks;
   for (const auto& check : report.checks) {
     checks.push_back(std::make_unique<NamedCheck>(check.id));
   }
@@ -225,13 +225,13 @@ core::RunReport sample_report(const test::TempDir& dir)
   report.run_id = "20240101T000000Z-42";
   report.log_dir = dir.path();
   report.seconds = 4.3;
-  report.checks.push_back(make_check("lint", "command", core::Status::pass, "ok", 1.5));
-  auto pytest = make_check("pytest", "pytest", core::Status::fail, "1 failed, 2 passed", 2.0);
+  report.checks.push_back(make_check("lint", "command", checks::Status::pass, "ok", 1.5));
+  auto pytest = make_check("pytest", "pytest", checks::Status::fail, "1 failed, 2 passed", 2.0);
   pytest.result.log = dir.write("pytest.log", "collected 3 items\nE   assert 1 == 2\n");
   pytest.result.details = {{"passed", 2}, {"failed", 1}};
   report.checks.push_back(std::move(pytest));
-  report.checks.push_back(make_check("env", "command", core::Status::skipped, "check_env.py does not exist"));
-  report.checks.push_back(make_check("deploy", "command", core::Status::error, "cannot start `deploy.sh`", 0.5));
+  report.checks.push_back(make_check("env", "command", checks::Status::skipped, "check_env.py does not exist"));
+  report.checks.push_back(make_check("deploy", "command", checks::Status::error, "cannot start `deploy.sh`", 0.5));
   return report;
 }
 
@@ -252,17 +252,17 @@ TEST_CASE("RunReport::exit_code: fail wins, then error, else 0", "[report]")
 {
   core::RunReport report;
   CHECK(report.exit_code() == 0);
-  report.checks.push_back(make_check("a", "fake", core::Status::pass, ""));
-  report.checks.push_back(make_check("b", "fake", core::Status::skipped, ""));
+  report.checks.push_back(make_check("a", "fake", checks::Status::pass, ""));
+  report.checks.push_back(make_check("b", "fake", checks::Status::skipped, ""));
   CHECK(report.exit_code() == 0);
-  report.checks.push_back(make_check("c", "fake", core::Status::error, ""));
+  report.checks.push_back(make_check("c", "fake", checks::Status::error, ""));
   CHECK(report.exit_code() == 3);
-  report.checks.push_back(make_check("d", "fake", core::Status::fail, ""));
+  report.checks.push_back(make_check("d", "fake", checks::Status::fail, ""));
   CHECK(report.exit_code() == 1);
-  CHECK(report.count(core::Status::pass) == 1);
-  CHECK(report.count(core::Status::fail) == 1);
-  CHECK(report.count(core::Status::error) == 1);
-  CHECK(report.count(core::Status::skipped) == 1);
+  CHECK(report.count(checks::Status::pass) == 1);
+  CHECK(report.count(checks::Status::fail) == 1);
+  CHECK(report.count(checks::Status::error) == 1);
+  CHECK(report.count(checks::Status::skipped) == 1);
 }
 
 TEST_CASE("to_json: the report document", "[report]")
@@ -312,11 +312,11 @@ TEST_CASE("to_json: status follows the exit code, and a command's outcome adds `
   core::RunReport report;
   CHECK(core::to_json(report)["status"] == "pass");
   CHECK(core::to_json(report)["checks"].empty());
-  report.checks.push_back(make_check("deploy", "command", core::Status::error, "cannot start"));
+  report.checks.push_back(make_check("deploy", "command", checks::Status::error, "cannot start"));
   CHECK(core::to_json(report)["status"] == "error");
   CHECK(core::to_json(report)["exit_code"] == 3);
 
-  core::CheckReport ran = make_check("make", "command", core::Status::fail, "exit 2");
+  core::CheckReport ran = make_check("make", "command", checks::Status::fail, "exit 2");
   proc::Outcome outcome;
   outcome.exit_code = 2;
   outcome.cpu_seconds = 0.25;
@@ -341,7 +341,7 @@ TEST_CASE("to_json of a summary cut inside a UTF-8 character still serialises", 
   // without any cutting, so fixing last_line alone is not enough: serialise with
   // error_handler_t::replace (or sanitise summaries and details).
   core::RunReport report;
-  report.checks.push_back(make_check("say", "command", core::Status::fail, "exit 1: \xc3\xa9\xc3\xa9\xc3..."));
+  report.checks.push_back(make_check("say", "command", checks::Status::fail, "exit 1: \xc3\xa9\xc3\xa9\xc3..."));
   std::string text;
   CHECK_NOTHROW(text = core::to_json(report).dump(2));
   CHECK(valid_utf8(text));
@@ -398,7 +398,7 @@ TEST_CASE("to_junit stays well-formed when a log is not UTF-8", "[report]")
   // "not well-formed (invalid token)".
   const test::TempDir dir;
   core::RunReport report;
-  auto check = make_check("tests", "command", core::Status::fail, "exit 1: caf\xe9");
+  auto check = make_check("tests", "command", checks::Status::fail, "exit 1: caf\xe9");
   check.result.log = dir.write("tests.log", "r\xe9sum\xe9\n\xff\xfe binary\n");
   report.checks.push_back(std::move(check));
   CHECK(xml_problem(core::to_junit(report)).empty());
@@ -408,19 +408,19 @@ TEST_CASE("github_annotation escapes data and properties", "[report]")
 {
   SECTION("a failure")
   {
-    const auto check = make_check("a:b,c", "command", core::Status::fail, "50% done\r\nnext: x, y");
+    const auto check = make_check("a:b,c", "command", checks::Status::fail, "50% done\r\nnext: x, y");
     CHECK(core::github_annotation(check) ==
           "::error title=tollgate a%3Ab%2Cc::a:b,c failed: 50%25 done%0D%0Anext: x, y\n");
   }
   SECTION("an error")
   {
-    const auto check = make_check("deploy", "command", core::Status::error, "cannot start");
+    const auto check = make_check("deploy", "command", checks::Status::error, "cannot start");
     CHECK(core::github_annotation(check) == "::error title=tollgate deploy::deploy could not run: cannot start\n");
   }
   SECTION("nothing for passed or skipped checks")
   {
-    CHECK(core::github_annotation(make_check("a", "fake", core::Status::pass, "ok")).empty());
-    CHECK(core::github_annotation(make_check("a", "fake", core::Status::skipped, "not run")).empty());
+    CHECK(core::github_annotation(make_check("a", "fake", checks::Status::pass, "ok")).empty());
+    CHECK(core::github_annotation(make_check("a", "fake", checks::Status::skipped, "not run")).empty());
   }
 }
 
@@ -429,7 +429,7 @@ TEST_CASE("github_annotation escapes the check id in the message too", "[report]
   // Regression (fixed): the id is escaped in the title but written raw into the message, and ids may contain `%`
   // (the config only rejects spaces, `/`, `\` and `:`). An id like `cov%0Aall` becomes a line break
   // in the annotation, `50%25` turns into `50%`.
-  const auto check = make_check("cov%0Aall", "command", core::Status::fail, "exit 1");
+  const auto check = make_check("cov%0Aall", "command", checks::Status::fail, "exit 1");
   CHECK(core::github_annotation(check) == "::error title=tollgate cov%250Aall::cov%250Aall failed: exit 1\n");
 }
 
@@ -487,7 +487,7 @@ TEST_CASE("TextReporter, plain: a passing run", "[report]")
   core::RunReport report;
   report.log_dir = "/tmp/logs";
   report.seconds = 75;
-  report.checks.push_back(make_check("pytest", "pytest", core::Status::pass, "210 passed, 2 skipped", 45.1));
+  report.checks.push_back(make_check("pytest", "pytest", checks::Status::pass, "210 passed, 2 skipped", 45.1));
   const auto checks = named_checks(report);
   const File out(std::tmpfile());
   REQUIRE(out != nullptr);

@@ -1,4 +1,4 @@
-#include "core/repository_identity.hpp"
+#include "core/config/repository_identity.hpp"
 
 #include <catch2/catch.hpp>
 

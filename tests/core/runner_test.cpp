@@ -1,7 +1,7 @@
 // The checklist runner with in-memory fake checks (STYLE.md point 6: unit tests may use fakes;
 // the real checks are exercised by tests/e2e).
 
-#include "core/runner.hpp"
+#include "core/checklist/runner.hpp"
 
 #include "support/temp_dir.hpp"
 #include "util/fatal.hpp"
@@ -77,10 +77,10 @@ private:
   std::vector<Interval> m_intervals;
 };
 
-// What a fake check does: `Fake().sleep(50).returns(core::Status::fail).exclusive()`.
+// What a fake check does: `Fake().sleep(50).returns(checks::Status::fail).exclusive()`.
 struct Fake {
   int sleep_ms = 0;
-  core::Status status = core::Status::pass;
+  checks::Status status = checks::Status::pass;
   bool concurrent = true;
   bool throws = false;
   std::string when_exists;
@@ -91,7 +91,7 @@ struct Fake {
     sleep_ms = ms;
     return *this;
   }
-  Fake& returns(core::Status value)
+  Fake& returns(checks::Status value)
   {
     status = value;
     return *this;
@@ -118,16 +118,16 @@ struct Fake {
   }
 };
 
-class FakeCheck final : public core::Check {
+class FakeCheck final : public checks::Check {
 public:
   FakeCheck(const std::string& id, Fake options, Timeline& timeline)
-      : core::Check(make_spec(id, options.when_exists)), m_options(std::move(options)), m_timeline(timeline)
+      : checks::Check(make_spec(id, options.when_exists)), m_options(std::move(options)), m_timeline(timeline)
   {
   }
 
   bool concurrent() const override { return m_options.concurrent; }
 
-  core::CheckResult run(const core::Context&) override
+  checks::CheckResult run(const checks::Context&) override
   {
     const auto start = Clock::now();
     std::this_thread::sleep_for(std::chrono::milliseconds(m_options.sleep_ms));
@@ -138,7 +138,7 @@ public:
     if (m_options.throws) {
       throw std::runtime_error("boom");
     }
-    core::CheckResult result;
+    checks::CheckResult result;
     result.status = m_options.status;
     result.summary = "ran " + id();
     return result;
@@ -161,7 +161,7 @@ private:
 // Records what the runner reports, and checks it is called on the runner's thread.
 class RecordingReporter final : public core::Reporter {
 public:
-  void begin(const std::vector<std::unique_ptr<core::Check>>& checks) override
+  void begin(const std::vector<std::unique_ptr<checks::Check>>& checks) override
   {
     m_thread = std::this_thread::get_id();
     ++begun;
@@ -200,7 +200,7 @@ private:
 struct Fixture {
   test::TempDir dir;
   Timeline timeline;
-  std::vector<std::unique_ptr<core::Check>> checks;
+  std::vector<std::unique_ptr<checks::Check>> checks;
   RecordingReporter reporter;
 
   void add(const std::string& id, Fake options = Fake())
@@ -210,7 +210,7 @@ struct Fixture {
 
   core::RunReport run(core::RunOptions options)
   {
-    core::Context context;
+    checks::Context context;
     context.root = dir.path();
     context.git_dir = dir.path() / ".git";
     context.log_dir = dir.path() / "logs";
@@ -260,7 +260,7 @@ TEST_CASE("results are reported in declared order even when later checks finish 
   CHECK(ids_of(report) == Ids{"slow", "fast", "medium", "instant"});
   for (const auto& check : report.checks) {
     CHECK(check.kind == "fake");
-    CHECK(check.result.status == core::Status::pass);
+    CHECK(check.result.status == checks::Status::pass);
     CHECK(check.result.summary == "ran " + check.id);
     CHECK(check.result.seconds > 0);
   }
@@ -323,17 +323,17 @@ TEST_CASE("fail-fast: after a failure, later checks are not run", "[runner]")
 {
   Fixture f;
   f.add("first");
-  f.add("broken", Fake().returns(core::Status::fail));
+  f.add("broken", Fake().returns(checks::Status::fail));
   f.add("later");
   f.add("last");
   const core::RunReport report = f.run(jobs(1));
 
   CHECK(f.timeline.ran() == Ids{"broken", "first"});
   REQUIRE(report.checks.size() == 4);
-  CHECK(report.checks[0].result.status == core::Status::pass);
-  CHECK(report.checks[1].result.status == core::Status::fail);
+  CHECK(report.checks[0].result.status == checks::Status::pass);
+  CHECK(report.checks[1].result.status == checks::Status::fail);
   for (std::size_t i : {2u, 3u}) {
-    CHECK(report.checks[i].result.status == core::Status::skipped);
+    CHECK(report.checks[i].result.status == checks::Status::skipped);
     CHECK_THAT(report.checks[i].result.summary, Catch::StartsWith("not run: `broken` failed"));
     CHECK_THAT(report.checks[i].result.summary, Catch::Contains("--keep-going"));
   }
@@ -344,38 +344,38 @@ TEST_CASE("fail-fast: after a failure, later checks are not run", "[runner]")
 TEST_CASE("fail-fast with jobs: checks not yet started are not run", "[runner]")
 {
   Fixture f;
-  f.add("broken", Fake().sleep(10).returns(core::Status::fail));
+  f.add("broken", Fake().sleep(10).returns(checks::Status::fail));
   f.add("exclusive", Fake().exclusive()); // waits for `broken`, then must not start
   f.add("after");
   const core::RunReport report = f.run(jobs(4));
   CHECK(f.timeline.ran() == Ids{"broken"});
-  CHECK(report.checks[1].result.status == core::Status::skipped);
-  CHECK(report.checks[2].result.status == core::Status::skipped);
+  CHECK(report.checks[1].result.status == checks::Status::skipped);
+  CHECK(report.checks[2].result.status == checks::Status::skipped);
   CHECK_THAT(report.checks[2].result.summary, Catch::StartsWith("not run: `broken` failed"));
 }
 
 TEST_CASE("keep_going runs every check", "[runner]")
 {
   Fixture f;
-  f.add("first", Fake().returns(core::Status::fail));
-  f.add("second", Fake().returns(core::Status::error));
+  f.add("first", Fake().returns(checks::Status::fail));
+  f.add("second", Fake().returns(checks::Status::error));
   f.add("third");
   core::RunOptions options;
   options.keep_going = true;
   const core::RunReport report = f.run(options);
 
   CHECK(f.timeline.ran() == Ids{"first", "second", "third"});
-  CHECK(report.checks[0].result.status == core::Status::fail);
-  CHECK(report.checks[1].result.status == core::Status::error);
-  CHECK(report.checks[2].result.status == core::Status::pass);
+  CHECK(report.checks[0].result.status == checks::Status::fail);
+  CHECK(report.checks[1].result.status == checks::Status::error);
+  CHECK(report.checks[2].result.status == checks::Status::pass);
   CHECK(report.exit_code() == 1);
-  CHECK(report.count(core::Status::pass) == 1);
+  CHECK(report.count(checks::Status::pass) == 1);
 }
 
 TEST_CASE("an error also stops the checklist unless keep_going", "[runner]")
 {
   Fixture f;
-  f.add("cannot-start", Fake().returns(core::Status::error));
+  f.add("cannot-start", Fake().returns(checks::Status::error));
   f.add("later");
   const core::RunReport report = f.run(jobs(1));
   CHECK(f.timeline.ran() == Ids{"cannot-start"});
@@ -396,9 +396,9 @@ TEST_CASE("only and skip select checks by id", "[runner]")
     options.only = {"pytest"};
     const core::RunReport report = f.run(options);
     CHECK(f.timeline.ran() == Ids{"pytest"});
-    CHECK(report.checks[0].result.status == core::Status::skipped);
+    CHECK(report.checks[0].result.status == checks::Status::skipped);
     CHECK(report.checks[0].result.summary == "not selected (--only)");
-    CHECK(report.checks[1].result.status == core::Status::pass);
+    CHECK(report.checks[1].result.status == checks::Status::pass);
     CHECK(report.checks[2].result.summary == "not selected (--only)");
     CHECK(report.exit_code() == 0);
   }
@@ -431,7 +431,7 @@ TEST_CASE("when_exists skips a check whose path is missing", "[runner]")
   f.add("absent", Fake().when("missing/script.py"));
   const core::RunReport report = f.run(jobs(1));
   CHECK(f.timeline.ran() == Ids{"present"});
-  CHECK(report.checks[1].result.status == core::Status::skipped);
+  CHECK(report.checks[1].result.status == checks::Status::skipped);
   CHECK(report.checks[1].result.summary == "missing/script.py does not exist");
 }
 
@@ -446,7 +446,7 @@ TEST_CASE("checks that are not concurrent never overlap another check", "[runner
   f.add("exclusive-2", Fake().sleep(20).exclusive());
   const core::RunReport report = f.run(jobs(4));
   CHECK(f.reporter.finished_ids == Ids{"a", "b", "exclusive", "c", "d", "exclusive-2"});
-  CHECK(report.count(core::Status::pass) == 6);
+  CHECK(report.count(checks::Status::pass) == 6);
 
   const auto all = f.timeline.intervals();
   REQUIRE(all.size() == 6);
@@ -489,7 +489,7 @@ TEST_CASE("a check whose run() throws becomes an error", "[runner]")
   f.add("later");
   const core::RunReport report = f.run(jobs(2));
   REQUIRE(report.checks.size() == 2);
-  CHECK(report.checks[0].result.status == core::Status::error);
+  CHECK(report.checks[0].result.status == checks::Status::error);
   CHECK(report.checks[0].result.summary == "internal error: boom");
   CHECK(report.checks[0].result.seconds > 0);
   CHECK(report.exit_code() == 3);
@@ -508,7 +508,7 @@ TEST_CASE("an interrupted run starts nothing", "[runner]")
   const core::RunReport report = f.run(jobs(1));
   CHECK(f.timeline.ran().empty());
   for (const auto& check : report.checks) {
-    CHECK(check.result.status == core::Status::skipped);
+    CHECK(check.result.status == checks::Status::skipped);
     CHECK(check.result.summary == "not run: interrupted");
   }
 }

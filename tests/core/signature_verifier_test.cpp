@@ -1,7 +1,7 @@
 // The differential corpus: every signature is judged by RNP in-process and by gpg through gpgme, and
 // both must give the same verdict (state, signer, times). Signatures are made by the real gpg and git.
 
-#include "core/signature_verifier.hpp"
+#include "core/trust/signature_verifier.hpp"
 #include "support/gpg_fixture.hpp"
 #include "support/temp_dir.hpp"
 

@@ -1,7 +1,7 @@
 // Which key attests (core/signing): in a keyring of many secret keys, the attester's is chosen
 // without being named, never the release signer's; several attesters here need --key.
 
-#include "core/signing.hpp"
+#include "core/trust/signing.hpp"
 #include "git/repository.hpp"
 #include "gpg/context.hpp"
 #include "support/gpg_fixture.hpp"

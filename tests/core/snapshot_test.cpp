@@ -2,7 +2,7 @@
 // `.git` that git itself finds clean, hostile trees that try to write outside, and removal of what a
 // hostile check leaves behind.
 
-#include "core/snapshot.hpp"
+#include "core/checklist/snapshot.hpp"
 
 #include "support/gpg_fixture.hpp"
 #include "support/temp_dir.hpp"

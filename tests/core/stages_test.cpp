@@ -1,8 +1,8 @@
 // Sign-off messages (strict, like approvals), the stage path of a configuration, the audit log's
 // stage events and durations as people read them.
 
-#include "core/signoffs.hpp"
-#include "core/stages.hpp"
+#include "core/release/signoffs.hpp"
+#include "core/release/stages.hpp"
 
 #include <catch2/catch.hpp>
 

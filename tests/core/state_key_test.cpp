@@ -1,8 +1,8 @@
 // The per-user state (DESIGN.md §7.5): the HMAC key file's creation and refusals, the private
 // directories, and the cache of verdicts that must not trust what it did not write itself.
 
-#include "core/state_key.hpp"
-#include "core/verify_cache.hpp"
+#include "core/trust/state_key.hpp"
+#include "core/trust/verify_cache.hpp"
 #include "support/temp_dir.hpp"
 #include "util/hmac.hpp"
 

@@ -1,6 +1,6 @@
 // A trust root under which nothing could be approved is found before it is promoted.
 
-#include "core/trust_root_validation.hpp"
+#include "core/trust/trust_root_validation.hpp"
 #include "support/gpg_fixture.hpp"
 #include "support/temp_dir.hpp"
 

@@ -1,7 +1,7 @@
 // `release.version_files:` in tollgate.yaml: paths and `{path, pattern}` items, every mistake an
 // error naming file:line:col.
 
-#include "core/config.hpp"
+#include "core/config/config.hpp"
 
 #include <catch2/catch.hpp>
 
