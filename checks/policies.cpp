@@ -31,20 +31,6 @@ std::string rule_query(const std::vector<std::string>& package, const std::strin
   return query + "[" + nlohmann::json(rule).dump() + "]";
 }
 
-bool has_rule(const rego::RuleNode& root, const std::vector<std::string>& package, const std::string& rule)
-{
-  const rego::RuleNode* node = &root;
-  for (const auto& part : package) {
-    auto it = node->children.find(part);
-    if (it == node->children.end()) {
-      return false;
-    }
-    node = it->second.get();
-  }
-  auto it = node->children.find(rule);
-  return it != node->children.end() && it->second->has_rules();
-}
-
 std::string message_text(const rego::Value& v)
 {
   return v.is_string() ? v.as_string() : rego::to_text(v);
@@ -122,17 +108,16 @@ public:
       printed += '\n';
     };
 
-    std::set<std::vector<std::string>> packages;
-    for (const auto& module : engine.compiler().modules()) {
-      packages.insert(module->package);
-    }
+    const auto packages = engine.packages();
     nlohmann::json deny = nlohmann::json::array();
     nlohmann::json warn = nlohmann::json::array();
     std::string lines;
     for (const auto& package : packages) {
       const std::string name = fmt::format("{}", fmt::join(package, "."));
       for (const char* rule : {"deny", "warn"}) {
-        if (!has_rule(engine.compiler().root(), package, rule)) {
+        auto path = package;
+        path.emplace_back(rule);
+        if (!engine.defines(path)) {
           continue;
         }
         auto rows = engine.eval(rule_query(package, rule), options);

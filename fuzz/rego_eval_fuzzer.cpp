@@ -19,7 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return 0;
   }
   std::string query = "data";
-  for (const auto& part : engine.compiler().modules().front()->package) {
+  for (const auto& part : *engine.packages().begin()) {
     query += "[\"" + part + "\"]";
   }
   EvalOptions options;

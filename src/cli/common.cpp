@@ -1,7 +1,7 @@
 #include "cli/common.hpp"
 
 #include "checks/registry.hpp"
-#include "rego/value.hpp"
+#include "rego/engine.hpp"
 
 #include <fmt/format.h>
 

@@ -4,7 +4,6 @@
 
 #include "cli/common.hpp"
 #include "cli/policy_support.hpp"
-#include "rego/capabilities.hpp"
 #include "rego/engine.hpp"
 #include "util/fatal.hpp"
 

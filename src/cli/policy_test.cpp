@@ -5,7 +5,7 @@
 
 #include "cli/common.hpp"
 #include "cli/policy_support.hpp"
-#include "rego/tester.hpp"
+#include "rego/engine.hpp"
 #include "util/fatal.hpp"
 
 #include <fmt/format.h>
@@ -328,7 +328,7 @@ int run_test(const TestOptions& options, const Globals& globals)
         return k_load_failed;
       }
     }
-    const auto report = rego::coverage_report(engine.compiler(), coverage);
+    const auto report = rego::coverage_report(engine, coverage);
     const double total = report["coverage"].get<double>();
     if (total < options.threshold) {
       std::fprintf(stderr, "Code coverage threshold not met: got %.2f instead of %.2f\n", total, options.threshold);

@@ -3,6 +3,9 @@
 // allocation, no stdio, no C++ library calls that might allocate or lock.
 #include "proc/supervisor.hpp"
 
+#include "proc/process_tree.hpp"
+#include "proc/signal_safe.hpp"
+
 #include <fcntl.h>
 #include <linux/sched.h>
 #include <sched.h>
@@ -21,14 +24,6 @@ namespace tollgate::proc::detail {
 
 namespace {
 
-constexpr std::int64_t k_ns_per_s = 1'000'000'000;
-constexpr std::int64_t k_ns_per_ms = 1'000'000;
-// How often the tree is rescanned while it is being killed: orphans reparented to the supervisor
-// from deeper in the tree send no SIGCHLD.
-constexpr std::int64_t k_rescan_ns = 10 * k_ns_per_ms;
-// How long SIGKILL is retried before the supervisor gives up on a process that will not die
-// (uninterruptible sleep); it then reports what it has rather than hang.
-constexpr std::int64_t k_kill_patience_ns = 10 * k_ns_per_s;
 constexpr int k_child_failed = 127;
 
 // What the command child reports through its close-on-exec error pipe when it cannot exec.
@@ -44,112 +39,6 @@ struct InitReport {
   int status = 0;
   std::int64_t cpu_us = 0;
 };
-
-std::int64_t now_ns() noexcept
-{
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return std::int64_t{ts.tv_sec} * k_ns_per_s + ts.tv_nsec;
-}
-
-timespec to_timespec(std::int64_t ns) noexcept
-{
-  timespec ts{};
-  ts.tv_sec = static_cast<time_t>(ns / k_ns_per_s);
-  ts.tv_nsec = static_cast<long>(ns % k_ns_per_s);
-  return ts;
-}
-
-std::int64_t cpu_us(const rusage& usage) noexcept
-{
-  return (std::int64_t{usage.ru_utime.tv_sec} + std::int64_t{usage.ru_stime.tv_sec}) * 1'000'000 +
-         usage.ru_utime.tv_usec + usage.ru_stime.tv_usec;
-}
-
-void write_all(int fd, const void* data, std::size_t size) noexcept
-{
-  const auto* bytes = static_cast<const char*>(data);
-  while (size > 0) {
-    const ssize_t written = write(fd, bytes, size);
-    if (written < 0) {
-      if (errno == EINTR) {
-        continue;
-      }
-      return;
-    }
-    bytes += written;
-    size -= static_cast<std::size_t>(written);
-  }
-}
-
-// Reads exactly `size` bytes unless EOF comes first; returns how many were read.
-std::size_t read_all(int fd, void* data, std::size_t size) noexcept
-{
-  auto* bytes = static_cast<char*>(data);
-  std::size_t got = 0;
-  while (got < size) {
-    const ssize_t n = read(fd, bytes + got, size - got);
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n <= 0) {
-      break;
-    }
-    got += static_cast<std::size_t>(n);
-  }
-  return got;
-}
-
-// Closes every descriptor inherited from the parent except 0-2 and the (up to four) in `keep`:
-// other threads' report pipes must not stay open in this supervisor.
-void close_other_fds(int a, int b, int c, int d) noexcept
-{
-  int keep[4] = {a, b, c, d};
-  for (int i = 0; i < 4; ++i) {
-    for (int j = i + 1; j < 4; ++j) {
-      if (keep[j] < keep[i]) {
-        const int tmp = keep[i];
-        keep[i] = keep[j];
-        keep[j] = tmp;
-      }
-    }
-  }
-  unsigned first = 3;
-  for (const int fd : keep) {
-    if (fd < static_cast<int>(first)) {
-      continue;
-    }
-    if (static_cast<unsigned>(fd) > first) {
-      close_range(first, static_cast<unsigned>(fd) - 1, 0);
-    }
-    first = static_cast<unsigned>(fd) + 1;
-  }
-  close_range(first, ~0U, 0);
-}
-
-// Makes `from` available as `to` across exec (dup2 leaves FD_CLOEXEC set when they are equal).
-bool move_fd(int from, int to) noexcept
-{
-  if (from == to) {
-    return fcntl(to, F_SETFD, 0) == 0;
-  }
-  return dup2(from, to) == to;
-}
-
-bool write_file(const char* path, const char* text) noexcept
-{
-  const int fd = open(path, O_WRONLY | O_CLOEXEC);
-  if (fd < 0) {
-    return false;
-  }
-  std::size_t length = 0;
-  while (text[length] != '\0') {
-    ++length;
-  }
-  const bool ok = write(fd, text, length) == static_cast<ssize_t>(length);
-  close(fd);
-  return ok;
-}
 
 // A new, empty network namespace: only a loopback interface, and that one down. Without
 // CAP_SYS_ADMIN, falls back to a user namespace that maps the caller's own uid and gid.
@@ -248,29 +137,6 @@ bool isolate_network(const Plan& plan) noexcept
   child_fail(error_fd, Stage::exec);
 }
 
-// "/proc/<pid>/<name>" into `buffer`.
-void proc_path(char* buffer, std::size_t size, pid_t pid, const char* name) noexcept
-{
-  char digits[16];
-  std::size_t n = 0;
-  for (auto value = static_cast<unsigned>(pid); n == 0 || value != 0; value /= 10) {
-    digits[n++] = static_cast<char>('0' + value % 10);
-  }
-  std::size_t at = 0;
-  const auto append = [&](const char* text) {
-    while (*text != '\0' && at + 1 < size) {
-      buffer[at++] = *text++;
-    }
-  };
-  append("/proc/");
-  while (n > 0 && at + 1 < size) {
-    buffer[at++] = digits[--n];
-  }
-  append("/");
-  append(name);
-  buffer[at] = '\0';
-}
-
 // The first process of a confined command's namespaces (pid 1 there): waits for its maps, sets up
 // the mounts, starts the command, then reaps until the command ends and reports its status. When it
 // exits, the kernel kills whatever is left in the namespace.
@@ -322,14 +188,6 @@ void proc_path(char* buffer, std::size_t size, pid_t pid, const char* name) noex
   }
 }
 
-// Writes `text` to /proc/<pid>/<name>.
-bool write_proc(pid_t pid, const char* name, const char* text) noexcept
-{
-  char path[64];
-  proc_path(path, sizeof path, pid, name);
-  return write_file(path, text);
-}
-
 // Starts the first process of a confined command in new user, mount, PID, IPC, UTS, cgroup (and
 // network) namespaces, writes its uid/gid maps from outside, then lets it go on. -1 with errno set
 // on failure.
@@ -372,189 +230,6 @@ pid_t start_confined(const Plan& plan, int error_fd, int status_fd) noexcept
   write_all(sync[1], &go, 1);
   close(sync[1]);
   return child;
-}
-
-// A few hundred pids remembered on the stack, so that SIGTERM goes to each process once.
-class PidSet {
-public:
-  bool insert(pid_t pid) noexcept
-  {
-    for (std::size_t i = 0; i < m_size; ++i) {
-      if (m_pids[i] == pid) {
-        return false;
-      }
-    }
-    if (m_size < k_capacity) {
-      m_pids[m_size++] = pid;
-    }
-    return true;
-  }
-
-private:
-  static constexpr std::size_t k_capacity = 512;
-  pid_t m_pids[k_capacity] = {};
-  std::size_t m_size = 0;
-};
-
-// Calls `visit(pid)` for each direct child of this (single-threaded) process, including orphans
-// reparented to it as the subreaper.
-template <class Visit> void for_each_child(Visit visit) noexcept
-{
-  const int fd = open("/proc/thread-self/children", O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    return;
-  }
-  char buffer[512];
-  pid_t pid = 0;
-  bool in_number = false;
-  for (;;) {
-    const ssize_t n = read(fd, buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n <= 0) {
-      break;
-    }
-    for (ssize_t i = 0; i < n; ++i) {
-      const char c = buffer[i];
-      if (c >= '0' && c <= '9') {
-        pid = pid * 10 + (c - '0');
-        in_number = true;
-      } else if (in_number) {
-        visit(pid);
-        pid = 0;
-        in_number = false;
-      }
-    }
-  }
-  if (in_number) {
-    visit(pid);
-  }
-  close(fd);
-}
-
-struct Tree {
-  pid_t main = 0;
-  bool main_done = false;
-  int main_status = 0;
-  rusage main_usage{};
-  std::int64_t main_end_ns = 0;
-  bool group_alive = true;
-
-  // Reaps every child that has ended; false once there is no child left at all.
-  bool reap() noexcept
-  {
-    for (;;) {
-      int status = 0;
-      rusage usage{};
-      const pid_t pid = wait4(-1, &status, WNOHANG, &usage);
-      if (pid > 0) {
-        if (pid == main) {
-          main_done = true;
-          main_status = status;
-          main_usage = usage;
-          main_end_ns = now_ns();
-        }
-        continue;
-      }
-      if (pid == 0) {
-        return true;
-      }
-      if (errno == EINTR) {
-        continue;
-      }
-      return false; // ECHILD: the whole tree is gone
-    }
-  }
-
-  // The command's process group; once empty it can never gain members again.
-  void signal_group(int sig) noexcept
-  {
-    if (group_alive && kill(-main, sig) != 0 && errno == ESRCH) {
-      group_alive = false;
-    }
-  }
-};
-
-// Waits up to `ns` for a SIGCHLD; other signals stay pending.
-void wait_for_child(std::int64_t ns) noexcept
-{
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGCHLD);
-  const timespec timeout = to_timespec(ns > 0 ? ns : 0);
-  sigtimedwait(&set, nullptr, &timeout);
-}
-
-// SIGTERM (and SIGCONT, for stopped processes) to the process group and to every child, new
-// orphans included, for up to `grace_ns`; then SIGKILL until no child is left.
-void kill_tree(Tree& tree, std::int64_t grace_ns) noexcept
-{
-  if (!tree.reap()) {
-    return; // the usual case: nothing was left behind
-  }
-  PidSet terminated;
-  tree.signal_group(SIGTERM);
-  tree.signal_group(SIGCONT);
-  const std::int64_t term_deadline = now_ns() + grace_ns;
-  for (;;) {
-    if (!tree.reap()) {
-      return;
-    }
-    for_each_child([&](pid_t pid) {
-      if (terminated.insert(pid)) {
-        kill(pid, SIGTERM);
-        kill(pid, SIGCONT);
-      }
-    });
-    const std::int64_t left = term_deadline - now_ns();
-    if (left <= 0) {
-      break;
-    }
-    wait_for_child(left < k_rescan_ns ? left : k_rescan_ns);
-  }
-  const std::int64_t kill_deadline = now_ns() + k_kill_patience_ns;
-  for (;;) {
-    if (!tree.reap()) {
-      return;
-    }
-    tree.signal_group(SIGKILL);
-    for_each_child([](pid_t pid) { kill(pid, SIGKILL); });
-    if (now_ns() >= kill_deadline) {
-      return;
-    }
-    wait_for_child(k_rescan_ns);
-  }
-}
-
-// Waits for the main process until the deadline or a cancelling signal.
-Finish wait_for_main(Tree& tree, std::int64_t deadline_ns) noexcept
-{
-  sigset_t set;
-  sigemptyset(&set);
-  for (const int sig : {SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGQUIT}) {
-    sigaddset(&set, sig);
-  }
-  for (;;) {
-    if (!tree.reap() || tree.main_done) {
-      return Finish::exited;
-    }
-    timespec timeout{};
-    const timespec* timeout_ptr = nullptr;
-    if (deadline_ns != 0) {
-      const std::int64_t left = deadline_ns - now_ns();
-      if (left <= 0) {
-        return Finish::timeout;
-      }
-      timeout = to_timespec(left);
-      timeout_ptr = &timeout;
-    }
-    const int sig = sigtimedwait(&set, nullptr, timeout_ptr);
-    if (sig < 0 || sig == SIGCHLD) {
-      continue; // EAGAIN (deadline: checked above), EINTR, or a child ended
-    }
-    return Finish::cancelled;
-  }
 }
 
 [[noreturn]] void finish(const Plan& plan, Report& report) noexcept

@@ -5,7 +5,7 @@
 //   T|U                                   either
 // A signature is "T1,T2 => R".
 
-#include "rego/capabilities.hpp"
+#include "rego/engine.hpp"
 
 #include "rego/builtins.hpp"
 

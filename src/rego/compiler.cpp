@@ -348,9 +348,9 @@ void Compiler::rename_duplicate_tests()
   }
 }
 
-RegoResult<Query> Compiler::query(const std::string& text) const
+RegoResult<CompiledQuery> Compiler::query(const std::string& text) const
 {
-  Query q;
+  CompiledQuery q;
   q.module = std::make_unique<Module>();
   q.module->file = "query";
   q.module->source = text;

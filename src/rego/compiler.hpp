@@ -32,8 +32,8 @@ struct RuleNode {
   std::string dotted() const; // data.pkg.deny
 };
 
-// A compiled query: its body, frame size and the named variables to report.
-struct Query {
+// A compiled query (wrapped by engine.hpp's Query): its body, frame size and the named variables to report.
+struct CompiledQuery {
   std::unique_ptr<Module> module;    // owns the source text and file name
   Body body;                         // in evaluation order
   std::vector<const Expr*> original; // the expressions as written, for reporting their values
@@ -51,7 +51,7 @@ public:
   // `test_x` defined again in a package becomes `test_x#01`, `test_x#02`... (modules by file name).
   void rename_duplicate_tests();
   // Parses and compiles a query against the compiled modules.
-  RegoResult<Query> query(const std::string& text) const;
+  RegoResult<CompiledQuery> query(const std::string& text) const;
 
   const RuleNode& root() const { return m_root; }
   std::size_t node_count() const { return m_node_count; }

@@ -1,6 +1,8 @@
 #include "rego/engine.hpp"
 
 #include "rego/builtins.hpp"
+#include "rego/engine_internals.hpp"
+#include "rego/eval.hpp"
 
 #include <fmt/format.h>
 
@@ -37,9 +39,46 @@ Value nest(const Value& document, const std::vector<std::string>& path)
 
 } // namespace
 
+Engine::Engine() : m_internals(std::make_unique<Internals>()) {}
+Engine::~Engine() = default;
+Engine::Engine(Engine&&) noexcept = default;
+Engine& Engine::operator=(Engine&&) noexcept = default;
+
 RegoResult<void> Engine::add_module(std::string file, std::string source)
 {
-  return m_compiler.add_module(std::move(file), std::move(source));
+  return m_internals->compiler.add_module(std::move(file), std::move(source));
+}
+
+void Engine::rename_duplicate_tests()
+{
+  m_internals->compiler.rename_duplicate_tests();
+}
+
+const Value& Engine::data() const
+{
+  return m_internals->data;
+}
+
+std::set<std::vector<std::string>> Engine::packages() const
+{
+  std::set<std::vector<std::string>> packages;
+  for (const auto& module : m_internals->compiler.modules()) {
+    packages.insert(module->package);
+  }
+  return packages;
+}
+
+bool Engine::defines(const std::vector<std::string>& path) const
+{
+  const RuleNode* node = &m_internals->compiler.root();
+  for (const auto& part : path) {
+    auto it = node->children.find(part);
+    if (it == node->children.end()) {
+      return false;
+    }
+    node = it->second.get();
+  }
+  return node->has_rules();
 }
 
 RegoResult<void> Engine::add_data(const Value& document, const std::vector<std::string>& path)
@@ -47,7 +86,7 @@ RegoResult<void> Engine::add_data(const Value& document, const std::vector<std::
   if (path.empty() && !document.is_object()) {
     return rego_fail("rego_parse_error", "data documents must be JSON objects");
   }
-  m_data = merge_objects(m_data, nest(document, path));
+  m_internals->data = merge_objects(m_internals->data, nest(document, path));
   return {};
 }
 
@@ -117,17 +156,21 @@ RegoResult<void> Engine::load(const fs::path& path, bool bundle)
 
 RegoResult<void> Engine::compile()
 {
-  return m_compiler.compile();
+  return m_internals->compiler.compile();
 }
 
 RegoResult<Query> Engine::prepare(const std::string& query) const
 {
-  return m_compiler.query(query);
+  auto compiled = m_internals->compiler.query(query);
+  if (!compiled) {
+    return std::unexpected(compiled.error());
+  }
+  return Query(std::make_shared<const CompiledQuery>(std::move(*compiled)));
 }
 
 RegoResult<std::vector<QueryRow>> Engine::eval(const Query& query, const EvalOptions& options) const
 {
-  return evaluate(m_compiler, m_data, query, options);
+  return evaluate(m_internals->compiler, m_internals->data, query.compiled(), options);
 }
 
 RegoResult<std::vector<QueryRow>> Engine::eval(const std::string& text, const EvalOptions& options) const
@@ -139,8 +182,9 @@ RegoResult<std::vector<QueryRow>> Engine::eval(const std::string& text, const Ev
   return eval(*query, options);
 }
 
-nlohmann::json result_json(const Query& query, const std::vector<QueryRow>& rows)
+nlohmann::json result_json(const Query& prepared, const std::vector<QueryRow>& rows)
 {
+  const CompiledQuery& query = prepared.compiled();
   if (rows.empty()) {
     return nlohmann::json::object();
   }

@@ -318,7 +318,7 @@ bool Evaluator::comprehension(const Term& t, Frame& frame, Yield yield)
 
 } // namespace detail
 
-RegoResult<std::vector<QueryRow>> evaluate(const Compiler& compiler, const Value& data, const Query& query,
+RegoResult<std::vector<QueryRow>> evaluate(const Compiler& compiler, const Value& data, const CompiledQuery& query,
                                            const EvalOptions& options)
 {
   std::vector<QueryRow> rows;
@@ -332,7 +332,7 @@ RegoResult<std::vector<QueryRow>> evaluate(const Compiler& compiler, const Value
     }
     struct Step {
       detail::Evaluator& evaluator;
-      const Query& query;
+      const CompiledQuery& query;
       detail::Frame& frame;
       std::vector<Value>& values;
       std::map<const Expr*, std::size_t>& position;

@@ -4,6 +4,7 @@
 
 #include "rego/builtins.hpp"
 #include "rego/compiler.hpp"
+#include "rego/engine.hpp"
 #include "rego/error.hpp"
 
 #include <cstdint>
@@ -17,32 +18,8 @@
 
 namespace tollgate::rego {
 
-// The lines evaluation reached, by file (`policy test --coverage`): expressions evaluated, and
-// rule heads whose rule produced a value (as OPA's coverage tracer counts them).
-struct Coverage {
-  std::map<std::string, std::set<int>, std::less<>> hits;
-};
-
-struct EvalOptions {
-  Value input; // undefined when there is no input
-  bool strict_builtin_errors = false;
-  std::int64_t now_ns = 0; // 0: the clock at the start of the query
-  // `print` output, one line a call (empty: standard error, as `opa eval` does).
-  std::function<void(std::string_view)> print;
-  std::vector<std::string>* notes = nullptr; // receives `trace` notes
-  Value runtime;                             // `opa.runtime()` (undefined: an object with `env`)
-  // Evaluation stops with an error once the steady clock passes this point (0: no limit).
-  std::int64_t deadline_ns = 0;
-  Coverage* coverage = nullptr; // receives the lines reached
-};
-
-struct QueryRow {
-  std::vector<Value> expressions;                      // in the order written
-  std::vector<std::pair<std::string, Value>> bindings; // sorted by name
-};
-
 // Evaluates `query` against the compiled rules and the base document `data`.
-RegoResult<std::vector<QueryRow>> evaluate(const Compiler& compiler, const Value& data, const Query& query,
+RegoResult<std::vector<QueryRow>> evaluate(const Compiler& compiler, const Value& data, const CompiledQuery& query,
                                            const EvalOptions& options);
 
 namespace detail {

@@ -398,7 +398,7 @@ void Resolver::rule(Rule& r)
   r.frame_size = frame_size();
 }
 
-void Resolver::query(Query& q)
+void Resolver::query(CompiledQuery& q)
 {
   Scope scope;
   body(q.body, scope);

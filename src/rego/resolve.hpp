@@ -44,7 +44,7 @@ public:
   }
 
   void rule(Rule& rule);
-  void query(Query& query);
+  void query(CompiledQuery& query);
 
   // Slots declared so far (the frame size) and their names.
   int frame_size() const { return static_cast<int>(m_names.size()); }

@@ -1,4 +1,7 @@
-#include "rego/tester.hpp"
+#include "rego/engine.hpp"
+
+#include "rego/engine_internals.hpp"
+#include "rego/eval.hpp"
 
 #include <fmt/format.h>
 
@@ -144,7 +147,7 @@ void bench(const Engine& engine, const Query& query, TestResult& result)
 std::vector<TestResult> run_tests(const Engine& engine, const TestRunOptions& options)
 {
   std::vector<const Module*> modules;
-  for (const auto& module : engine.compiler().modules()) {
+  for (const auto& module : engine.internals().compiler.modules()) {
     modules.push_back(module.get());
   }
   std::stable_sort(modules.begin(), modules.end(), [](const Module* a, const Module* b) { return a->file < b->file; });
@@ -267,7 +270,7 @@ void expr_rows(const Body& body, std::set<int>& rows)
 
 } // namespace
 
-nlohmann::json coverage_report(const Compiler& compiler, const Coverage& coverage)
+nlohmann::json coverage_report(const Engine& engine, const Coverage& coverage)
 {
   auto files = nlohmann::json::object();
   int covered_total = 0;
@@ -276,7 +279,7 @@ nlohmann::json coverage_report(const Compiler& compiler, const Coverage& coverag
   for (const auto& [file, rows] : coverage.hits) {
     by_file[file].first = rows;
   }
-  for (const auto& module : compiler.modules()) {
+  for (const auto& module : engine.internals().compiler.modules()) {
     auto& [covered, not_covered] = by_file[module->file];
     std::set<int> rows;
     for (const auto& rule : module->rules) {

@@ -1,7 +1,7 @@
 // The capabilities document: generated from the registration tables, every built-in declared.
 
 #include "rego/builtins.hpp"
-#include "rego/capabilities.hpp"
+#include "rego/engine.hpp"
 #include "rego/support.hpp"
 
 #include <set>

@@ -1,7 +1,7 @@
-// Rego tests as `opa test` runs them (rego/tester.hpp), and what the compiler reports at once.
+// Rego tests as `opa test` runs them (rego/engine.hpp), and what the compiler reports at once.
 
+#include "rego/engine_internals.hpp"
 #include "rego/support.hpp"
-#include "rego/tester.hpp"
 
 using namespace tollgate::rego;
 
@@ -102,7 +102,7 @@ TEST_CASE("coverage: lines evaluated and rule heads that produced a value", "[re
   REQUIRE(engine.add_module("p_test.rego", "package p\ntest_allow { allow with input as {\"x\": 1} }\n"));
   REQUIRE(engine.compile());
   REQUIRE(run_tests(engine, options).front().pass());
-  const auto report = coverage_report(engine.compiler(), coverage);
+  const auto report = coverage_report(engine, coverage);
   const auto& file = report["files"]["p.rego"];
   CHECK(file["covered"].dump() == R"([{"end":{"row":3},"start":{"row":2}}])");
   CHECK(file["not_covered"].dump() == R"([{"end":{"row":6},"start":{"row":5}}])");

@@ -57,9 +57,8 @@ void require_known(const YAML::Node& node, const std::string& file, const std::s
   const auto& names = known_names();
   if (std::find(names.begin(), names.end(), name) == names.end()) {
     const std::string hint = util::did_you_mean(name, names);
-    config_error(
-        node, file,
-        fmt::format("unknown variable `{}`{}", name, hint.empty() ? " (known: " + known_list() + ")" : hint));
+    config_error(node, file,
+                 fmt::format("unknown variable `{}`{}", name, hint.empty() ? " (known: " + known_list() + ")" : hint));
   }
 }
 
@@ -95,7 +94,7 @@ SandboxSource read_source(const YAML::Node& item, const std::string& file)
         source.format = SandboxSource::Format::manifest;
       } else {
         config_error(*map.node("format"), file,
-                           fmt::format("`format` must be `dotenv` or `manifest`, not `{}`", *format));
+                     fmt::format("`format` must be `dotenv` or `manifest`, not `{}`", *format));
       }
     }
     map.finish();
@@ -185,43 +184,43 @@ SandboxLimitsOptions read_sandbox_limits_options(const CheckSpec& spec, const st
 {
   SandboxLimitsOptions result;
   Reader reader(result);
-    for (const auto& variable : known_variables()) {
-      result.limits.push_back(SandboxLimit{variable.name, 1, variable.default_max, true});
-    }
-    result.sources = {SandboxSource{".env", SandboxSource::Format::dotenv}, SandboxSource{"deploy/manifest.yaml", SandboxSource::Format::manifest}};
+  for (const auto& variable : known_variables()) {
+    result.limits.push_back(SandboxLimit{variable.name, 1, variable.default_max, true});
+  }
+  result.sources = {SandboxSource{".env", SandboxSource::Format::dotenv},
+                    SandboxSource{"deploy/manifest.yaml", SandboxSource::Format::manifest}};
 
-    YamlMap options = check_options(spec, file);
-    for (const char* key : {"sources", "max", "min", "required"}) {
-      options.allow(key);
-    }
-    options.finish();
-    if (auto sources = options.node("sources")) {
-      reader.read_sources(*sources, file);
-    }
-    if (auto max = options.node("max")) {
-      reader.read_bounds(*max, file, "max");
-    }
-    if (auto min = options.node("min")) {
-      if (min->IsScalar()) {
-        const long long value = *options.integer("min", 1, k_max_bound);
-        for (auto& limit : result.limits) {
-          limit.min = value;
-        }
-      } else {
-        reader.read_bounds(*min, file, "min");
+  YamlMap options = check_options(spec, file);
+  for (const char* key : {"sources", "max", "min", "required"}) {
+    options.allow(key);
+  }
+  options.finish();
+  if (auto sources = options.node("sources")) {
+    reader.read_sources(*sources, file);
+  }
+  if (auto max = options.node("max")) {
+    reader.read_bounds(*max, file, "max");
+  }
+  if (auto min = options.node("min")) {
+    if (min->IsScalar()) {
+      const long long value = *options.integer("min", 1, k_max_bound);
+      for (auto& limit : result.limits) {
+        limit.min = value;
       }
+    } else {
+      reader.read_bounds(*min, file, "min");
     }
-    if (auto required = options.node("required")) {
-      reader.read_required(*required, file);
+  }
+  if (auto required = options.node("required")) {
+    reader.read_required(*required, file);
+  }
+  for (const auto& limit : result.limits) {
+    if (limit.min > limit.max) {
+      const YAML::Node at = options.node("min").value_or(spec.options);
+      config_error(at, file,
+                   fmt::format("the minimum of {} ({}) is above its maximum ({})", limit.name, limit.min, limit.max));
     }
-    for (const auto& limit : result.limits) {
-      if (limit.min > limit.max) {
-        const YAML::Node at = options.node("min").value_or(spec.options);
-        config_error(
-            at, file,
-            fmt::format("the minimum of {} ({}) is above its maximum ({})", limit.name, limit.min, limit.max));
-      }
-    }
+  }
   return result;
 }
 
