@@ -76,7 +76,6 @@ template <class Visit> void for_each_child(Visit visit) noexcept
   close(fd);
 }
 
-
 // Waits up to `ns` for a SIGCHLD; other signals stay pending.
 void wait_for_child(std::int64_t ns) noexcept
 {
