@@ -44,7 +44,8 @@ int DoctorReport::exit_code() const
   int code = tollgate::exit_code::k_ok;
   for (const auto& finding : findings) {
     if (finding.level == FindingLevel::fail) {
-      code = finding.name == "config" ? tollgate::exit_code::k_usage : std::max(code, tollgate::exit_code::k_environment);
+      code =
+          finding.name == "config" ? tollgate::exit_code::k_usage : std::max(code, tollgate::exit_code::k_environment);
     }
   }
   return code;
@@ -142,9 +143,9 @@ Finding examine_maintainers(const std::filesystem::path& root, const Config& con
     return {"maintainers", FindingLevel::fail,
             fmt::format("no public key in {}/ for {}", k_keys_dir, fmt::join(missing, ", "))};
   }
-  const std::string listed = fmt::format("{}: {} maintainer{}, {} key{}, each in {}/", name, maintainers->list.size(),
-                                         maintainers->list.size() == 1 ? "" : "s", fingerprints,
-                                         fingerprints == 1 ? "" : "s", k_keys_dir);
+  const std::string listed =
+      fmt::format("{}: {} maintainer{}, {} key{}, each in {}/", name, maintainers->list.size(),
+                  maintainers->list.size() == 1 ? "" : "s", fingerprints, fingerprints == 1 ? "" : "s", k_keys_dir);
   // What promote would say of this trust root (core/trust_root_validation): who can approve at all.
   if (auto trust_files = trust_root_files_in(root, config)) {
     const TrustRootSummary summary = validate_trust_root(*trust_files, std::time(nullptr));
@@ -218,7 +219,8 @@ DoctorReport doctor()
             {"signing key", FindingLevel::warn,
              fmt::format("no usable secret key ({} secret keys; needed to approve and promote)", keys->size())});
       } else {
-        findings.push_back({"signing key", FindingLevel::ok, fmt::format("{} {}", usable->fingerprint, usable->user_id)});
+        findings.push_back(
+            {"signing key", FindingLevel::ok, fmt::format("{} {}", usable->fingerprint, usable->user_id)});
       }
     }
   }
@@ -256,7 +258,8 @@ DoctorReport doctor()
                         fmt::format("checks run confined under {}{}", proc::to_string(*chosen),
                                     network == proc::Network::allow ? " (this config allows the network)" : "")});
   } else {
-    findings.push_back({"sandbox", FindingLevel::fail, fmt::format("checks cannot be confined: {}", chosen.error().message)});
+    findings.push_back(
+        {"sandbox", FindingLevel::fail, fmt::format("checks cannot be confined: {}", chosen.error().message)});
   }
   return report;
 }

@@ -268,9 +268,9 @@ std::optional<InitNote> fetch_tollgate_refs(const Workspace& workspace, const Or
   }
   if (!configure) {
     return InitNote{"remote.origin.fetch",
-                   fmt::format("lacks refs/tollgate/*; for approvals and the audit log to travel with git fetch, run: "
-                               "git config --add remote.origin.fetch '{}' (or tollgate init --configure-remote)",
-                               k_tollgate_refspec)};
+                    fmt::format("lacks refs/tollgate/*; for approvals and the audit log to travel with git fetch, run: "
+                                "git config --add remote.origin.fetch '{}' (or tollgate init --configure-remote)",
+                                k_tollgate_refspec)};
   }
   auto repo = git::Repository::open(workspace.git_dir);
   if (!repo) {
@@ -280,7 +280,7 @@ std::optional<InitNote> fetch_tollgate_refs(const Workspace& workspace, const Or
     environment_error(added.error().message);
   }
   return InitNote{"remote.origin.fetch",
-                 fmt::format("added {} (approvals and the audit log travel with git fetch)", k_tollgate_refspec)};
+                  fmt::format("added {} (approvals and the audit log travel with git fetch)", k_tollgate_refspec)};
 }
 
 // A pytest suite: pytest configuration, a conftest.py, or test_*.py / *_test.py files outside
@@ -328,7 +328,6 @@ void set_version_files(kainjow::mustache::data& data, const version_files::Detec
   data.set("version_files", true);
   data.set("entries", entries);
 }
-
 
 // The checks the written tollgate.yaml enables, as shown.
 std::vector<std::string> enabled_checks(const InitResult& result, bool check_env)

@@ -27,9 +27,9 @@ struct InitNote {
 };
 
 struct InitResult {
-  std::filesystem::path config; // tollgate.yaml
-  bool kept = false;            // it existed and was kept (`ci` or `configure_remote` without `force`)
-  std::vector<InitNote> also;   // MAINTAINERS.yaml, the CI files, origin's fetch refspecs
+  std::filesystem::path config;    // tollgate.yaml
+  bool kept = false;               // it existed and was kept (`ci` or `configure_remote` without `force`)
+  std::vector<InitNote> also;      // MAINTAINERS.yaml, the CI files, origin's fetch refspecs
   std::vector<std::string> commit; // the git commands that commit what was written (empty: nothing)
   // What the written tollgate.yaml was adapted to (not set when `kept`).
   std::string changelog;
