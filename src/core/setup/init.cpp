@@ -29,12 +29,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-bool present(const fs::path& path)
-{
-  std::error_code ec;
-  return fs::exists(path, ec);
-}
-
 // `path` as one shell word.
 std::string shell_word(const std::string& path)
 {

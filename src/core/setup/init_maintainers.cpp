@@ -24,12 +24,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-bool present(const fs::path& path)
-{
-  std::error_code ec;
-  return fs::exists(path, ec);
-}
-
 // An email's local part fit for a file name in .tollgate/keys/.
 std::string key_file_stem(const std::string& email)
 {
@@ -43,6 +37,12 @@ std::string key_file_stem(const std::string& email)
 }
 
 } // namespace
+
+bool present(const fs::path& path)
+{
+  std::error_code ec;
+  return fs::exists(path, ec);
+}
 
 std::string yaml_quoted(const std::string& text)
 {

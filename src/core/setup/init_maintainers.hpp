@@ -22,6 +22,9 @@ struct MaintainersPlan {
   std::string note;
 };
 
+// Whether `path` exists (false when that cannot be told).
+bool present(const std::filesystem::path& path);
+
 // `text` as a YAML double-quoted scalar (a JSON string is one).
 std::string yaml_quoted(const std::string& text);
 
