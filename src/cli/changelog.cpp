@@ -81,11 +81,8 @@ int run_changelog(const ChangelogOptions& options, const Globals& globals)
     config.changelog.paths = options.paths;
     config.changelog.exclude_paths = options.exclude_paths;
   }
-  auto repo = git::Repository::open(workspace.root);
-  if (!repo) {
-    environment_error(repo.error().message);
-  }
-  require_full_history(*repo, "the changelog (every commit since the last release tag)");
+  const git::Repository repo = open_repository(workspace);
+  require_full_history(repo, "the changelog (every commit since the last release tag)");
   changelog::PlanOptions plan_options;
   plan_options.tag_prefix = config.release.tag_prefix;
   plan_options.candidate = options.to;
@@ -99,7 +96,7 @@ int run_changelog(const ChangelogOptions& options, const Globals& globals)
   plan_options.prerelease = options.prerelease;
 
   if (options.all) {
-    auto text = changelog::render_history(*repo, config.changelog, plan_options);
+    auto text = changelog::render_history(repo, config.changelog, plan_options);
     if (!text) {
       usage_error(text.error().message);
     }
@@ -111,7 +108,7 @@ int run_changelog(const ChangelogOptions& options, const Globals& globals)
     return exit_code::k_ok;
   }
 
-  auto plan = changelog::plan_release(*repo, config.changelog, plan_options);
+  auto plan = changelog::plan_release(repo, config.changelog, plan_options);
   if (!plan) {
     usage_error(plan.error().message);
   }
@@ -133,11 +130,11 @@ int run_changelog(const ChangelogOptions& options, const Globals& globals)
   }
 
   // What the release commit would do to release.version_files, at the candidate (--to).
-  auto candidate = git::resolve_commit(*repo, options.to);
+  auto candidate = git::resolve_commit(repo, options.to);
   if (!candidate) {
     usage_error(candidate.error().message);
   }
-  auto version_edits = version_files::plan_edits(*repo, *candidate, config.release.version_files, plan->next.str());
+  auto version_edits = version_files::plan_edits(repo, *candidate, config.release.version_files, plan->next.str());
   if (!version_edits) {
     usage_error(version_edits.error().message);
   }

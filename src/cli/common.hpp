@@ -2,6 +2,7 @@
 // What every subcommand shares: the global options, and the shape of an entry in main.cpp's table.
 
 #include "checks/check.hpp"
+#include "core/checklist/judging.hpp"
 #include "core/checklist/repo_guard.hpp"
 #include "core/checklist/runner.hpp"
 #include "core/checklist/snapshot.hpp"
@@ -49,9 +50,8 @@ struct Command {
 // Prints `document` as the single JSON document on stdout (invalid UTF-8 replaced, never thrown).
 void print_json(const nlohmann::json& document);
 
-// The context checks run in: the repository, the config, effective limits, a new run directory.
-checks::Context make_context(const core::Workspace& workspace, const core::Config& config, const std::string& revision,
-                             std::string& run_id);
+// The context checks run in (core/checklist/judging.hpp).
+using core::make_context;
 
 // Runs `checks` with live or plain text reporting (quiet under --json: the caller prints); Ctrl-C
 // cancels them.
@@ -71,17 +71,9 @@ struct RunExtras {
   unsigned shard_count = 0;
 };
 
-// What judging a commit holds while its checks run (DESIGN.md §7.1, §7.5): the snapshot they run
-// on (none in place), and the state of the judge (refs, config, hooks, info) before they ran.
-struct Judging {
-  std::optional<core::Snapshot> snapshot;
-  core::RepoState before;
-};
-
-// Exports `commit` (when given) to a snapshot owned by the sandbox's uid and points `context` at it,
-// then records the judge's state; Fatal(3) when the snapshot or the confinement cannot be set up.
-Judging begin_judging(checks::Context& context, const std::vector<std::unique_ptr<checks::Check>>& checks,
-                      const git::Repository* repo, const std::optional<git::Oid>& commit);
+// Judging a commit: its snapshot, confinement, the judge's state before (core/checklist/judging.hpp).
+using core::begin_judging;
+using core::Judging;
 
 // What changed in the judge while the checks ran, one line each (empty: nothing), each printed to
 // stderr: any change fails the run and nothing is promoted.

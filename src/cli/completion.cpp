@@ -1,11 +1,11 @@
 // `tollgate completion bash|zsh|fish`: the completion script, read off the parser's own subcommands
-// and options (cli/completion_script.hpp renders it); and the hidden `tollgate __complete
+// and options (completion/script.hpp renders it); and the hidden `tollgate __complete
 // checks|tags` the scripts call for check ids (tollgate.yaml) and release tags.
 
 #include "changelog/history.hpp"
 #include "cli/common.hpp"
-#include "cli/completion_script.hpp"
 #include "cli/repository_support.hpp"
+#include "completion/script.hpp"
 #include "util/fatal.hpp"
 
 #include <fmt/format.h>
@@ -20,19 +20,19 @@ struct CompletionOptions {
   std::string shell;
 };
 
-CompletionCommand describe(const CLI::App& app)
+completion::CompletionCommand describe(const CLI::App& app)
 {
-  CompletionCommand command;
+  completion::CompletionCommand command;
   command.name = app.get_name();
   command.description = app.get_description();
   for (const CLI::Option* option : app.get_options()) {
     std::vector<std::string> choices;
-    const ValueKind kind = value_kind(option->get_type_name(), choices);
+    const completion::ValueKind kind = completion::value_kind(option->get_type_name(), choices);
     if (option->get_positional()) {
       command.positional = kind;
       continue;
     }
-    CompletionOption entry;
+    completion::CompletionOption entry;
     for (const auto& name : option->get_snames()) {
       entry.names.push_back("-" + name);
     }
@@ -60,7 +60,7 @@ int run_completion(const CLI::App& app, const CompletionOptions& options)
   while (root->get_parent() != nullptr) {
     root = root->get_parent();
   }
-  const auto script = completion_script(options.shell, describe(*root));
+  const auto script = completion::completion_script(options.shell, describe(*root));
   if (!script) {
     usage_error(fmt::format("completion {}: expected bash, zsh or fish", options.shell));
   }

@@ -56,67 +56,6 @@ rego::Value read_input(const std::string& file)
   return rego::from_json(json);
 }
 
-void print_pretty(const rego::Query& query, const std::vector<rego::QueryRow>& rows)
-{
-  if (rows.empty()) {
-    std::fputs("undefined\n", stdout);
-    return;
-  }
-  for (const auto& row : rows) {
-    nlohmann::json shown;
-    if (row.bindings.empty()) {
-      shown = row.expressions.size() == 1 ? rego::to_json(row.expressions.front()) : nlohmann::json::array();
-      if (row.expressions.size() != 1) {
-        for (const auto& value : row.expressions) {
-          shown.push_back(rego::to_json(value));
-        }
-      }
-    } else {
-      shown = nlohmann::json::object();
-      for (const auto& [name, value] : row.bindings) {
-        shown[name] = rego::to_json(value);
-      }
-    }
-    const std::string text = rego::json_text(shown, 2);
-    std::fprintf(stdout, "%s\n", text.c_str());
-  }
-  (void)query;
-}
-
-// `opa eval --format raw`: per row, the expressions' values separated by spaces, strings as they are.
-void print_raw(const std::vector<rego::QueryRow>& rows)
-{
-  for (const auto& row : rows) {
-    std::string line;
-    for (const auto& value : row.expressions) {
-      const nlohmann::json json = rego::to_json(value);
-      const std::string text = rego::json_text(json, -1); // a big number's marker string comes out bare
-      line += (line.empty() ? "" : " ") + (json.is_string() && text.starts_with('"') ? json.get<std::string>() : text);
-    }
-    std::fprintf(stdout, "%s\n", line.c_str());
-  }
-}
-
-// `opa eval --format values|bindings`: per row, one indented JSON document (the array of the
-// expressions' values, or the object of the variables' bindings).
-void print_rows(const std::vector<rego::QueryRow>& rows, bool bindings)
-{
-  for (const auto& row : rows) {
-    nlohmann::json shown = bindings ? nlohmann::json::object() : nlohmann::json::array();
-    if (bindings) {
-      for (const auto& [name, value] : row.bindings) {
-        shown[name] = rego::to_json(value);
-      }
-    } else {
-      for (const auto& value : row.expressions) {
-        shown.push_back(rego::to_json(value));
-      }
-    }
-    const std::string text = rego::json_text(shown, 2);
-    std::fprintf(stdout, "%s\n", text.c_str());
-  }
-}
-
 int run_eval(const EvalOptions& options, const Globals& globals)
 {
   const std::vector<std::string> formats{"json", "pretty", "raw", "values", "bindings"};
@@ -146,12 +85,8 @@ int run_eval(const EvalOptions& options, const Globals& globals)
   }
   if (json) {
     print_json(rego::result_json(*query, *rows));
-  } else if (options.format == "raw") {
-    print_raw(*rows);
-  } else if (options.format == "values" || options.format == "bindings") {
-    print_rows(*rows, options.format == "bindings");
   } else {
-    print_pretty(*query, *rows);
+    rego::print_rows(stdout, *rows, options.format);
   }
   const bool defined = !rows->empty();
   return (options.fail && !defined) || (options.fail_defined && defined) ? exit_code::k_failed : exit_code::k_ok;

@@ -14,14 +14,8 @@ namespace tollgate::cli {
 rego::RegoResult<void> load_policies(rego::Engine& engine, const std::vector<std::string>& paths, bool bundle,
                                      bool tests);
 
-// `file:row: code: message` (then the detail lines, tab-indented), as `opa` prints an error.
-std::string rego_error_line(const rego::RegoError& error);
-
 // Every error of `error` on stderr as `opa` prints them (`N errors occurred:`), or the JSON
 // `{"errors": [...]}` document on stdout.
 void print_rego_errors(const rego::RegoError& error, bool json);
-
-// Standard base64 (Go's encoding of bytes in JSON).
-std::string base64(const std::string& bytes);
 
 } // namespace tollgate::cli

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -153,6 +154,33 @@ std::vector<TestResult> run_tests(const Engine& engine, const TestRunOptions& op
 // OPA's coverage report: per file the covered and not covered line ranges, counts and percentage,
 // then the totals (`{"files": {...}, "covered_lines": n, "not_covered_lines": n, "coverage": pct}`).
 nlohmann::json coverage_report(const Engine& engine, const Coverage& coverage);
+
+// ---- What `opa eval` and `opa test` print (eval_report.cpp, test_report.cpp) ----
+
+// The rows on `out` as `format` (raw, values, bindings; anything else: pretty) shows them: pretty
+// is `undefined` without a row, else per row the one value, the values or the bindings, indented JSON.
+void print_rows(std::FILE* out, const std::vector<QueryRow>& rows, std::string_view format);
+
+// `file:row: code: message` (then the detail lines, tab-indented), as `opa` prints an error.
+std::string error_line(const RegoError& error);
+
+// Go's time.Duration text: 0s, 512ns, 1.5µs, 2.25ms, 1.5s, 1m30s.
+std::string go_duration(std::int64_t ns);
+
+// `5s`, `100ms`, `1m30s`, `2.5s`, `250us`: Go's duration syntax, in nanoseconds; nullopt when
+// `text` is not one.
+std::optional<std::int64_t> parse_go_duration(std::string_view text);
+
+struct PrettyOptions {
+  bool verbose = false; // every test, what it printed, and the notes of the failing ones
+  bool bench = false;   // a passing test's line is its benchmark
+};
+
+// The pretty report of `results` on `out`: the failing (or, verbose, every) test by file, then the counts.
+void print_pretty(std::FILE* out, const std::vector<TestResult>& results, const PrettyOptions& options);
+
+// OPA's JSON report: an array of results (`output` base64, as Go encodes bytes).
+nlohmann::json results_json(const std::vector<TestResult>& results);
 
 // ---- Capabilities (capabilities.cpp) ----
 // The capabilities document of this engine in OPA's format (`opa capabilities`), generated from the

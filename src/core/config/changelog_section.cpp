@@ -121,5 +121,4 @@ void read_changelog(const YAML::Node& node, const std::string& file, changelog::
   }
 }
 
-
 } // namespace tollgate::core

@@ -1,13 +1,13 @@
 // The completion scripts rendered from a command tree: what each shell gets for subcommands,
 // options, option values and positionals.
-#include "cli/completion_script.hpp"
+#include "completion/script.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <string>
 #include <vector>
 
-using namespace tollgate::cli;
+using namespace tollgate::completion;
 
 namespace {
 

@@ -1,10 +1,10 @@
-#include "cli/completion_script.hpp"
+#include "completion/script.hpp"
 
 #include <fmt/format.h>
 
 #include <functional>
 
-namespace tollgate::cli {
+namespace tollgate::completion {
 
 namespace {
 
@@ -385,4 +385,4 @@ std::optional<std::string> completion_script(std::string_view shell, const Compl
   return std::nullopt;
 }
 
-} // namespace tollgate::cli
+} // namespace tollgate::completion

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-namespace tollgate::cli {
+namespace tollgate::completion {
 
 // What an option's value (or a command's positional argument) completes to.
 enum class ValueKind { none, any, file, directory, check, tag, choices };
@@ -35,4 +35,4 @@ ValueKind value_kind(std::string_view type_name, std::vector<std::string>& choic
 // The script for `shell` (bash, zsh or fish); nullopt for another shell.
 std::optional<std::string> completion_script(std::string_view shell, const CompletionCommand& root);
 
-} // namespace tollgate::cli
+} // namespace tollgate::completion

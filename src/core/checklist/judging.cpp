@@ -1,0 +1,69 @@
+#include "core/checklist/judging.hpp"
+
+#include "core/checklist/attest.hpp"
+#include "proc/sandbox.hpp"
+#include "util/fatal.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <unistd.h>
+
+namespace tollgate::core {
+
+bool runs_commands(const checks::Check& check)
+{
+  return attestable_kind(check.spec().kind) && !decided_elsewhere(check);
+}
+
+checks::Context make_context(const Workspace& workspace, const Config& config, const std::string& revision,
+                             std::string& run_id)
+{
+  checks::Context context;
+  context.root = workspace.root;
+  context.git_dir = workspace.git_dir;
+  context.config = &config;
+  context.limits = effective_limits(config.sandbox);
+  context.revision = revision;
+  context.log_dir = create_run_dir(workspace, run_id);
+  return context;
+}
+
+Judging begin_judging(checks::Context& context, const std::vector<std::unique_ptr<checks::Check>>& checks,
+                      const git::Repository* repo, const std::optional<git::Oid>& commit)
+{
+  // Never silently open: a check that runs commands needs working confinement (or `confine: off`
+  // from the trust root, which the floor already decided).
+  if (context.limits.confine && std::ranges::any_of(checks, [](const auto& check) { return runs_commands(*check); })) {
+    if (auto backend = proc::resolve_backend(context.limits.backend, true); !backend) {
+      environment_error("the checks cannot be confined: " + backend.error().message +
+                        " (see `tollgate doctor`; docs/security.md)");
+    }
+  }
+  Judging judging;
+  if (commit && repo != nullptr) {
+    SnapshotOptions options;
+    if (geteuid() == 0) {
+      options.owner = proc::k_sandbox_uid;
+      options.group = proc::k_sandbox_gid;
+    }
+    auto snapshot = make_snapshot(*repo, *commit, options);
+    if (!snapshot) {
+      environment_error(
+          fmt::format("cannot export {} for the checks: {}", commit->short_hex(), snapshot.error().message));
+    }
+    context.source_root = context.root;
+    context.root = snapshot->root();
+    context.shared_paths = {(repo->common_dir() / "objects").string()};
+    judging.snapshot = std::move(*snapshot);
+  }
+  judging.before = capture_repo_state(context.git_dir);
+  return judging;
+}
+
+std::vector<std::string> judge_changes(const Judging& judging, const checks::Context& context)
+{
+  return compare(judging.before, capture_repo_state(context.git_dir));
+}
+
+} // namespace tollgate::core

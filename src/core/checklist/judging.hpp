@@ -1,0 +1,44 @@
+#pragma once
+// Judging a commit (DESIGN.md §7.1, §7.5): the context a checklist runs in, the snapshot it runs on
+// (none in place), confinement required before anything runs, and the state of the judge (refs,
+// config, hooks, info) compared before and after the checks.
+
+#include "checks/check.hpp"
+#include "core/checklist/repo_guard.hpp"
+#include "core/checklist/snapshot.hpp"
+#include "core/checklist/workspace.hpp"
+#include "git/oid.hpp"
+#include "git/repository.hpp"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tollgate::core {
+
+// Whether `check` runs commands here (attestable, and not decided elsewhere).
+bool runs_commands(const checks::Check& check);
+
+// The context checks run in: the repository, the config, effective limits, a new run directory
+// (its id in `run_id`).
+checks::Context make_context(const Workspace& workspace, const Config& config, const std::string& revision,
+                             std::string& run_id);
+
+// What judging a commit holds while its checks run: the snapshot they run on (none in place), and
+// the state of the judge before they ran.
+struct Judging {
+  std::optional<Snapshot> snapshot;
+  RepoState before;
+};
+
+// Exports `commit` (when given) to a snapshot owned by the sandbox's uid and points `context` at it,
+// then records the judge's state; Fatal(3) when the snapshot or the confinement cannot be set up.
+Judging begin_judging(checks::Context& context, const std::vector<std::unique_ptr<checks::Check>>& checks,
+                      const git::Repository* repo, const std::optional<git::Oid>& commit);
+
+// What changed in the judge while the checks ran, one line each (empty: nothing): any change fails
+// the run and nothing is promoted.
+std::vector<std::string> judge_changes(const Judging& judging, const checks::Context& context);
+
+} // namespace tollgate::core
