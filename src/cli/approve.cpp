@@ -3,8 +3,9 @@
 
 #include "cli/common.hpp"
 #include "cli/repository_support.hpp"
-#include "cli/stage_support.hpp"
+#include "core/release/release_support.hpp"
 #include "core/release/signoffs.hpp"
+#include "core/release/stage_commands.hpp"
 #include "core/trust/approval_message.hpp"
 #include "core/trust/approvals.hpp"
 #include "core/trust/promotion_record.hpp"
@@ -74,8 +75,8 @@ int run_signoff(const ApproveOptions& options, const Globals& globals)
                             "v1.4.0`",
                             release, options.stage));
   }
-  const core::StagePath path = stage_path_or_fatal(repo, config, info->target);
-  if (stage_index_or_fatal(path, options.stage) == 0) {
+  const core::StagePath path = core::stage_path_or_fatal(repo, config, info->target);
+  if (core::stage_index_or_fatal(path, options.stage) == 0) {
     usage_error(
         fmt::format("`{}` is the first stage: a release enters it when it is cut, without sign-offs", options.stage));
   }

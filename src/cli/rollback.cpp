@@ -6,10 +6,11 @@
 
 #include "cli/common.hpp"
 #include "cli/repository_support.hpp"
-#include "cli/stage_support.hpp"
 #include "core/release/demotion.hpp"
 #include "core/release/lock.hpp"
 #include "core/release/promotion.hpp"
+#include "core/release/release_support.hpp"
+#include "core/release/stage_commands.hpp"
 #include "core/release/verify.hpp"
 #include "core/trust/signing.hpp"
 #include "git/objects.hpp"
@@ -67,7 +68,7 @@ core::Journal demote(const git::Repository& repo, const core::Workspace& workspa
   if (!target) {
     usage_error(target.error().message);
   }
-  require_verified(repo, config, target->tag, "the release to demote to,");
+  core::require_verified(repo, config, target->tag, "the release to demote to,");
   if (options.dry_run) {
     if (auto pending = core::read_journal(repo, workspace.git_dir); pending && *pending) {
       fmt::print("note: an interrupted promotion is pending; the real run would refuse until `tollgate promote` "
@@ -128,7 +129,7 @@ int run_rollback(const RollbackOptions& options, const Globals& globals)
   core::Config local_only = config;
   local_only.release.stages.clear();
   const core::StagePath path = in_force ? std::move(*in_force) : core::stage_path_of(local_only, "the work tree");
-  const core::StageConfig& stage_config = path.stages[stage_index_or_fatal(path, stage)];
+  const core::StageConfig& stage_config = path.stages[core::stage_index_or_fatal(path, stage)];
   const bool stage_deploy = path.configured && (!options.stage.empty() || !stage_config.deploy.empty());
   if (!options.dry_run && options.worktree.empty()) {
     // An in-place checkout needs a clean tree: check before anything moves.
@@ -171,7 +172,7 @@ int run_rollback(const RollbackOptions& options, const Globals& globals)
           ? core::demotion_target(repo, *current, options.to).value_or(core::DemotionTarget{}).tag
           : current->record.release;
   if (!options.dry_run) {
-    require_verified(repo, config, stage, fmt::format("the {} release", stage));
+    core::require_verified(repo, config, stage, fmt::format("the {} release", stage));
   }
   const std::string bare_version =
       release.starts_with(config.release.tag_prefix) ? release.substr(config.release.tag_prefix.size()) : release;
@@ -183,8 +184,8 @@ int run_rollback(const RollbackOptions& options, const Globals& globals)
   const std::string deploy =
       deploy_template.empty()
           ? std::string()
-          : render_stage_command(deploy_template, {stage, release, bare_version, *git::Oid::parse(commit)},
-                                 stage_deploy ? fmt::format("stage `{}` deploy", stage) : "rollback.deploy");
+          : core::render_stage_command(deploy_template, {stage, release, bare_version, *git::Oid::parse(commit)},
+                                       stage_deploy ? fmt::format("stage `{}` deploy", stage) : "rollback.deploy");
   if (options.dry_run) {
     if (globals.json) {
       print_json({{"dry_run", true},
