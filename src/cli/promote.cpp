@@ -4,6 +4,7 @@
 
 #include "core/release/promote.hpp"
 #include "cli/common.hpp"
+#include "cli/progress.hpp"
 #include "core/release/stage_move.hpp"
 #include "util/fatal.hpp"
 
@@ -20,28 +21,11 @@ struct PromoteOptions {
   std::string stage; // --stage NAME: move an existing release to that stage (core/release/stage_move)
 };
 
-void print_lines(const std::vector<std::string>& lines)
-{
-  for (const auto& line : lines) {
-    fmt::print("{}\n", line);
-  }
-  std::fflush(stdout);
-}
-
 // What a promotion says while it runs: the checklist's live report, the lines of the release and
 // of the first stage's deploy.
 class Observer final : public core::PromoteObserver {
 public:
   explicit Observer(const Globals& globals) : m_globals(globals) {}
-
-  void say(const std::string& line) override
-  {
-    if (!m_globals.json) {
-      print_lines({line});
-    }
-  }
-  void warn(const std::string& text) override { std::fprintf(stderr, "%s", text.c_str()); }
-  bool json() const override { return m_globals.json; }
 
   core::Judged run_checklist(std::vector<std::unique_ptr<checks::Check>>& checks, checks::Context& context,
                              const core::RunOptions& run, const git::Repository& repo, const git::Oid& candidate,
@@ -74,9 +58,9 @@ private:
 int run_stage_move(const PromoteOptions& options, const Globals& globals)
 {
   const core::PromoteRequest& cut = options.request;
-  Observer observer(globals);
+  TextProgress progress(globals);
   const core::StageMoveResult result = core::stage_move(
-      {options.stage, cut.revision == "HEAD" ? std::string() : cut.revision, cut.key, cut.push, cut.dry_run}, observer);
+      {options.stage, cut.revision == "HEAD" ? std::string() : cut.revision, cut.key, cut.push, cut.dry_run}, progress);
   if (globals.json) {
     print_json(core::to_json(result));
   } else if (result.dry_run) {
@@ -90,8 +74,9 @@ int run_promote(const PromoteOptions& options, const Globals& globals)
   if (!options.stage.empty()) {
     return run_stage_move(options, globals);
   }
+  TextProgress progress(globals);
   Observer observer(globals);
-  const core::PromoteResult result = core::promote(options.request, observer);
+  const core::PromoteResult result = core::promote(options.request, progress, observer);
   if (const nlohmann::json document = core::to_json(result); globals.json && !document.is_null()) {
     print_json(document);
   } else if (result.outcome == core::PromoteOutcome::refused) {

@@ -22,8 +22,7 @@ namespace tollgate::core {
 namespace {
 
 // A crash interrupted a promotion: finish it (refs as its journal says), or say so in a dry run.
-PromoteResult finish_interrupted(const git::Repository& repo, const Workspace& workspace, Journal journal,
-                                 bool dry_run)
+PromoteResult finish_interrupted(const git::Repository& repo, const Workspace& workspace, Journal journal, bool dry_run)
 {
   PromoteResult result;
   result.release = journal.release;
@@ -59,8 +58,7 @@ PromoteResult abort_interrupted(const git::Repository& repo, const Workspace& wo
 }
 
 // Pushes the finished release `pending` instead of cutting a new one.
-PromoteResult push_pending(const git::Repository& repo, const std::string& remote, PendingRelease pending,
-                           bool dry_run)
+PromoteResult push_pending(const git::Repository& repo, const std::string& remote, PendingRelease pending, bool dry_run)
 {
   PromoteResult result;
   result.outcome = dry_run ? PromoteOutcome::would_push : PromoteOutcome::pushed;
@@ -68,8 +66,8 @@ PromoteResult push_pending(const git::Repository& repo, const std::string& remot
   result.remote = remote;
   if (!dry_run) {
     if (auto done = push_release(repo, remote, pending.journal, pending.candidate); !done) {
-      environment_error(fmt::format("{} is released here, but the push to {} failed again: {}", pending.release,
-                                    remote, done.error().message));
+      environment_error(fmt::format("{} is released here, but the push to {} failed again: {}", pending.release, remote,
+                                    done.error().message));
     }
   }
   result.journal = std::move(pending.journal);
@@ -78,7 +76,7 @@ PromoteResult push_pending(const git::Repository& repo, const std::string& remot
 
 } // namespace
 
-PromoteResult promote(const PromoteRequest& request, PromoteObserver& observer)
+PromoteResult promote(const PromoteRequest& request, Progress& progress, PromoteObserver& observer)
 {
   const Workspace workspace = find_workspace();
   Config config = load_workspace_config(workspace);
@@ -143,7 +141,7 @@ PromoteResult promote(const PromoteRequest& request, PromoteObserver& observer)
   std::optional<Recovery> recovery;
   if (request.recover_trust_root) {
     recovery = recover_trust_root_or_fatal(repo, config);
-    observer.say(recovery_note(*recovery, config));
+    progress.say(recovery_note(*recovery, config));
   }
 
   // 3. The version and the CHANGELOG section, before anything runs; the version strings of
@@ -218,8 +216,8 @@ PromoteResult promote(const PromoteRequest& request, PromoteObserver& observer)
   if (recovery) {
     rules.recovered_trust_root = StableRef{recovery->root.release, recovery->root.commit};
   }
-  auto objects = write_release(repo, config, *baseline, result.plan, result.report, gpg, result.key, rules,
-                               result.version_edits);
+  auto objects =
+      write_release(repo, config, *baseline, result.plan, result.report, gpg, result.key, rules, result.version_edits);
   if (!objects) {
     environment_error("promotion failed before any ref moved: " + objects.error().message);
   }
@@ -246,11 +244,10 @@ PromoteResult promote(const PromoteRequest& request, PromoteObserver& observer)
   if (stages.configured) {
     const StageConfig& first = result.first_stage;
     const StageRelease released{first.name, result.plan.tag, result.plan.next.str(), result.objects.changelog_commit};
-    result.deployed =
-        deploy_stage(repo, first, released,
-                     fmt::format("`{}` stays on {}: `tollgate rollback --stage {}` retries the deploy", first.name,
-                                 result.plan.tag, first.name),
-                     observer);
+    result.deployed = deploy_stage(repo, first, released,
+                                   fmt::format("`{}` stays on {}: `tollgate rollback --stage {}` retries the deploy",
+                                               first.name, result.plan.tag, first.name),
+                                   progress);
   }
   return result;
 }

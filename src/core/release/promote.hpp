@@ -81,9 +81,10 @@ struct Judged {
   bool changed = false;
 };
 
-// What the CLI provides while a promotion runs.
-class PromoteObserver : public Progress {
+// What the CLI provides while a promotion runs, besides its Progress.
+class PromoteObserver {
 public:
+  virtual ~PromoteObserver() = default;
   // Runs `checks` in `context` on a snapshot of `candidate`, confined, the repository compared
   // before and after, with the CLI's reporting; `floor` and `attested` lines are said first.
   virtual Judged run_checklist(std::vector<std::unique_ptr<checks::Check>>& checks, checks::Context& context,
@@ -95,7 +96,7 @@ public:
 
 // Promotes; every refusal is a Fatal with the contract's exit code (messages in DESIGN.md §5) but a
 // checklist that did not pass (`refused`).
-PromoteResult promote(const PromoteRequest& request, PromoteObserver& observer);
+PromoteResult promote(const PromoteRequest& request, Progress& progress, PromoteObserver& observer);
 
 // The --json document of `result`; null for what is said as text only (nothing_to_abort, would_finish).
 nlohmann::json to_json(const PromoteResult& result);

@@ -71,9 +71,9 @@ std::vector<std::string> dry_run_text(const PromoteResult& result)
   const StageConfig& first = r.first_stage;
   std::vector<std::string> lines{"", "dry run: nothing was changed. A promotion would:"};
   const std::string versioned = version_files::changed_list(r.version_edits);
-  lines.push_back(fmt::format("  1. commit {}{} on top of {} (the only change{}), with this section:",
-                              r.changelog_file, versioned.empty() ? "" : " and the version in " + versioned,
-                              r.candidate.short_hex(), versioned.empty() ? "" : "s"));
+  lines.push_back(fmt::format("  1. commit {}{} on top of {} (the only change{}), with this section:", r.changelog_file,
+                              versioned.empty() ? "" : " and the version in " + versioned, r.candidate.short_hex(),
+                              versioned.empty() ? "" : "s"));
   for (const auto& line : util::split_lines(r.plan.section)) {
     lines.push_back(fmt::format("       | {}", line));
   }
@@ -95,31 +95,27 @@ std::vector<std::string> dry_run_text(const PromoteResult& result)
         render_stage_command(first.deploy, {first.name, r.plan.tag, r.plan.next.str(), git::Oid{}}, "deploy")));
   }
   if (!r.remote.empty()) {
-    lines.push_back(fmt::format("  6. push them and the candidate's approvals to {} (checked: it is not ahead){}",
-                                r.remote,
-                                r.carried_release.empty()
-                                    ? ""
-                                    : fmt::format(", with {} (released here before)", r.carried_release)));
+    lines.push_back(fmt::format(
+        "  6. push them and the candidate's approvals to {} (checked: it is not ahead){}", r.remote,
+        r.carried_release.empty() ? "" : fmt::format(", with {} (released here before)", r.carried_release)));
   }
   return lines;
 }
 
 std::vector<std::string> promoted_text(const PromoteResult& r)
 {
-  std::vector<std::string> lines{"",
-                                 fmt::format("promoted {}: {} -> {} (CHANGELOG commit {}), signed by {}", r.plan.tag,
-                                             r.first_stage.name, r.plan.tag, r.objects.changelog_commit.short_hex(),
-                                             r.key.user_id)};
+  std::vector<std::string> lines{"", fmt::format("promoted {}: {} -> {} (CHANGELOG commit {}), signed by {}",
+                                                 r.plan.tag, r.first_stage.name, r.plan.tag,
+                                                 r.objects.changelog_commit.short_hex(), r.key.user_id)};
   if (const std::string versioned = version_files::changed_list(r.version_edits); !versioned.empty()) {
     lines.push_back(fmt::format("the release commit sets the version {} in {}", r.plan.next.str(), versioned));
   }
   if (!r.pushed) {
     lines.push_back(fmt::format("push it: {}", publish_command(r.journal)));
   } else {
-    lines.push_back(fmt::format("pushed to {}{}", r.remote,
-                                r.carried_release.empty()
-                                    ? ""
-                                    : fmt::format(" (with {}, released here before)", r.carried_release)));
+    lines.push_back(fmt::format(
+        "pushed to {}{}", r.remote,
+        r.carried_release.empty() ? "" : fmt::format(" (with {}, released here before)", r.carried_release)));
   }
   return lines;
 }
@@ -135,7 +131,9 @@ nlohmann::json to_json(const PromoteResult& result)
   case PromoteOutcome::aborted:
     return {{"aborted", result.release}, {"notes", result.notes}};
   case PromoteOutcome::finished:
-    return {{"finished", result.release}, {"refs", updates_json(result.journal)}, {"push", publish_command(result.journal)}};
+    return {{"finished", result.release},
+            {"refs", updates_json(result.journal)},
+            {"push", publish_command(result.journal)}};
   case PromoteOutcome::would_push:
     return {{"dry_run", true}, {"push_finished", result.release}, {"remote", result.remote}};
   case PromoteOutcome::pushed:

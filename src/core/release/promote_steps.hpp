@@ -24,7 +24,8 @@ std::string remote_in_use(const git::Repository& repo, const Config& config, con
 
 // Before anything is signed: the remote is fetched (objects only) and must not be ahead of or
 // diverged from this clone. Returns the finished release it lacks, if any (a push that failed).
-std::optional<PendingRelease> check_remote(const git::Repository& repo, const Config& config, const std::string& remote);
+std::optional<PendingRelease> check_remote(const git::Repository& repo, const Config& config,
+                                           const std::string& remote);
 
 // The candidate's tollgate.yaml, MAINTAINERS.yaml and keys become the trust root once promoted: a
 // set under which nothing could ever be approved would brick the repository (exit 2, every problem).

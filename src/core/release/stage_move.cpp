@@ -142,8 +142,8 @@ StageMoveResult stage_move(const StageMoveRequest& request, Progress& progress)
   const std::int64_t held = now - from.since;
   if (held < stage.soak) {
     refused(fmt::format("stage move refused: {} has been at `{}` for {} of the {} soak `{}` requires ({} left)",
-                        release, before.name, format_duration(held), format_duration(stage.soak),
-                        stage.name, format_duration(stage.soak - held)));
+                        release, before.name, format_duration(held), format_duration(stage.soak), stage.name,
+                        format_duration(stage.soak - held)));
   }
 
   // 6. The sign-offs, judged against the trust root.
@@ -300,9 +300,8 @@ StageMoveResult stage_move(const StageMoveRequest& request, Progress& progress)
 nlohmann::json to_json(const StageMoveResult& result)
 {
   if (result.dry_run) {
-    return {{"dry_run", true},         {"release", result.release}, {"from", result.from},
-            {"stage", result.stage},   {"held", result.held},       {"signoffs", result.counted},
-            {"verify", result.verify}, {"deploy", result.deploy}};
+    return {{"dry_run", true},     {"release", result.release},  {"from", result.from},     {"stage", result.stage},
+            {"held", result.held}, {"signoffs", result.counted}, {"verify", result.verify}, {"deploy", result.deploy}};
   }
   return {{"moved", true},
           {"release", result.release},
@@ -318,16 +317,15 @@ nlohmann::json to_json(const StageMoveResult& result)
 
 std::vector<std::string> dry_run_lines(const StageMoveResult& result)
 {
-  return {
-      fmt::format("dry run: nothing was changed. Moving {} from `{}` to `{}` would:", result.release, result.from,
-                  result.stage),
-      fmt::format("  1. {}", result.verify.empty() ? "run no verify (the stage has none)"
-                                                   : "run the verify: " + result.verify),
-      fmt::format("  2. sign `{}` -> {} (held `{}` for {}, {} sign-off{}) and append it to refs/tollgate/log",
-                  result.stage, result.release, result.from, format_duration(result.held), result.counted,
-                  result.counted == 1 ? "" : "s"),
-      fmt::format("  3. {}", result.deploy.empty() ? "deploy nothing (the stage has no deploy)"
-                                                   : "deploy: " + result.deploy)};
+  return {fmt::format("dry run: nothing was changed. Moving {} from `{}` to `{}` would:", result.release, result.from,
+                      result.stage),
+          fmt::format("  1. {}", result.verify.empty() ? "run no verify (the stage has none)"
+                                                       : "run the verify: " + result.verify),
+          fmt::format("  2. sign `{}` -> {} (held `{}` for {}, {} sign-off{}) and append it to refs/tollgate/log",
+                      result.stage, result.release, result.from, format_duration(result.held), result.counted,
+                      result.counted == 1 ? "" : "s"),
+          fmt::format("  3. {}",
+                      result.deploy.empty() ? "deploy nothing (the stage has no deploy)" : "deploy: " + result.deploy)};
 }
 
 } // namespace tollgate::core
