@@ -1,10 +1,9 @@
 #pragma once
 // What approve, approvals and gate share: the repository, the candidate, the trust root; each
 // failure is a Fatal with the contract's exit code (core/trust/require.hpp,
-// core/checklist/checks_in_force.hpp, core/release/release_support.hpp).
+// core/checklist/checks_in_force.hpp).
 
 #include "core/checklist/checks_in_force.hpp"
-#include "core/release/release_support.hpp"
 #include "core/trust/require.hpp"
 
 namespace tollgate::cli {
@@ -17,8 +16,5 @@ using core::require_maintainer_key;
 using core::resolve_revision;
 using core::signing_context;
 using core::trust_root_or_fatal;
-
-// `--recover-trust-root` (approve): core::recover_trust_root_or_fatal, said on stdout unless `quiet`.
-core::Recovery recover_trust_root_or_fatal(const git::Repository& repo, core::Config& config, bool quiet);
 
 } // namespace tollgate::cli

@@ -56,9 +56,9 @@ void demote(const git::Repository& repo, const Workspace& workspace, const Confi
   if (request.dry_run) {
     auto pending = read_journal(repo, workspace.git_dir);
     result.pending_journal = pending && *pending;
-    result.demotion = fmt::format("would move {} from {} back to {} ({}), signed and recorded with the reason \"{}\"",
-                                  stage, current->record.release, target->tag, target->commit.short_hex(),
-                                  request.reason);
+    result.demotion =
+        fmt::format("would move {} from {} back to {} ({}), signed and recorded with the reason \"{}\"", stage,
+                    current->record.release, target->tag, target->commit.short_hex(), request.reason);
     return;
   }
   const gpg::Context gpg = signing_context();
@@ -174,10 +174,11 @@ RollbackResult rollback(const RollbackRequest& request, Progress& progress)
       request.worktree.empty() ? workspace.root : std::filesystem::absolute(request.worktree);
   result.checkout = request.worktree.empty() ? std::string("here") : where.string();
   const std::string deploy_template = stage_deploy ? stage_config.deploy : config.rollback.deploy;
-  result.deploy = deploy_template.empty()
-                      ? std::string()
-                      : render_stage_command(deploy_template, {stage, release, bare_version, target},
-                                             stage_deploy ? fmt::format("stage `{}` deploy", stage) : "rollback.deploy");
+  result.deploy =
+      deploy_template.empty()
+          ? std::string()
+          : render_stage_command(deploy_template, {stage, release, bare_version, target},
+                                 stage_deploy ? fmt::format("stage `{}` deploy", stage) : "rollback.deploy");
   if (request.dry_run) {
     return result;
   }
@@ -217,8 +218,8 @@ RollbackResult rollback(const RollbackRequest& request, Progress& progress)
 nlohmann::json to_json(const RollbackResult& result)
 {
   if (result.dry_run) {
-    return {{"dry_run", true},          {"demote", result.demote},     {"from", result.from},
-            {"stable", result.release}, {"commit", result.commit},     {"checkout", result.checkout},
+    return {{"dry_run", true},          {"demote", result.demote}, {"from", result.from},
+            {"stable", result.release}, {"commit", result.commit}, {"checkout", result.checkout},
             {"deploy", result.deploy}};
   }
   if (result.deploy.empty()) {
