@@ -117,13 +117,10 @@ ApproveResult approve(const ApproveRequest& request, Progress& progress)
 
 nlohmann::json to_json(const ApproveResult& result)
 {
-  nlohmann::json document = {{"ref", result.created.ref},
-                             {"object", result.created.object.hex()},
-                             {"fingerprint", result.key.fingerprint},
-                             {"signer", result.key.user_id},
-                             {"replaced", result.created.replaced},
-                             {"push", k_approvals_push_hint},
-                             {"warnings", result.warnings}};
+  nlohmann::json document = {
+      {"ref", result.created.ref},    {"object", result.created.object.hex()}, {"fingerprint", result.key.fingerprint},
+      {"signer", result.key.user_id}, {"replaced", result.created.replaced},   {"push", k_approvals_push_hint},
+      {"warnings", result.warnings}};
   if (result.signoff) {
     document.update({{"release", result.release}, {"stage", result.stage}, {"tag", result.tag.hex()}});
   } else {
