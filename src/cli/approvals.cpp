@@ -83,11 +83,6 @@ int run_approvals(const ApprovalsOptions& options, const Globals& globals)
 
 } // namespace
 
-std::unique_ptr<checks::Check> approvals_check(const core::Config& config)
-{
-  return builtin_check(config, "approvals");
-}
-
 std::function<int()> setup_approvals(CLI::App& app, const Globals& globals)
 {
   auto options = std::make_shared<ApprovalsOptions>();

@@ -2,6 +2,7 @@
 // What every subcommand shares: the global options, and the shape of an entry in main.cpp's table.
 
 #include "checks/check.hpp"
+#include "core/checklist/checks_in_force.hpp"
 #include "core/checklist/judging.hpp"
 #include "core/checklist/repo_guard.hpp"
 #include "core/checklist/runner.hpp"
@@ -91,13 +92,10 @@ int run_and_report(std::vector<std::unique_ptr<checks::Check>>& checks, const co
                    const core::Config& config, const std::string& revision, const core::RunOptions& run,
                    const ReportFiles& files, const Globals& globals, const RunExtras& extras = {});
 
-// The configured check of built-in `kind` (the first), or one with default options when
-// tollgate.yaml lists none; `approvals_check` is builtin_check(config, "approvals").
-std::unique_ptr<checks::Check> builtin_check(const core::Config& config, std::string_view kind);
-std::unique_ptr<checks::Check> approvals_check(const core::Config& config);
-
-// Puts the built-in `trust-root` check first unless tollgate.yaml lists it (core/trust_root_validation).
-void add_trust_root_check(std::vector<std::unique_ptr<checks::Check>>& checks, const core::Config& config);
+// The built-in checks a command adds (core/checklist/checks_in_force.hpp).
+using core::add_trust_root_check;
+using core::approvals_check;
+using core::builtin_check;
 
 // One setup per file under src/cli/.
 std::function<int()> setup_init(CLI::App& app, const Globals& globals);

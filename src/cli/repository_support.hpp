@@ -1,52 +1,20 @@
 #pragma once
 // What approve, approvals and gate share: the repository, the candidate, the trust root; each
-// failure is a Fatal with the contract's exit code.
+// failure is a Fatal with the contract's exit code (core/trust/require.hpp,
+// core/checklist/checks_in_force.hpp).
 
-#include "core/checklist/workspace.hpp"
-#include "core/release/trust_root_recovery.hpp"
-#include "core/trust/floor.hpp"
-#include "core/trust/trust_root.hpp"
-#include "git/oid.hpp"
-#include "git/repository.hpp"
-#include "gpg/context.hpp"
-
-#include <string>
-#include <string_view>
-#include <vector>
+#include "core/checklist/checks_in_force.hpp"
+#include "core/trust/require.hpp"
 
 namespace tollgate::cli {
 
-// Fatal(3) when it cannot be opened.
-git::Repository open_repository(const core::Workspace& workspace);
-// Fatal(3) in a shallow clone: `what` needs the history (release tags, the trust root at stable,
-// ancestry), which a cut-off history would answer wrongly.
-void require_full_history(const git::Repository& repo, std::string_view what);
-// Fatal(2) when `rev` does not name a commit.
-git::Oid resolve_revision(const git::Repository& repo, const std::string& rev);
-// Fatal(2) for a malformed MAINTAINERS.yaml or tollgate.yaml at the trust root, Fatal(3) otherwise
-// (a shallow clone included).
-core::TrustRoot trust_root_or_fatal(const git::Repository& repo, const core::Config& config, const git::Oid& candidate);
-
-// The configuration in force for `candidate` (core::load_floor): Fatal(2) when tollgate.yaml at the
-// trust root or the candidate is invalid, Fatal(3) otherwise (a shallow clone included).
-core::Floor floor_or_fatal(const git::Repository& repo, const core::Config& config, const git::Oid& candidate);
-
-// `--recover-trust-root` (approve, promote): points `config` at the last usable trust root before
-// the broken one at stable (core/trust_root_recovery.hpp) and says so on stdout unless `quiet`;
-// Fatal(2) when stable's is usable, Fatal(3) when no earlier release has a usable one.
-core::Recovery recover_trust_root_or_fatal(const git::Repository& repo, core::Config& config, bool quiet);
-
-// The floor's lines for a text report: where the rules come from on a first promotion, then one
-// line per loosening ignored.
-std::vector<std::string> floor_lines(const core::Floor& floor);
-
-// A gpgme context to sign with: Fatal(3) when gpg is missing. Without a terminal on standard input
-// it never asks for a passphrase: a key that needs one fails at once instead of hanging.
-gpg::Context signing_context();
-
-// Fatal(3) unless `key` belongs to a maintainer of the trust root for `candidate`: releases and
-// demotions must verify later, and `tollgate verify` accepts only maintainers' signatures.
-void require_maintainer_key(const git::Repository& repo, const core::Config& config, const git::Oid& candidate,
-                            const gpg::KeyInfo& key, const std::string& what);
+using core::floor_lines;
+using core::floor_or_fatal;
+using core::open_repository;
+using core::require_full_history;
+using core::require_maintainer_key;
+using core::resolve_revision;
+using core::signing_context;
+using core::trust_root_or_fatal;
 
 } // namespace tollgate::cli

@@ -4,7 +4,8 @@
 
 #include "cli/common.hpp"
 #include "cli/repository_support.hpp"
-#include "cli/stage_support.hpp"
+#include "core/release/release_support.hpp"
+#include "core/release/stage_commands.hpp"
 #include "git/objects.hpp"
 #include "git/refs.hpp"
 #include "util/fatal.hpp"
@@ -23,17 +24,17 @@ struct Status {
   Status(std::string where, std::string step) : state(std::move(where)), next(std::move(step)) {}
   std::string state;
   std::string next;
-  StageStatus stages; // with release.stages (docs/stages.md): each stage's release and next move
+  core::StageStatus stages; // with release.stages (docs/stages.md): each stage's release and next move
 };
 
 // The stages in force, when release.stages lists them; none when they cannot be read.
-StageStatus stages_of(const git::Repository& repo, const core::Config& config, const git::Oid& head)
+core::StageStatus stages_of(const git::Repository& repo, const core::Config& config, const git::Oid& head)
 {
   auto path = core::stages_in_force(repo, config, head);
   if (!path || !path->configured) {
     return {};
   }
-  return stage_status(repo, config, *path);
+  return core::stage_status(repo, config, *path);
 }
 
 // The candidate (HEAD) against the approvals check `approvals` runs, and stable.

@@ -1,10 +1,8 @@
 // `tollgate verify [TAG]` (default: stable): re-verifies a release from the repository alone. Exit 0
-// only if every check holds; 1 names each that does not; 2 when TAG is no tag.
+// only if every check holds; 1 names each that does not; 2 when TAG is no tag (core::verify).
 
 #include "core/release/verify.hpp"
 #include "cli/common.hpp"
-#include "cli/repository_support.hpp"
-#include "core/release/history_rewrites.hpp"
 #include "util/fatal.hpp"
 #include "util/term.hpp"
 
@@ -24,39 +22,30 @@ struct VerifyOptions {
 
 int run_verify(const VerifyOptions& options, const Globals& globals)
 {
-  const core::Workspace workspace = core::find_workspace(core::WorkTree::optional);
-  const core::Config config = core::load_workspace_config(workspace);
-  const git::Repository repo = open_repository(workspace);
-  const std::string tag = options.tag.empty() ? config.release.stable_tag : options.tag;
-  if (auto plain = core::refuse_history_rewrites(repo); !plain) {
-    environment_error("verify refused: " + plain.error().message);
-  }
-  auto report = core::verify_release(repo, config, tag);
-  if (!report) {
-    usage_error(report.error().message);
-  }
+  const core::VerifyReport report = core::verify(options.tag);
+  const std::string& tag = report.tag;
   if (globals.json) {
-    print_json(report->to_json());
-    return report->ok() ? exit_code::k_ok : exit_code::k_failed;
+    print_json(report.to_json());
+    return report.ok() ? exit_code::k_ok : exit_code::k_failed;
   }
   util::Style style;
   style.color = globals.color_on(STDOUT_FILENO);
   std::size_t width = 0;
-  for (const auto& finding : report->findings) {
+  for (const auto& finding : report.findings) {
     width = std::max(width, finding.name.size());
   }
-  fmt::print("verify {}{}\n", tag, report->release != tag ? " -> " + report->release : "");
-  for (const auto& finding : report->findings) {
+  fmt::print("verify {}{}\n", tag, report.release != tag ? " -> " + report.release : "");
+  for (const auto& finding : report.findings) {
     fmt::print("  {} {:<{}}  {}\n", finding.ok ? style.green("✔") : style.red("✘"), finding.name, width,
                finding.detail);
   }
   const auto problems =
-      std::count_if(report->findings.begin(), report->findings.end(), [](const auto& f) { return !f.ok; });
-  if (report->ok()) {
-    fmt::print("{}\n", style.green(fmt::format("{} verified", report->release)));
+      std::count_if(report.findings.begin(), report.findings.end(), [](const auto& f) { return !f.ok; });
+  if (report.ok()) {
+    fmt::print("{}\n", style.green(fmt::format("{} verified", report.release)));
     return exit_code::k_ok;
   }
-  fmt::print("{}\n", style.red(fmt::format("{} NOT verified: {} problem{}", report->release, problems,
+  fmt::print("{}\n", style.red(fmt::format("{} NOT verified: {} problem{}", report.release, problems,
                                            problems == 1 ? "" : "s")));
   return exit_code::k_failed;
 }

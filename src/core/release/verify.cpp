@@ -1,5 +1,8 @@
 #include "core/release/verify.hpp"
 
+#include "core/checklist/checks_in_force.hpp"
+#include "core/checklist/workspace.hpp"
+#include "core/release/history_rewrites.hpp"
 #include "core/release/signoffs.hpp"
 #include "core/release/stages.hpp"
 #include "core/release/trust_root_recovery.hpp"
@@ -12,6 +15,7 @@
 #include "git/objects.hpp"
 #include "git/refs.hpp"
 #include "git/signed_tag.hpp"
+#include "util/fatal.hpp"
 #include "util/strings.hpp"
 #include "version_files/edit.hpp"
 
@@ -522,6 +526,21 @@ Result<VerifyReport> verify_release(const git::Repository& repo, const Config& l
   verifier.verify_audit_log(release_tag);
   verifier.verify_stage_path(report.release, release_tag);
   return report;
+}
+
+VerifyReport verify(const std::string& tag)
+{
+  const Workspace workspace = find_workspace(WorkTree::optional);
+  const Config config = load_workspace_config(workspace);
+  const git::Repository repo = open_repository(workspace);
+  if (auto plain = refuse_history_rewrites(repo); !plain) {
+    environment_error("verify refused: " + plain.error().message);
+  }
+  auto report = verify_release(repo, config, tag.empty() ? config.release.stable_tag : tag);
+  if (!report) {
+    usage_error(report.error().message);
+  }
+  return std::move(*report);
 }
 
 } // namespace tollgate::core

@@ -34,4 +34,8 @@ struct VerifyReport {
 // afresh: no cached verdict is consulted.
 Result<VerifyReport> verify_release(const git::Repository& repo, const Config& local, const std::string& tag);
 
+// `tollgate verify [TAG]` in the repository here (bare too): `tag` ("": release.stable_tag) verified
+// after the refusal of history rewrites (Fatal(3)); Fatal(2) when it names no tag.
+VerifyReport verify(const std::string& tag);
+
 } // namespace tollgate::core
