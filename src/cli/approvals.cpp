@@ -5,7 +5,8 @@
 #include "core/trust/approvals.hpp"
 #include "checks/registry.hpp"
 #include "cli/common.hpp"
-#include "cli/repository_support.hpp"
+#include "core/checklist/checks_in_force.hpp"
+#include "core/trust/require.hpp"
 #include "util/fatal.hpp"
 #include "util/term.hpp"
 
@@ -57,11 +58,11 @@ int run_approvals(const ApprovalsOptions& options, const Globals& globals)
 {
   const core::Workspace workspace = core::find_workspace(core::WorkTree::optional);
   const core::Config config = core::load_workspace_config(workspace);
-  const git::Repository repo = open_repository(workspace);
-  const git::Oid candidate = resolve_revision(repo, options.revision);
-  trust_root_or_fatal(repo, config, candidate); // malformed trust-root files: exit 2 with file:line:col
+  const git::Repository repo = core::open_repository(workspace);
+  const git::Oid candidate = core::resolve_revision(repo, options.revision);
+  core::trust_root_or_fatal(repo, config, candidate); // malformed trust-root files: exit 2 with file:line:col
 
-  auto check = approvals_check(config);
+  auto check = core::approvals_check(config);
   checks::Context context;
   context.root = workspace.root;
   context.git_dir = workspace.git_dir;

@@ -2,10 +2,10 @@
 // and, if not, the one reason; then each attestable check in force, attested or not. Exit 0 when
 // every attestable check is attested, 1 otherwise. `promote` and `gate` judge them the same way.
 
-#include "cli/attestation_support.hpp"
 #include "cli/common.hpp"
-#include "cli/repository_support.hpp"
+#include "core/checklist/checks_in_force.hpp"
 #include "core/checklist/limits.hpp"
+#include "core/trust/require.hpp"
 #include "util/fatal.hpp"
 #include "util/term.hpp"
 
@@ -54,13 +54,13 @@ int run_attestations(const AttestationsOptions& options, const Globals& globals)
 {
   const core::Workspace workspace = core::find_workspace(core::WorkTree::optional);
   const core::Config config = core::load_workspace_config(workspace);
-  const git::Repository repo = open_repository(workspace);
-  const git::Oid candidate = resolve_revision(repo, options.revision);
-  const core::Floor floor = floor_or_fatal(repo, config, candidate);
+  const git::Repository repo = core::open_repository(workspace);
+  const git::Oid candidate = core::resolve_revision(repo, options.revision);
+  const core::Floor floor = core::floor_or_fatal(repo, config, candidate);
   const proc::Limits limits =
       core::limits_in_force(floor.config, core::effective_limits(floor.config.sandbox), repo, candidate);
-  const core::TrustRoot root = trust_root_or_fatal(repo, config, candidate);
-  const core::AttestationsReport report = attestations_or_fatal(repo, root, floor.config, candidate, limits);
+  const core::TrustRoot root = core::trust_root_or_fatal(repo, config, candidate);
+  const core::AttestationsReport report = core::attestations_or_fatal(repo, root, floor.config, candidate, limits);
   const bool all = std::all_of(report.checks.begin(), report.checks.end(),
                                [](const core::CheckAttestation& one) { return one.attested(); });
   if (globals.json) {

@@ -3,9 +3,10 @@
 
 #include "changelog/plan.hpp"
 #include "cli/common.hpp"
-#include "cli/repository_support.hpp"
+#include "core/checklist/checks_in_force.hpp"
 #include "core/checklist/report.hpp"
 #include "core/checklist/workspace.hpp"
+#include "core/trust/require.hpp"
 #include "git/objects.hpp"
 #include "util/fatal.hpp"
 #include "version_files/diff.hpp"
@@ -81,8 +82,8 @@ int run_changelog(const ChangelogOptions& options, const Globals& globals)
     config.changelog.paths = options.paths;
     config.changelog.exclude_paths = options.exclude_paths;
   }
-  const git::Repository repo = open_repository(workspace);
-  require_full_history(repo, "the changelog (every commit since the last release tag)");
+  const git::Repository repo = core::open_repository(workspace);
+  core::require_full_history(repo, "the changelog (every commit since the last release tag)");
   changelog::PlanOptions plan_options;
   plan_options.tag_prefix = config.release.tag_prefix;
   plan_options.candidate = options.to;

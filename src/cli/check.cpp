@@ -2,13 +2,14 @@
 // read-only), or on a snapshot of REV.
 
 #include "cli/common.hpp"
-#include "cli/repository_support.hpp"
 #include "core/checklist/attesting.hpp"
+#include "core/checklist/checks_in_force.hpp"
 #include "core/checklist/limits.hpp"
 #include "core/checklist/report.hpp"
 #include "core/checklist/runner.hpp"
 #include "core/checklist/workspace.hpp"
 #include "core/trust/floor.hpp"
+#include "core/trust/require.hpp"
 #include "git/objects.hpp"
 #include "git/refs.hpp"
 #include "util/fatal.hpp"
@@ -40,8 +41,8 @@ core::Attesting prepare_attesting(const git::Repository& repo, const core::Confi
   if (!shard) {
     usage_error("--shard: " + shard.error().message);
   }
-  core::TrustRoot root = trust_root_or_fatal(repo, config, commit);
-  return core::prepare_attesting(repo, signing_context(), std::move(root), options.key, *shard);
+  core::TrustRoot root = core::trust_root_or_fatal(repo, config, commit);
+  return core::prepare_attesting(repo, core::signing_context(), std::move(root), options.key, *shard);
 }
 
 // Signs the results of a finished run; prints what it wrote (text) or returns it (JSON).
@@ -89,18 +90,18 @@ int run_check(CheckOptions options, const Globals& globals)
                             "give one: `tollgate check HEAD` checks a snapshot of that commit");
   }
   core::Config config = core::load_workspace_config(workspace);
-  const git::Repository repo = open_repository(workspace);
-  const git::Oid commit = resolve_revision(repo, options.revision.empty() ? "HEAD" : options.revision);
+  const git::Repository repo = core::open_repository(workspace);
+  const git::Oid commit = core::resolve_revision(repo, options.revision.empty() ? "HEAD" : options.revision);
   // The rules in force: tollgate.yaml at stable is the floor. With a revision, the checks are the
   // commit's own (never the work tree's); in place, the work tree's checks run under the floor's
   // sandbox: a candidate cannot switch confinement off or open the network for itself.
-  core::Floor floor = floor_or_fatal(repo, config, commit);
+  core::Floor floor = core::floor_or_fatal(repo, config, commit);
   RunExtras extras;
   if (options.revision.empty()) {
     config.sandbox = floor.config.sandbox;
   } else {
     config = std::move(floor.config);
-    extras.floor = floor_lines(floor);
+    extras.floor = core::floor_lines(floor);
     extras.snapshot = true;
     extras.repo = &repo;
     extras.snapshot_of = commit;
@@ -123,7 +124,7 @@ int run_check(CheckOptions options, const Globals& globals)
     governed = stable_commit && has_maintainers(*stable_commit);
   }
   if (governed) {
-    add_trust_root_check(checks, config);
+    core::add_trust_root_check(checks, config);
   }
   core::validate_selection(checks, options.run);
   std::optional<core::Attesting> attesting;

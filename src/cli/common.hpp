@@ -51,9 +51,6 @@ struct Command {
 // Prints `document` as the single JSON document on stdout (invalid UTF-8 replaced, never thrown).
 void print_json(const nlohmann::json& document);
 
-// The context checks run in (core/checklist/judging.hpp).
-using core::make_context;
-
 // Runs `checks` with live or plain text reporting (quiet under --json: the caller prints); Ctrl-C
 // cancels them.
 core::RunReport run_with_reporter(std::vector<std::unique_ptr<checks::Check>>& checks, const checks::Context& context,
@@ -72,13 +69,9 @@ struct RunExtras {
   unsigned shard_count = 0;
 };
 
-// Judging a commit: its snapshot, confinement, the judge's state before (core/checklist/judging.hpp).
-using core::begin_judging;
-using core::Judging;
-
 // What changed in the judge while the checks ran, one line each (empty: nothing), each printed to
 // stderr: any change fails the run and nothing is promoted.
-std::vector<std::string> end_judging(const Judging& judging, const checks::Context& context);
+std::vector<std::string> end_judging(const core::Judging& judging, const checks::Context& context);
 
 // The report files a run also writes (empty: none).
 struct ReportFiles {
@@ -91,11 +84,6 @@ struct ReportFiles {
 int run_and_report(std::vector<std::unique_ptr<checks::Check>>& checks, const core::Workspace& workspace,
                    const core::Config& config, const std::string& revision, const core::RunOptions& run,
                    const ReportFiles& files, const Globals& globals, const RunExtras& extras = {});
-
-// The built-in checks a command adds (core/checklist/checks_in_force.hpp).
-using core::add_trust_root_check;
-using core::approvals_check;
-using core::builtin_check;
 
 // One setup per file under src/cli/.
 std::function<int()> setup_init(CLI::App& app, const Globals& globals);

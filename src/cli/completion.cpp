@@ -4,8 +4,9 @@
 
 #include "changelog/history.hpp"
 #include "cli/common.hpp"
-#include "cli/repository_support.hpp"
 #include "completion/script.hpp"
+#include "core/checklist/checks_in_force.hpp"
+#include "core/trust/require.hpp"
 #include "util/fatal.hpp"
 
 #include <fmt/format.h>
@@ -82,7 +83,7 @@ std::vector<std::string> values(const std::string& kind)
       }
       return out;
     }
-    const git::Repository repo = open_repository(workspace);
+    const git::Repository repo = core::open_repository(workspace);
     if (auto tags = changelog::release_tags(repo, config.release.tag_prefix)) {
       for (const auto& tag : *tags) {
         out.push_back(tag.name);

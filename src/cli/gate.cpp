@@ -4,10 +4,10 @@
 // not attested). Exit 0 open, 1 closed, 2 usage/config, 3 environment.
 
 #include "checks/registry.hpp"
-#include "cli/attestation_support.hpp"
 #include "cli/common.hpp"
-#include "cli/repository_support.hpp"
+#include "core/checklist/checks_in_force.hpp"
 #include "core/checklist/limits.hpp"
+#include "core/trust/require.hpp"
 #include "util/fatal.hpp"
 
 #include <algorithm>
@@ -30,10 +30,10 @@ int run_gate(const GateOptions& options, const Globals& globals)
 {
   const core::Workspace workspace = core::find_workspace(core::WorkTree::optional);
   const core::Config config = core::load_workspace_config(workspace);
-  const git::Repository repo = open_repository(workspace);
-  const git::Oid candidate = resolve_revision(repo, options.revision);
-  const core::TrustRoot root = trust_root_or_fatal(repo, config, candidate);
-  const core::Floor floor = floor_or_fatal(repo, config, candidate);
+  const git::Repository repo = core::open_repository(workspace);
+  const git::Oid candidate = core::resolve_revision(repo, options.revision);
+  const core::TrustRoot root = core::trust_root_or_fatal(repo, config, candidate);
+  const core::Floor floor = core::floor_or_fatal(repo, config, candidate);
 
   // The gate checks in force (core::load_floor: stable's, which a candidate cannot drop, then the
   // candidate's additions); an approvals check with defaults when none is listed. The command checks
@@ -46,15 +46,15 @@ int run_gate(const GateOptions& options, const Globals& globals)
   }
   const proc::Limits limits =
       core::limits_in_force(floor.config, core::effective_limits(floor.config.sandbox), repo, candidate);
-  use_attestations(checks, attestations_or_fatal(repo, root, floor.config, candidate, limits), true);
+  core::use_attestations(checks, core::attestations_or_fatal(repo, root, floor.config, candidate, limits), true);
   if (std::none_of(checks.begin(), checks.end(), [](const auto& check) { return check->spec().kind == "approvals"; })) {
-    checks.insert(checks.begin(), approvals_check(floor.config));
+    checks.insert(checks.begin(), core::approvals_check(floor.config));
   }
-  add_trust_root_check(checks, floor.config);
+  core::add_trust_root_check(checks, floor.config);
   core::RunOptions run;
   run.keep_going = true; // a gate reports every reason it is closed
   return run_and_report(checks, workspace, floor.config, candidate.hex(), run, ReportFiles{options.junit, {}}, globals,
-                        RunExtras{.floor = floor_lines(floor),
+                        RunExtras{.floor = core::floor_lines(floor),
                                   .snapshot = true,
                                   .repo = nullptr,
                                   .snapshot_of = {},

@@ -3,9 +3,10 @@
 // approvals, the stage move's evidence, or the reason.
 
 #include "cli/common.hpp"
-#include "cli/repository_support.hpp"
+#include "core/checklist/checks_in_force.hpp"
 #include "core/release/stages.hpp"
 #include "core/trust/audit_log.hpp"
+#include "core/trust/require.hpp"
 #include "git/refs.hpp"
 #include "util/fatal.hpp"
 
@@ -33,7 +34,7 @@ std::string when(std::int64_t seconds)
 int run_history(const HistoryOptions& options, const Globals& globals)
 {
   const core::Workspace workspace = core::find_workspace(core::WorkTree::optional);
-  const git::Repository repo = open_repository(workspace);
+  const git::Repository repo = core::open_repository(workspace);
   auto head = git::read_ref(repo, core::k_audit_log_ref);
   if (!head) {
     environment_error(head.error().message);

@@ -31,7 +31,7 @@ public:
                              const core::RunOptions& run, const git::Repository& repo, const git::Oid& candidate,
                              const std::vector<std::string>& floor, const std::vector<std::string>& attested) override
   {
-    const Judging judging = begin_judging(context, checks, &repo, candidate);
+    const core::Judging judging = core::begin_judging(context, checks, &repo, candidate);
     if (!m_globals.json) {
       print_lines(floor);
       for (const auto& line : attested) {

@@ -53,11 +53,11 @@ int run_and_report(std::vector<std::unique_ptr<checks::Check>>& checks, const co
     core::require_writable(files.sarif, "--sarif");
   }
   std::string run_id;
-  checks::Context context = make_context(workspace, config, revision, run_id);
+  checks::Context context = core::make_context(workspace, config, revision, run_id);
   if (extras.snapshot_of) {
     context.limits = core::limits_in_force(config, context.limits, *extras.repo, *extras.snapshot_of);
   }
-  const Judging judging = begin_judging(context, checks, extras.repo, extras.snapshot_of);
+  const core::Judging judging = core::begin_judging(context, checks, extras.repo, extras.snapshot_of);
   context.snapshot = extras.snapshot;
   context.shard_index = extras.shard_index;
   context.shard_count = extras.shard_count;
@@ -96,7 +96,7 @@ int run_and_report(std::vector<std::unique_ptr<checks::Check>>& checks, const co
   return changed.empty() ? report.exit_code() : exit_code::k_failed;
 }
 
-std::vector<std::string> end_judging(const Judging& judging, const checks::Context& context)
+std::vector<std::string> end_judging(const core::Judging& judging, const checks::Context& context)
 {
   std::vector<std::string> changed = core::judge_changes(judging, context);
   for (const auto& line : changed) {

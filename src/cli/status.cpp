@@ -3,9 +3,10 @@
 // each stage's release, since when and what its next move waits for, then the commands.
 
 #include "cli/common.hpp"
-#include "cli/repository_support.hpp"
+#include "core/checklist/checks_in_force.hpp"
 #include "core/release/release_support.hpp"
 #include "core/release/stage_commands.hpp"
+#include "core/trust/require.hpp"
 #include "git/objects.hpp"
 #include "git/refs.hpp"
 #include "util/fatal.hpp"
@@ -47,13 +48,13 @@ Status candidate_state(const core::Workspace& workspace, const core::Config& con
               "commit the next change; `tollgate changelog` previews the next release"};
     }
   }
-  trust_root_or_fatal(repo, config, head);
+  core::trust_root_or_fatal(repo, config, head);
   checks::Context context;
   context.root = workspace.root;
   context.git_dir = workspace.git_dir;
   context.config = &config;
   context.revision = head.hex();
-  const checks::CheckResult result = approvals_check(config)->run(context);
+  const checks::CheckResult result = core::approvals_check(config)->run(context);
   if (result.status == checks::Status::error) {
     return {fmt::format("candidate {}: {}", head.short_hex(), result.summary), "`tollgate doctor`"};
   }
@@ -81,8 +82,8 @@ Status candidate_state(const core::Workspace& workspace, const core::Config& con
 Status candidate_status(const core::Workspace& workspace)
 {
   const core::Config config = core::load_workspace_config(workspace);
-  const git::Repository repo = open_repository(workspace);
-  const git::Oid head = resolve_revision(repo, "HEAD");
+  const git::Repository repo = core::open_repository(workspace);
+  const git::Oid head = core::resolve_revision(repo, "HEAD");
   Status status = candidate_state(workspace, config, repo, head);
   status.stages = stages_of(repo, config, head);
   return status;
