@@ -472,10 +472,7 @@ Result<Config> parse_config(std::string_view text, const std::string& file_label
   } catch (const ConfigError& error) {
     return fail(error.what());
   } catch (const YAML::Exception& error) {
-    if (error.mark.is_null()) {
-      return fail(fmt::format("{}: {}", file_label, error.msg));
-    }
-    return fail(fmt::format("{}:{}:{}: {}", file_label, error.mark.line + 1, error.mark.column + 1, error.msg));
+    return fail(yaml_error(error, file_label));
   } catch (const std::exception& error) {
     return fail(fmt::format("{}: {}", file_label, error.what()));
   }

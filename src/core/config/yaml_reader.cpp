@@ -52,14 +52,6 @@ private:
   YAML::Mark m_last = YAML::Mark::null_mark();
 };
 
-std::string yaml_error(const YAML::Exception& error, const std::string& file)
-{
-  if (error.mark.is_null()) {
-    return fmt::format("{}: {}", file, error.msg);
-  }
-  return fmt::format("{}:{}:{}: {}", file, error.mark.line + 1, error.mark.column + 1, error.msg);
-}
-
 } // namespace
 
 Result<std::vector<YAML::Node>> load_all_yaml(std::string_view text, const std::string& file)
@@ -291,6 +283,14 @@ void YamlMap::finish() const
     }
     seen.push_back(key);
   }
+}
+
+std::string yaml_error(const YAML::Exception& error, const std::string& file)
+{
+  if (error.mark.is_null()) {
+    return fmt::format("{}: {}", file, error.msg);
+  }
+  return fmt::format("{}:{}:{}: {}", file, error.mark.line + 1, error.mark.column + 1, error.msg);
 }
 
 } // namespace tollgate::core

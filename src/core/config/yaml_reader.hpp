@@ -25,6 +25,9 @@ public:
 Location location_of(const YAML::Node& node, const std::string& file);
 [[noreturn]] void config_error(const YAML::Node& node, const std::string& file, const std::string& message);
 
+// A yaml-cpp error as one line: `file:line:col: message`, or `file: message` without a position.
+std::string yaml_error(const YAML::Exception& error, const std::string& file);
+
 // Every document of `text` (YAML::LoadAll), or an error value `file:line:col: message` for a
 // syntax error. Guards against yaml-cpp 0.7 looping forever, producing empty documents, at a token
 // no document consumes (a stray `,` at block level); that is an error here.

@@ -201,10 +201,7 @@ Result<Maintainers> parse_maintainers(std::string_view text, const std::string& 
   } catch (const ConfigError& error) {
     return fail(error.what());
   } catch (const YAML::Exception& error) {
-    if (error.mark.is_null()) {
-      return fail(fmt::format("{}: {}", file_label, error.msg));
-    }
-    return fail(fmt::format("{}:{}:{}: {}", file_label, error.mark.line + 1, error.mark.column + 1, error.msg));
+    return fail(yaml_error(error, file_label));
   }
 }
 
