@@ -7,6 +7,7 @@
 #include "cli/common.hpp"
 #include "core/checklist/checks_in_force.hpp"
 #include "core/trust/require.hpp"
+#include "openpgp/verify.hpp"
 #include "util/fatal.hpp"
 #include "util/term.hpp"
 
@@ -56,6 +57,7 @@ void print_report(const nlohmann::json& report, const util::Style& style)
 
 int run_approvals(const ApprovalsOptions& options, const Globals& globals)
 {
+  openpgp::load_in_background(); // RNP loads while the repository opens and the trust root is read
   const core::Workspace workspace = core::find_workspace(core::WorkTree::optional);
   const core::Config config = core::load_workspace_config(workspace);
   const git::Repository repo = core::open_repository(workspace);

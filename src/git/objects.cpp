@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
+#include <mutex>
 
 namespace tollgate::git {
 
@@ -254,6 +256,17 @@ Result<std::vector<std::pair<std::string, std::string>>> read_dir_at(const Repos
     return fail(last_error(fmt::format("cannot read {} at {}", wanted, commit.short_hex())));
   }
   const TreePtr sub(sub_raw);
+  // A tree's id names its blobs' contents: the same folder is read once per process (a gate reads
+  // the trust root's keys in its preflight and in two checks; 100 keys are 100 loose objects).
+  static std::mutex lock;
+  static std::map<std::pair<std::string, std::string>, std::vector<std::pair<std::string, std::string>>> read;
+  auto key = std::make_pair(repo.git_dir().string(), Oid(*git_tree_entry_id(entry_raw)).hex());
+  {
+    const std::scoped_lock guard(lock);
+    if (auto found = read.find(key); found != read.end()) {
+      return found->second;
+    }
+  }
   const std::size_t count = git_tree_entrycount(sub_raw);
   for (std::size_t i = 0; i < count; ++i) {
     const git_tree_entry* child = git_tree_entry_byindex(sub_raw, i);
@@ -270,6 +283,10 @@ Result<std::vector<std::pair<std::string, std::string>>> read_dir_at(const Repos
                                                                static_cast<std::size_t>(git_blob_rawsize(blob_raw))));
   }
   std::sort(files.begin(), files.end());
+  const std::scoped_lock guard(lock);
+  if (read.size() < 16) { // a handful of trust roots per process, never a whole history's worth
+    read.emplace(std::move(key), files);
+  }
   return files;
 }
 

@@ -2,6 +2,7 @@
 // RAII over RNP's handles, and loading armored keys into an RNP context; shared by keys.cpp and
 // verify.cpp. Knows nothing of tollgate.
 
+#include "openpgp/keys.hpp"
 #include "util/expected.hpp"
 
 #include <rnp/rnp.h>
@@ -12,6 +13,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
 namespace tollgate::openpgp::ffi {
 
@@ -20,6 +22,7 @@ namespace tollgate::openpgp::ffi {
 // verify a signature. `TOLLGATE_RNP(rnp_x)` is RNP's function rnp_x, resolved once per call site; only
 // after rnp_loaded() succeeded (create() checks it: no context, no other call).
 Result<void> rnp_loaded(); // loads librnp.so.0 the first time; the error says why it cannot
+void load_in_background(); // starts rnp_loaded() on a thread of its own (joined at exit)
 void* rnp_symbol(const char* name);
 #define TOLLGATE_RNP(name)                                                                                             \
   ([]() noexcept {                                                                                                     \
@@ -82,5 +85,8 @@ Result<Input> input_over(std::string_view data);
 // such as revocation certificates, may follow each other) into `ffi`. An error for data that holds
 // something else.
 Result<void> import_key_data(rnp_ffi_t ffi, std::string_view data);
+
+// Every primary key in `ffi`, described (under QuietStderr).
+std::vector<PublicKey> primary_keys_of(rnp_ffi_t ffi);
 
 } // namespace tollgate::openpgp::ffi

@@ -49,30 +49,35 @@ PublicKey describe(rnp_key_handle_t key)
   return info;
 }
 
-} // namespace
-
-Result<std::vector<PublicKey>> read_public_keys(std::string_view data)
+// The primary keys `data` adds to the empty context `ffi`.
+Result<std::vector<PublicKey>> read_into(const ffi::Ffi& ffi, std::string_view data)
 {
-  auto context = ffi::create();
-  if (!context) {
-    return std::unexpected(context.error());
-  }
-  const ffi::Ffi& ffi = *context;
-  const ffi::QuietStderr quiet;
   if (auto imported = ffi::import_key_data(ffi.get(), data); !imported) {
     return std::unexpected(imported.error());
   }
+  std::vector<PublicKey> keys = ffi::primary_keys_of(ffi.get());
+  if (keys.empty()) {
+    return fail("holds no OpenPGP public key");
+  }
+  return keys;
+}
+
+} // namespace
+
+namespace ffi {
+
+std::vector<PublicKey> primary_keys_of(rnp_ffi_t ffi)
+{
+  std::vector<PublicKey> keys;
   rnp_identifier_iterator_t raw_it = nullptr;
-  if (TOLLGATE_RNP(rnp_identifier_iterator_create)(ffi.get(), &raw_it, "fingerprint") != RNP_SUCCESS) {
-    return fail("cannot list the keys read");
+  if (TOLLGATE_RNP(rnp_identifier_iterator_create)(ffi, &raw_it, "fingerprint") != RNP_SUCCESS) {
+    return keys;
   }
   const ffi::Iterator it(raw_it);
-  std::vector<PublicKey> keys;
   const char* fingerprint = nullptr;
   while (TOLLGATE_RNP(rnp_identifier_iterator_next)(it.get(), &fingerprint) == RNP_SUCCESS && fingerprint != nullptr) {
     rnp_key_handle_t raw_key = nullptr;
-    if (TOLLGATE_RNP(rnp_locate_key)(ffi.get(), "fingerprint", fingerprint, &raw_key) != RNP_SUCCESS ||
-        raw_key == nullptr) {
+    if (TOLLGATE_RNP(rnp_locate_key)(ffi, "fingerprint", fingerprint, &raw_key) != RNP_SUCCESS || raw_key == nullptr) {
       continue;
     }
     const ffi::Key key(raw_key);
@@ -80,10 +85,40 @@ Result<std::vector<PublicKey>> read_public_keys(std::string_view data)
       keys.push_back(describe(key.get()));
     }
   }
-  if (keys.empty()) {
-    return fail("holds no OpenPGP public key");
-  }
   return keys;
+}
+
+} // namespace ffi
+
+Result<std::vector<PublicKey>> read_public_keys(std::string_view data)
+{
+  auto context = ffi::create();
+  if (!context) {
+    return std::unexpected(context.error());
+  }
+  const ffi::QuietStderr quiet;
+  return read_into(*context, data);
+}
+
+std::vector<Result<std::vector<PublicKey>>> read_public_keys_each(std::span<const std::string_view> files)
+{
+  std::vector<Result<std::vector<PublicKey>>> results;
+  results.reserve(files.size());
+  auto context = ffi::create();
+  if (!context) {
+    results.assign(files.size(), std::unexpected(context.error()));
+    return results;
+  }
+  const ffi::QuietStderr quiet;
+  for (const std::string_view data : files) {
+    // Emptied between files: each file's keys are read alone, as read_public_keys reads them.
+    if (TOLLGATE_RNP(rnp_unload_keys)(context->get(), RNP_KEY_UNLOAD_PUBLIC | RNP_KEY_UNLOAD_SECRET) != RNP_SUCCESS) {
+      results.emplace_back(fail("cannot empty RNP's keyring"));
+      continue;
+    }
+    results.push_back(read_into(*context, data));
+  }
+  return results;
 }
 
 } // namespace tollgate::openpgp

@@ -1,12 +1,15 @@
 #include "openpgp/verify.hpp"
 
 #include "openpgp/ffi.hpp"
+#include "util/sha256.hpp"
 
 #include <fmt/format.h>
 #include <rnp/rnp_err.h>
 
 #include <cstdlib>
 #include <ctime>
+#include <map>
+#include <mutex>
 
 namespace tollgate::openpgp {
 
@@ -101,6 +104,11 @@ Result<void> available()
   return ffi::rnp_loaded();
 }
 
+void load_in_background()
+{
+  ffi::load_in_background();
+}
+
 Keyring::Keyring(std::unique_ptr<State> state) : m_state(std::move(state)) {}
 Keyring::Keyring(Keyring&&) noexcept = default;
 Keyring& Keyring::operator=(Keyring&&) noexcept = default;
@@ -121,6 +129,37 @@ Result<Keyring> Keyring::load(std::span<const KeyFile> files)
     }
   }
   return Keyring(std::move(state));
+}
+
+Result<std::shared_ptr<const Keyring>> Keyring::shared(std::span<const KeyFile> files)
+{
+  util::Sha256 digest;
+  for (const KeyFile& file : files) {
+    digest.update_field(file.name).update_field(file.text);
+  }
+  const std::string key = digest.hex();
+  // Never destroyed: at exit, Botan may already have torn down the allocator its contexts free into.
+  static std::mutex lock;
+  static auto& loaded = *new std::map<std::string, std::shared_ptr<const Keyring>>();
+  const std::scoped_lock guard(lock);
+  if (auto found = loaded.find(key); found != loaded.end()) {
+    return found->second;
+  }
+  auto keyring = load(files);
+  if (!keyring) {
+    return std::unexpected(keyring.error());
+  }
+  auto ring = std::make_shared<const Keyring>(std::move(*keyring));
+  if (loaded.size() < 16) { // a handful of trust roots per process
+    loaded.emplace(key, ring);
+  }
+  return ring;
+}
+
+std::vector<PublicKey> Keyring::primary_keys() const
+{
+  const ffi::QuietStderr quiet;
+  return ffi::primary_keys_of(m_state->context.get());
 }
 
 SignatureCheck Keyring::verify_detached(std::string_view signature, std::string_view data) const

@@ -2,6 +2,7 @@
 // Detached OpenPGP signatures checked in-process with RNP against a keyring held in memory: no gpg
 // process, no agent, no home directory. Knows nothing of tollgate.
 
+#include "openpgp/keys.hpp"
 #include "util/expected.hpp"
 
 #include <cstdint>
@@ -9,6 +10,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace tollgate::openpgp {
 
@@ -45,10 +47,19 @@ void configure_process();
 // install: an environment failure, not a verdict on any key.
 Result<void> available();
 
+// For a command about to verify: starts loading librnp (and Botan with it: about 6 ms here) on a
+// thread of its own, so that the first verification finds it loaded, its cost hidden behind the
+// command's other work (opening the repository, reading the trust root). Joined at exit.
+void load_in_background();
+
 class Keyring {
 public:
   // The keys of `files`; an error naming the first file that holds no public key.
   static Result<Keyring> load(std::span<const KeyFile> files);
+  // load(), once per process for the same files (names and texts): the trust-root check, the
+  // approvals check and a release's verification meet the same keys, and importing a key (its
+  // self-signatures checked) costs about as much as verifying a signature.
+  static Result<std::shared_ptr<const Keyring>> shared(std::span<const KeyFile> files);
   Keyring(Keyring&&) noexcept;
   Keyring& operator=(Keyring&&) noexcept;
   ~Keyring();
@@ -56,6 +67,8 @@ public:
   // Checks the detached `signature` (armored or binary) over `data`. Not for concurrent use: RNP's
   // context is not thread-safe, and a check takes microseconds.
   SignatureCheck verify_detached(std::string_view signature, std::string_view data) const;
+  // Every primary key of the keyring, as read_public_keys describes them.
+  std::vector<PublicKey> primary_keys() const;
 
 private:
   struct State;

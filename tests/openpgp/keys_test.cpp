@@ -59,6 +59,67 @@ TEST_CASE("what is not a key is an error", "[openpgp]")
   }
 }
 
+TEST_CASE("armored blocks are told apart by their first packet: keys, revocations, the rest", "[openpgp]")
+{
+  const auto& keys = test::Keys::get();
+  const std::string& ada = keys["ada"].armored;
+  // Control: the key as exported reads.
+  REQUIRE(openpgp::read_public_keys(ada));
+  const auto relabel = [&](std::string_view from, std::string_view to) {
+    std::string text = ada;
+    for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+      text.replace(at, from.size(), to);
+    }
+    return text;
+  };
+  // A block labelled otherwise is left to RNP's guess, which reads what it holds: still the key.
+  CHECK(openpgp::read_public_keys(relabel("PUBLIC KEY BLOCK", "MESSAGE")));
+  // Trailing blanks and armor headers before the body are read past.
+  CHECK(openpgp::read_public_keys(relabel("PUBLIC KEY BLOCK-----\n", "PUBLIC KEY BLOCK-----  \nComment: x\n")));
+  // gpg's revocation certificate is a lone signature under a PUBLIC KEY BLOCK header: with its key
+  // (rita's file) it revokes it; alone, it is no key.
+  const std::string& rita = keys["rita"].armored;
+  const std::size_t second = rita.find("-----BEGIN PGP", 1);
+  REQUIRE(second != std::string::npos);
+  auto revoked = openpgp::read_public_keys(rita);
+  REQUIRE(revoked);
+  CHECK(revoked->front().revoked);
+  CHECK_FALSE(openpgp::read_public_keys(rita.substr(second)));
+  // The key without its revocation is valid: the revocation above is what revoked it.
+  auto unrevoked = openpgp::read_public_keys(rita.substr(0, second));
+  REQUIRE(unrevoked);
+  CHECK_FALSE(unrevoked->front().revoked);
+}
+
+TEST_CASE("several key files read in one context give each file's own keys", "[openpgp]")
+{
+  const auto& keys = test::Keys::get();
+  const std::string ada = keys["ada"].armored;
+  const std::string pair = keys["bob"].armored + keys["rita"].armored;
+  const std::vector<std::string_view> files{ada, "not a key", pair, ""};
+  auto read = openpgp::read_public_keys_each(files);
+  REQUIRE(read.size() == 4);
+  REQUIRE(read[0]);
+  REQUIRE(read[0]->size() == 1);
+  CHECK(read[0]->front().fingerprint == keys["ada"].fingerprint);
+  CHECK_FALSE(read[1]);
+  REQUIRE(read[2]);
+  REQUIRE(read[2]->size() == 2); // bob and rita, not ada again: the context is emptied between files
+  for (const auto& key : *read[2]) {
+    CHECK(key.fingerprint != keys["ada"].fingerprint);
+    CHECK(key.revoked == (key.fingerprint == keys["rita"].fingerprint));
+  }
+  CHECK_FALSE(read[3]);
+  // The same verdicts as one file at a time.
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    auto alone = openpgp::read_public_keys(files[i]);
+    CHECK(alone.has_value() == read[i].has_value());
+    if (alone && read[i]) {
+      CHECK(alone->size() == read[i]->size());
+    }
+  }
+}
+
 TEST_CASE("stderr comes back after quiet sections that overlap in several threads", "[openpgp]")
 {
   FILE* const original = stderr;
@@ -125,4 +186,32 @@ TEST_CASE("contexts made and ended in several threads at once leave stderr and e
   CHECK(std::fflush(stderr) == 0);
   const openpgp::ffi::QuietStderr quiet; // and the /dev/null stream still works
   CHECK(std::fputs("dropped\n", stderr) >= 0);
+}
+
+TEST_CASE("a keyring is loaded once per process for the same files, and describes its keys", "[openpgp]")
+{
+  const auto& keys = test::Keys::get();
+  const std::vector<openpgp::KeyFile> files{{"ada.asc", keys["ada"].armored}, {"rita.asc", keys["rita"].armored}};
+  auto first = openpgp::Keyring::shared(files);
+  auto again = openpgp::Keyring::shared(files);
+  REQUIRE(first);
+  REQUIRE(again);
+  CHECK(first->get() == again->get());
+  // Other files (or the same texts under other names) are another keyring.
+  const std::vector<openpgp::KeyFile> renamed{{"a.asc", keys["ada"].armored}, {"rita.asc", keys["rita"].armored}};
+  auto other = openpgp::Keyring::shared(renamed);
+  REQUIRE(other);
+  CHECK(other->get() != first->get());
+  // Its keys as read_public_keys describes them, rita's revocation included.
+  auto described = (*first)->primary_keys();
+  REQUIRE(described.size() == 2);
+  for (const auto& key : described) {
+    const bool is_rita = key.fingerprint == keys["rita"].fingerprint;
+    CHECK((is_rita || key.fingerprint == keys["ada"].fingerprint));
+    CHECK(key.revoked == is_rita);
+    CHECK(key.valid == !is_rita);
+  }
+  // A file that holds no key fails the whole keyring, as load() does.
+  const std::vector<openpgp::KeyFile> broken{{"ada.asc", keys["ada"].armored}, {"junk.asc", "not a key"}};
+  CHECK_FALSE(openpgp::Keyring::shared(broken));
 }

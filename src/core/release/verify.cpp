@@ -15,6 +15,7 @@
 #include "git/objects.hpp"
 #include "git/refs.hpp"
 #include "git/signed_tag.hpp"
+#include "openpgp/verify.hpp"
 #include "util/fatal.hpp"
 #include "util/strings.hpp"
 #include "version_files/edit.hpp"
@@ -530,6 +531,7 @@ Result<VerifyReport> verify_release(const git::Repository& repo, const Config& l
 
 VerifyReport verify(const std::string& tag)
 {
+  openpgp::load_in_background(); // RNP loads while the repository opens
   const Workspace workspace = find_workspace(WorkTree::optional);
   const Config config = load_workspace_config(workspace);
   const git::Repository repo = open_repository(workspace);

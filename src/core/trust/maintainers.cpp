@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <mutex>
 #include <strings.h>
 
 namespace tollgate::core {
@@ -145,7 +146,9 @@ const Maintainer* Maintainers::by_email(std::string_view email) const
   return nullptr;
 }
 
-Result<Maintainers> parse_maintainers(std::string_view text, const std::string& file_label)
+namespace {
+
+Result<Maintainers> parse_uncached(std::string_view text, const std::string& file_label)
 {
   try {
     auto documents = load_all_yaml(text, file_label);
@@ -203,6 +206,30 @@ Result<Maintainers> parse_maintainers(std::string_view text, const std::string& 
   } catch (const YAML::Exception& error) {
     return fail(yaml_error(error, file_label));
   }
+}
+
+} // namespace
+
+Result<Maintainers> parse_maintainers(std::string_view text, const std::string& file_label)
+{
+  // One parse per text and process: a gate reads the same trust root in its preflight, the
+  // trust-root check and the approvals check, and yaml-cpp takes ~4 ms for 100 maintainers. The
+  // result is a function of the two strings alone.
+  static std::mutex lock;
+  static std::map<std::pair<std::string, std::string>, Result<Maintainers>> parsed;
+  auto key = std::make_pair(std::string(text), file_label);
+  {
+    const std::scoped_lock guard(lock);
+    if (auto found = parsed.find(key); found != parsed.end()) {
+      return found->second;
+    }
+  }
+  Result<Maintainers> result = parse_uncached(text, file_label);
+  const std::scoped_lock guard(lock);
+  if (parsed.size() < 16) { // a handful of trust roots per process; never a leak on a long history
+    parsed.emplace(std::move(key), result);
+  }
+  return result;
 }
 
 } // namespace tollgate::core

@@ -16,7 +16,7 @@ namespace tollgate::core {
 
 struct SignatureVerifier::Backend {
   VerifyBackend kind = VerifyBackend::rnp;
-  std::optional<openpgp::Keyring> rnp; // RNP's context is not thread-safe: used under `lock`
+  std::shared_ptr<const openpgp::Keyring> rnp; // RNP's context is not thread-safe: used under `lock`
   mutable std::mutex lock;
   std::optional<gpg::Keyring> gpg;
 };
@@ -122,11 +122,11 @@ Result<SignatureVerifier> SignatureVerifier::open(const std::vector<gpg::Armored
     for (const auto& armored : keys) {
       files.push_back(openpgp::KeyFile{armored.name, armored.text});
     }
-    auto keyring = openpgp::Keyring::load(files);
+    auto keyring = openpgp::Keyring::shared(files);
     if (!keyring) {
       return fail(fmt::format("cannot read the keys of the trust root: {}", keyring.error().message));
     }
-    built->rnp.emplace(std::move(*keyring));
+    built->rnp = std::move(*keyring);
   } else {
     auto keyrings = user_state_subdir("keyrings");
     if (!keyrings) {

@@ -223,14 +223,32 @@ TrustRootSummary validate_trust_root(const TrustRootFiles& files, std::int64_t n
 
   // Every primary key the key files hold, by fingerprint.
   std::map<std::string, openpgp::PublicKey> keys;
+  // The files as one keyring, as approvals are verified against them (and shared with that
+  // verification when the trust root's keys are these); file by file only to say which fails.
+  std::vector<openpgp::KeyFile> key_files;
+  key_files.reserve(files.keys.size());
   for (const auto& file : files.keys) {
-    auto read = openpgp::read_public_keys(file.text);
-    if (!read) {
-      summary.problems.push_back(fmt::format("{}: {}", file.name, read.error().message));
-      continue;
-    }
-    for (auto& key : *read) {
+    key_files.push_back(openpgp::KeyFile{file.name, file.text});
+  }
+  if (auto ring = openpgp::Keyring::shared(key_files)) {
+    for (auto& key : (*ring)->primary_keys()) {
       keys.emplace(key.fingerprint, std::move(key));
+    }
+  } else {
+    std::vector<std::string_view> texts;
+    texts.reserve(files.keys.size());
+    for (const auto& file : files.keys) {
+      texts.push_back(file.text);
+    }
+    auto read = openpgp::read_public_keys_each(texts);
+    for (std::size_t i = 0; i < files.keys.size(); ++i) {
+      if (!read[i]) {
+        summary.problems.push_back(fmt::format("{}: {}", files.keys[i].name, read[i].error().message));
+        continue;
+      }
+      for (auto& key : *read[i]) {
+        keys.emplace(key.fingerprint, std::move(key));
+      }
     }
   }
 
