@@ -15,6 +15,7 @@
 #     - `tollgate --version`.
 #   Each gate prints its gpg process count with --verbose: 0 with RNP.
 # Usage: bench/approvals.sh [RUNS]   (RUNS >= 20, default 30; needs hyperfine: installed here)
+#   KEEP=1 leaves the scratch directory (repositories, keys) in place for profiling, and says where.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 runs=${1:-30}
@@ -35,7 +36,11 @@ cleanup() {
   for home in "$GNUPGHOME" "$verify_home" "$XDG_CACHE_HOME"/tollgate/keyrings/*/; do
     if [ -d "$home" ]; then gpgconf --homedir "$home" --kill gpg-agent >/dev/null 2>&1 || true; fi
   done
-  rm -rf "$work"
+  if [ "${KEEP:-0}" = 1 ]; then
+    echo "approvals.sh: kept $work (GNUPGHOME=$GNUPGHOME XDG_CACHE_HOME=$XDG_CACHE_HOME)" >&2
+  else
+    rm -rf "$work"
+  fi
 }
 trap cleanup EXIT
 mkdir -m 700 "$GNUPGHOME" "$verify_home"

@@ -63,7 +63,7 @@ Judging begin_judging(checks::Context& context, const std::vector<std::unique_pt
 
 std::vector<std::string> judge_changes(const Judging& judging, const checks::Context& context)
 {
-  return compare(judging.before, capture_repo_state(context.git_dir));
+  return compare(judging.before, capture_repo_state(context.git_dir, &judging.before));
 }
 
 } // namespace tollgate::core
