@@ -13,8 +13,22 @@ find_package(Threads REQUIRED)
 
 add_library(tollgate_deps INTERFACE)
 target_link_libraries(tollgate_deps INTERFACE
-  PkgConfig::LIBGIT2 PkgConfig::GPGME PkgConfig::RE2 PkgConfig::SECCOMP
+  PkgConfig::GPGME PkgConfig::RE2 PkgConfig::SECCOMP
   yaml-cpp CLI11::CLI11 nlohmann_json::nlohmann_json fmt::fmt Threads::Threads ${CMAKE_DL_LIBS})
+# libgit2: its headers only. src/git/libgit2.cpp loads it on first use (dlopen), by the soname of
+# the library the headers belong to, read from it here: with mbedTLS, libssh2 and OpenSSL's libcrypto,
+# Kerberos and the rest it brings, loading it cost every command about 7.7 ms, and `--version`,
+# `completion`, `policy` and `sandbox` never open a repository.
+target_include_directories(tollgate_deps SYSTEM INTERFACE ${LIBGIT2_INCLUDE_DIRS})
+find_library(LIBGIT2_LIBRARY_FILE NAMES git2 HINTS ${LIBGIT2_LIBRARY_DIRS} REQUIRED)
+find_program(OBJDUMP_PROGRAM NAMES objdump REQUIRED)
+execute_process(COMMAND ${OBJDUMP_PROGRAM} -p ${LIBGIT2_LIBRARY_FILE} OUTPUT_VARIABLE libgit2_headers
+                COMMAND_ERROR_IS_FATAL ANY)
+if(NOT libgit2_headers MATCHES "SONAME[ \t]+([^ \t\r\n]+)")
+  message(FATAL_ERROR "no SONAME in ${LIBGIT2_LIBRARY_FILE}")
+endif()
+set(TOLLGATE_LIBGIT2_SONAME "${CMAKE_MATCH_1}" CACHE INTERNAL "libgit2's soname, loaded at run time")
+target_compile_definitions(tollgate_deps INTERFACE TOLLGATE_LIBGIT2_SONAME="${TOLLGATE_LIBGIT2_SONAME}")
 # RNP: its headers only. src/openpgp loads librnp.so.0 on first use (dlopen): it brings Botan and ten
 # other libraries, whose loading every command would pay, and most never verify a signature.
 target_include_directories(tollgate_deps SYSTEM INTERFACE ${RNP_INCLUDE_DIRS})

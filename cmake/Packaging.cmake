@@ -47,9 +47,18 @@ set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT) # tollgate_<version>_<arch>.deb
 set(CPACK_DEBIAN_PACKAGE_SECTION devel)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON) # Depends: the Debian packages of the shared libraries, by dpkg-shlibdeps
-# gpgme runs gpg for signing and verification; the other sandbox backends are optional. librnp0 is
-# loaded with dlopen (src/openpgp/ffi.hpp), which dpkg-shlibdeps cannot see.
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "gpg, gpg-agent, librnp0")
+# gpgme runs gpg for signing and verification; the other sandbox backends are optional. librnp0 and
+# libgit2 are loaded with dlopen (src/openpgp/ffi.hpp, src/git/libgit2.hpp), which dpkg-shlibdeps
+# cannot see: libgit2 by the soname the build found, so its package is the one that ships that file.
+get_filename_component(libgit2_dir "${LIBGIT2_LIBRARY_FILE}" DIRECTORY)
+execute_process(COMMAND dpkg-query -S "${libgit2_dir}/${TOLLGATE_LIBGIT2_SONAME}" OUTPUT_VARIABLE libgit2_owner
+                RESULT_VARIABLE libgit2_query ERROR_QUIET)
+if(libgit2_query EQUAL 0 AND libgit2_owner MATCHES "^([^:]+)")
+  set(libgit2_package "${CMAKE_MATCH_1}")
+else() # not installed from a Debian package: Debian's name for that soname's package
+  string(REGEX REPLACE "^libgit2\\.so\\." "libgit2-" libgit2_package "${TOLLGATE_LIBGIT2_SONAME}")
+endif()
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "gpg, gpg-agent, librnp0, ${libgit2_package}")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "git, bubblewrap")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "firejail, pre-commit, python3-pytest")
 include(CPack)

@@ -1,32 +1,35 @@
 #pragma once
 // Owners for libgit2 handles: each C object lives in a unique_ptr with its free function.
 
-#include <git2.h>
+#include "git/libgit2.hpp"
 
 #include <memory>
 
 namespace tollgate::git {
 
-template <class T, void (*Free)(T*)> struct Deleter {
-  void operator()(T* handle) const { Free(handle); }
-};
-template <class T, void (*Free)(T*)> using Handle = std::unique_ptr<T, Deleter<T, Free>>;
+// A deleter per handle type: libgit2's free functions are resolved at run time (git/libgit2.hpp),
+// so they cannot be template arguments.
+#define TOLLGATE_GIT_HANDLE(Alias, Type, free_function)                                                                \
+  struct Alias##Free {                                                                                                 \
+    void operator()(Type* handle) const { free_function(handle); }                                                     \
+  };                                                                                                                   \
+  using Alias = std::unique_ptr<Type, Alias##Free>
 
-using ObjectPtr = Handle<git_object, git_object_free>;
-using CommitPtr = Handle<git_commit, git_commit_free>;
-using TreePtr = Handle<git_tree, git_tree_free>;
-using TreeEntryPtr = Handle<git_tree_entry, git_tree_entry_free>;
-using BlobPtr = Handle<git_blob, git_blob_free>;
-using TagPtr = Handle<git_tag, git_tag_free>;
-using ReferencePtr = Handle<git_reference, git_reference_free>;
-using ReferenceIteratorPtr = Handle<git_reference_iterator, git_reference_iterator_free>;
-using RevwalkPtr = Handle<git_revwalk, git_revwalk_free>;
-using OdbPtr = Handle<git_odb, git_odb_free>;
-using OdbObjectPtr = Handle<git_odb_object, git_odb_object_free>;
-using DiffPtr = Handle<git_diff, git_diff_free>;
-using ConfigPtr = Handle<git_config, git_config_free>;
-using RemotePtr = Handle<git_remote, git_remote_free>;
-using IndexPtr = Handle<git_index, git_index_free>;
-using StatusListPtr = Handle<git_status_list, git_status_list_free>;
+TOLLGATE_GIT_HANDLE(ObjectPtr, git_object, git_object_free);
+TOLLGATE_GIT_HANDLE(CommitPtr, git_commit, git_commit_free);
+TOLLGATE_GIT_HANDLE(TreePtr, git_tree, git_tree_free);
+TOLLGATE_GIT_HANDLE(TreeEntryPtr, git_tree_entry, git_tree_entry_free);
+TOLLGATE_GIT_HANDLE(BlobPtr, git_blob, git_blob_free);
+TOLLGATE_GIT_HANDLE(TagPtr, git_tag, git_tag_free);
+TOLLGATE_GIT_HANDLE(ReferencePtr, git_reference, git_reference_free);
+TOLLGATE_GIT_HANDLE(ReferenceIteratorPtr, git_reference_iterator, git_reference_iterator_free);
+TOLLGATE_GIT_HANDLE(RevwalkPtr, git_revwalk, git_revwalk_free);
+TOLLGATE_GIT_HANDLE(OdbPtr, git_odb, git_odb_free);
+TOLLGATE_GIT_HANDLE(OdbObjectPtr, git_odb_object, git_odb_object_free);
+TOLLGATE_GIT_HANDLE(DiffPtr, git_diff, git_diff_free);
+TOLLGATE_GIT_HANDLE(ConfigPtr, git_config, git_config_free);
+TOLLGATE_GIT_HANDLE(RemotePtr, git_remote, git_remote_free);
+TOLLGATE_GIT_HANDLE(IndexPtr, git_index, git_index_free);
+TOLLGATE_GIT_HANDLE(StatusListPtr, git_status_list, git_status_list_free);
 
 } // namespace tollgate::git

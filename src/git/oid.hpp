@@ -1,9 +1,8 @@
 #pragma once
 // A git object id (SHA-1) as a value type.
 
+#include "git/libgit2.hpp"
 #include "util/expected.hpp"
-
-#include <git2.h>
 
 #include <compare>
 #include <cstring>

@@ -20,6 +20,11 @@ void ensure_initialised()
   static const Library k_library;
 }
 
+void load_in_background()
+{
+  lib::load_in_background(ensure_initialised);
+}
+
 namespace {
 
 // `dir` holds a repository's own files and its config says `bare = true` (the `.git` directory of

@@ -1,9 +1,8 @@
 #pragma once
 // RAII over libgit2's repository handle. Knows nothing of tollgate.
 
+#include "git/libgit2.hpp"
 #include "util/expected.hpp"
-
-#include <git2.h>
 
 #include <filesystem>
 #include <memory>
@@ -24,6 +23,9 @@ public:
 // parses the whole system CA bundle in git_libgit2_init (about 5 ms), which commands that only
 // need to locate the repository should not pay.
 void ensure_initialised();
+// For a command that will open a repository: loads libgit2 and runs ensure_initialised() on a thread
+// of its own, while the command line is parsed and the configuration read (git/libgit2.hpp).
+void load_in_background();
 
 // Where a repository lives, found without libgit2: the nearest enclosing directory holding a
 // `.git` directory, or a `.git` file pointing elsewhere (`gitdir: ...`, as worktrees and

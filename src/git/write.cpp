@@ -8,8 +8,8 @@ namespace tollgate::git {
 
 namespace {
 
-using SignaturePtr = Handle<git_signature, git_signature_free>;
-using TreeBuilderPtr = Handle<git_treebuilder, git_treebuilder_free>;
+TOLLGATE_GIT_HANDLE(SignaturePtr, git_signature, git_signature_free);
+TOLLGATE_GIT_HANDLE(TreeBuilderPtr, git_treebuilder, git_treebuilder_free);
 
 Result<SignaturePtr> make_signature(const Signature& who)
 {

@@ -169,4 +169,30 @@ gpg-connect-agent /bye >/dev/null 2>&1
 no_tty -C "$repo" approve --key "$CAROL"
 expect_code 0 "control: the unlocked key signs without a terminal"
 
+# --- libgit2 ------------------------------------------------------------------------------------
+# Loaded on first use (src/git/libgit2.hpp): a command that never opens a repository never loads it,
+# and one that does, without a loadable libgit2, is an environment error, not a crash.
+ldd "$TOLLGATE" | grep -q 'libgit2' && fail "tollgate links libgit2 at start: $(ldd "$TOLLGATE" | grep libgit2)"
+LD_DEBUG=files "$TOLLGATE" --version >/dev/null 2>"$E2E_TMP/ld.log"
+grep -q 'file=libgit2' "$E2E_TMP/ld.log" && fail "--version loaded libgit2"
+LD_DEBUG=files "$TOLLGATE" -C "$repo" approvals >/dev/null 2>"$E2E_TMP/ld.log"
+grep -q 'file=libgit2' "$E2E_TMP/ld.log" || fail "control: approvals did not load libgit2 (LD_DEBUG shows no loading?)"
+broken="$E2E_TMP/broken-libs"
+mkdir -p "$broken"
+soname=$(LD_DEBUG=files "$TOLLGATE" -C "$repo" approvals 2>&1 >/dev/null | sed -n 's/.*file=\(libgit2[^ ]*\).*/\1/p' | head -n 1)
+[ -n "$soname" ] || fail "no libgit2 soname in LD_DEBUG's output"
+printf 'not a library\n' >"$broken/$soname"
+LD_LIBRARY_PATH="$broken" tg -C "$repo" approvals
+expect_code 3 "an unloadable libgit2: an environment error"
+expect_err "^tollgate: error: cannot load libgit2 .*install the libgit2 tollgate was built with \($soname\)" \
+  "says libgit2 cannot be loaded and what to install"
+LD_LIBRARY_PATH="$broken" tg --version
+expect_code 0 "control: --version needs no libgit2"
+mkdir -p "$E2E_TMP/rego"
+printf 'package probe\n\nallow := input.x == 1\n' >"$E2E_TMP/rego/probe.rego"
+printf '{"x": 1}\n' >"$E2E_TMP/rego/input.json"
+LD_LIBRARY_PATH="$broken" tg policy eval -d "$E2E_TMP/rego" -i "$E2E_TMP/rego/input.json" 'data.probe.allow'
+expect_code 0 "control: policy eval needs no libgit2"
+expect_out '"value": true' "and evaluates"
+
 finish
