@@ -29,8 +29,8 @@ void load_in_background(void (*then)());
 
 #define TOLLGATE_GIT(name)                                                                                             \
   ([]() noexcept {                                                                                                     \
-    static const auto libgit2_function = std::bit_cast<decltype(&::name)>(::tollgate::git::lib::symbol(#name));                \
-    return libgit2_function;                                                                                               \
+    static const auto libgit2_function = std::bit_cast<decltype(&::name)>(::tollgate::git::lib::symbol(#name));        \
+    return libgit2_function;                                                                                           \
   }())
 
 // clang-format off

@@ -3,6 +3,10 @@
 
 #include "core/checklist/repo_guard.hpp"
 
+#include "checks/registry.hpp"
+#include "core/checklist/judging.hpp"
+#include "core/config/config.hpp"
+
 #include "support/gpg_fixture.hpp"
 #include "support/temp_dir.hpp"
 
@@ -212,4 +216,37 @@ TEST_CASE("repo guard: 20000 packed refs and 100 loose ones are captured in a fe
   CHECK(core::compare(state, core::capture_repo_state(repo.git_dir())) ==
         std::vector<std::string>{fmt::format("ref refs/tollgate/approvals/00007/{:040x} was deleted (it was at {})", 29,
                                              head.substr(0, 7))});
+}
+
+TEST_CASE("judging: the judge's state is compared when a check runs commands, not for in-process checks",
+          "[core][repo_guard]")
+{
+  Repo repo;
+  const auto judge = [&](const std::string& checks_yaml) {
+    auto config = core::parse_config("checks:\n" + checks_yaml, "tollgate.yaml");
+    REQUIRE(config);
+    std::vector<std::unique_ptr<checks::Check>> list;
+    for (const auto& spec : config->checks) {
+      list.push_back(checks::create(spec, "tollgate.yaml"));
+    }
+    checks::Context context;
+    context.root = repo.dir.path();
+    context.git_dir = repo.git_dir();
+    context.config = &*config;
+    context.limits.confine = false; // no check runs here: only the decision to guard is under test
+    const core::Judging judging = core::begin_judging(context, list, nullptr, std::nullopt);
+    repo.git("update-ref refs/heads/loose HEAD~1"); // what a check that ran code could have done
+    auto changes = core::judge_changes(judging, context);
+    repo.git("update-ref refs/heads/loose HEAD");
+    return std::make_pair(judging.guarded, changes);
+  };
+  // A command check: guarded, and the moved ref fails the run.
+  const auto [guarded, changes] = judge("  - command: {id: unit, run: 'true'}\n");
+  CHECK(guarded);
+  REQUIRE(changes.size() == 1);
+  CHECK_THAT(changes.front(), Catch::StartsWith("refs/heads/loose moved from"));
+  // Only in-process checks: nothing of the candidate's runs, nothing is recorded or compared.
+  const auto [in_process, none] = judge("  - approvals: {}\n  - sandbox-limits: {}\n");
+  CHECK_FALSE(in_process);
+  CHECK(none.empty());
 }

@@ -34,7 +34,8 @@ Judging begin_judging(checks::Context& context, const std::vector<std::unique_pt
 {
   // Never silently open: a check that runs commands needs working confinement (or `confine: off`
   // from the trust root, which the floor already decided).
-  if (context.limits.confine && std::ranges::any_of(checks, [](const auto& check) { return runs_commands(*check); })) {
+  const bool commands = std::ranges::any_of(checks, [](const auto& check) { return runs_commands(*check); });
+  if (context.limits.confine && commands) {
     if (auto backend = proc::resolve_backend(context.limits.backend, true); !backend) {
       environment_error("the checks cannot be confined: " + backend.error().message +
                         " (see `tollgate doctor`; docs/security.md)");
@@ -57,12 +58,18 @@ Judging begin_judging(checks::Context& context, const std::vector<std::unique_pt
     context.shared_paths = {(repo->common_dir() / "objects").string()};
     judging.snapshot = std::move(*snapshot);
   }
-  judging.before = capture_repo_state(context.git_dir);
+  judging.guarded = commands;
+  if (judging.guarded) {
+    judging.before = capture_repo_state(context.git_dir);
+  }
   return judging;
 }
 
 std::vector<std::string> judge_changes(const Judging& judging, const checks::Context& context)
 {
+  if (!judging.guarded) {
+    return {};
+  }
   return compare(judging.before, capture_repo_state(context.git_dir, &judging.before));
 }
 

@@ -29,16 +29,22 @@ checks::Context make_context(const Workspace& workspace, const Config& config, c
 // the state of the judge before they ran.
 struct Judging {
   std::optional<Snapshot> snapshot;
+  // Whether a check runs commands: only then is the judge's state recorded and compared. Checks that
+  // run in-process (trust root, approvals, policies, attested results) execute nothing of the
+  // candidate's, and reading 20,000 packed refs twice cost a gate 10 ms; nor does a `git fetch`
+  // running beside a CI gate fail it.
+  bool guarded = false;
   RepoState before;
 };
 
 // Exports `commit` (when given) to a snapshot owned by the sandbox's uid and points `context` at it,
-// then records the judge's state; Fatal(3) when the snapshot or the confinement cannot be set up.
+// then records the judge's state when a check runs commands; Fatal(3) when the snapshot or the
+// confinement cannot be set up.
 Judging begin_judging(checks::Context& context, const std::vector<std::unique_ptr<checks::Check>>& checks,
                       const git::Repository* repo, const std::optional<git::Oid>& commit);
 
-// What changed in the judge while the checks ran, one line each (empty: nothing): any change fails
-// the run and nothing is promoted.
+// What changed in the judge while the checks ran, one line each (empty: nothing, or no check ran
+// commands): any change fails the run and nothing is promoted.
 std::vector<std::string> judge_changes(const Judging& judging, const checks::Context& context);
 
 } // namespace tollgate::core
