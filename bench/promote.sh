@@ -30,6 +30,10 @@ fi
 tollgate=$(realpath "${TOLLGATE:-$here/build/ci/tollgate}")
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/tollgate-bench-promote-XXXXXX")
+# Run as root, the checks run as an unprivileged uid, and bwrap (the `sandbox.backend: bwrap` variant)
+# binds the repository's objects into the sandbox as that uid: the repository must be reachable by it
+# (mktemp's 0700 is not). The secrets below stay in their own 0700 directories.
+chmod 0755 "$work"
 export GNUPGHOME="$work/gnupg"
 cleanup() {
   local home

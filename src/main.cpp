@@ -181,9 +181,8 @@ bool opens_repository(int argc, char** argv)
 
 int run(int argc, char** argv)
 {
-  if (opens_repository(argc, argv)) {
-    tollgate::git::load_in_background();
-  }
+  // Joined when run() returns or throws, before any library's exit handlers run.
+  const std::jthread git_loader = opens_repository(argc, argv) ? tollgate::git::load_in_background() : std::jthread();
   tollgate::checks::install_kinds();
   CLI::App app("tollgate: the release gate nobody can talk past", "tollgate");
   app.require_subcommand(0, 1); // none: the repository's state and the next step

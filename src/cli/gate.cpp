@@ -29,7 +29,7 @@ bool is_gate_kind(const std::string& kind)
 
 int run_gate(const GateOptions& options, const Globals& globals)
 {
-  openpgp::load_in_background(); // RNP loads while the repository opens and the trust root is read
+  const std::jthread rnp_loader = openpgp::load_in_background(); // while the repository opens
   const core::Workspace workspace = core::find_workspace(core::WorkTree::optional);
   const core::Config config = core::load_workspace_config(workspace);
   const git::Repository repo = core::open_repository(workspace);

@@ -5,8 +5,6 @@
 #include <array>
 #include <cstdio>
 #include <cstdlib>
-#include <mutex>
-#include <thread>
 
 #ifndef TOLLGATE_LIBGIT2_SONAME
 #error "TOLLGATE_LIBGIT2_SONAME: the soname of the libgit2 the headers are from (set by cmake/Dependencies.cmake)"
@@ -61,17 +59,12 @@ void* symbol(const char* name)
   return address;
 }
 
-void load_in_background(void (*then)())
+std::jthread load_in_background(void (*then)())
 {
-  // Joined when the process exits (its static is destroyed): never a dlopen cut off half-way.
-  static std::once_flag started;
-  static std::jthread loader;
-  std::call_once(started, [then] {
-    loader = std::jthread([then] {
-      if (library().handle != nullptr && then != nullptr) {
-        then();
-      }
-    });
+  return std::jthread([then] {
+    if (library().handle != nullptr && then != nullptr) {
+      then();
+    }
   });
 }
 

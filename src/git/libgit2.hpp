@@ -14,6 +14,7 @@
 #include <git2.h>
 
 #include <bit>
+#include <thread>
 
 namespace tollgate::git::lib {
 
@@ -22,8 +23,9 @@ namespace tollgate::git::lib {
 void* symbol(const char* name);
 
 // Starts loading libgit2 on a thread of its own, then runs `then` there (the library's
-// initialisation) if it loaded; joined at exit. Nothing happens on a second call.
-void load_in_background(void (*then)());
+// initialisation) if it loaded. The caller holds the thread: it is joined when the caller's scope
+// ends, before exit (a library's exit handlers must not run while it is still being loaded).
+[[nodiscard]] std::jthread load_in_background(void (*then)());
 
 } // namespace tollgate::git::lib
 

@@ -20,9 +20,9 @@ void ensure_initialised()
   static const Library k_library;
 }
 
-void load_in_background()
+std::jthread load_in_background()
 {
-  lib::load_in_background(ensure_initialised);
+  return lib::load_in_background(ensure_initialised);
 }
 
 namespace {

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <thread>
 
 namespace tollgate::git {
 
@@ -24,8 +25,9 @@ public:
 // need to locate the repository should not pay.
 void ensure_initialised();
 // For a command that will open a repository: loads libgit2 and runs ensure_initialised() on a thread
-// of its own, while the command line is parsed and the configuration read (git/libgit2.hpp).
-void load_in_background();
+// of its own, while the command line is parsed and the configuration read (git/libgit2.hpp). Hold
+// the thread until the command is done: it is joined when dropped.
+[[nodiscard]] std::jthread load_in_background();
 
 // Where a repository lives, found without libgit2: the nearest enclosing directory holding a
 // `.git` directory, or a `.git` file pointing elsewhere (`gitdir: ...`, as worktrees and

@@ -55,12 +55,9 @@ Result<void> rnp_loaded()
   return {};
 }
 
-void load_in_background()
+std::jthread load_in_background()
 {
-  // Joined when the process exits (its static is destroyed): never a dlopen cut off half-way.
-  static std::once_flag started;
-  static std::jthread loader;
-  std::call_once(started, [] { loader = std::jthread([] { (void)library(); }); });
+  return std::jthread([] { (void)library(); });
 }
 
 void* rnp_symbol(const char* name)

@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <type_traits>
 #include <vector>
 
@@ -21,8 +22,8 @@ namespace tollgate::openpgp::ffi {
 // libraries it brings, loading it costs every command several milliseconds, and most commands never
 // verify a signature. `TOLLGATE_RNP(rnp_x)` is RNP's function rnp_x, resolved once per call site; only
 // after rnp_loaded() succeeded (create() checks it: no context, no other call).
-Result<void> rnp_loaded(); // loads librnp.so.0 the first time; the error says why it cannot
-void load_in_background(); // starts rnp_loaded() on a thread of its own (joined at exit)
+Result<void> rnp_loaded();                       // loads librnp.so.0 the first time; the error says why it cannot
+[[nodiscard]] std::jthread load_in_background(); // rnp_loaded() on a thread of its own
 void* rnp_symbol(const char* name);
 #define TOLLGATE_RNP(name)                                                                                             \
   ([]() noexcept {                                                                                                     \

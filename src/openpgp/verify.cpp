@@ -104,9 +104,9 @@ Result<void> available()
   return ffi::rnp_loaded();
 }
 
-void load_in_background()
+std::jthread load_in_background()
 {
-  ffi::load_in_background();
+  return ffi::load_in_background();
 }
 
 Keyring::Keyring(std::unique_ptr<State> state) : m_state(std::move(state)) {}

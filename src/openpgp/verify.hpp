@@ -10,6 +10,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 namespace tollgate::openpgp {
@@ -49,8 +50,9 @@ Result<void> available();
 
 // For a command about to verify: starts loading librnp (and Botan with it: about 6 ms here) on a
 // thread of its own, so that the first verification finds it loaded, its cost hidden behind the
-// command's other work (opening the repository, reading the trust root). Joined at exit.
-void load_in_background();
+// command's other work (opening the repository, reading the trust root). Hold the thread until the
+// command is done: it is joined when dropped, never left loading while the process exits.
+[[nodiscard]] std::jthread load_in_background();
 
 class Keyring {
 public:

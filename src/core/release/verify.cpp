@@ -531,7 +531,7 @@ Result<VerifyReport> verify_release(const git::Repository& repo, const Config& l
 
 VerifyReport verify(const std::string& tag)
 {
-  openpgp::load_in_background(); // RNP loads while the repository opens
+  const std::jthread rnp_loader = openpgp::load_in_background(); // while the repository opens
   const Workspace workspace = find_workspace(WorkTree::optional);
   const Config config = load_workspace_config(workspace);
   const git::Repository repo = open_repository(workspace);
