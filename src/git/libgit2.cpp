@@ -1,8 +1,7 @@
 #include "git/libgit2.hpp"
 
-#include <dlfcn.h>
+#include "util/shared_library.hpp"
 
-#include <array>
 #include <cstdio>
 #include <cstdlib>
 
@@ -14,24 +13,9 @@ namespace tollgate::git::lib {
 
 namespace {
 
-// Trivially destructible: a load still running on the background thread at exit registers nothing.
-struct Library {
-  void* handle = nullptr;
-  std::array<char, 512> error{};
-};
-
-const Library& library()
+const util::SharedLibrary& library()
 {
-  static const Library loaded = [] {
-    Library lib;
-    // RTLD_LOCAL: its symbols are reached through symbol(), never by name from another library.
-    lib.handle = ::dlopen(TOLLGATE_LIBGIT2_SONAME, RTLD_NOW | RTLD_LOCAL);
-    if (lib.handle == nullptr) {
-      const char* why = ::dlerror();
-      std::snprintf(lib.error.data(), lib.error.size(), "%s", why != nullptr ? why : TOLLGATE_LIBGIT2_SONAME);
-    }
-    return lib;
-  }();
+  static const util::SharedLibrary loaded = util::SharedLibrary::load(TOLLGATE_LIBGIT2_SONAME);
   return loaded;
 }
 
@@ -48,11 +32,11 @@ const Library& library()
 
 void* symbol(const char* name)
 {
-  const Library& lib = library();
+  const util::SharedLibrary& lib = library();
   if (lib.handle == nullptr) {
     cannot_work("cannot load libgit2", lib.error.data());
   }
-  void* address = ::dlsym(lib.handle, name);
+  void* address = lib.symbol(name);
   if (address == nullptr) {
     cannot_work("libgit2 lacks a function tollgate calls", name);
   }

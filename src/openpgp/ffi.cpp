@@ -1,17 +1,16 @@
 #include "openpgp/ffi.hpp"
 
 #include "util/base64.hpp"
+#include "util/shared_library.hpp"
 
 #include <rnp/rnp_err.h>
 
 #include <fmt/format.h>
 
-#include <dlfcn.h>
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <array>
 #include <cctype>
 #include <cstdint>
 #include <cstdlib>
@@ -24,24 +23,9 @@ namespace tollgate::openpgp::ffi {
 
 namespace {
 
-// Trivially destructible, so that a load still running on the background thread at exit registers
-// no destructor.
-struct Library {
-  void* handle = nullptr;
-  std::array<char, 512> error{};
-};
-
-const Library& library()
+const util::SharedLibrary& library()
 {
-  static const Library loaded = [] {
-    Library lib;
-    lib.handle = ::dlopen("librnp.so.0", RTLD_NOW | RTLD_LOCAL);
-    if (lib.handle == nullptr) {
-      const char* why = ::dlerror();
-      std::snprintf(lib.error.data(), lib.error.size(), "%s", why != nullptr ? why : "librnp.so.0 cannot be loaded");
-    }
-    return lib;
-  }();
+  static const util::SharedLibrary loaded = util::SharedLibrary::load("librnp.so.0");
   return loaded;
 }
 
@@ -62,7 +46,7 @@ std::jthread load_in_background()
 
 void* rnp_symbol(const char* name)
 {
-  void* symbol = library().handle != nullptr ? ::dlsym(library().handle, name) : nullptr;
+  void* symbol = library().symbol(name);
   if (symbol == nullptr) { // a librnp without a function this build calls: nothing sensible can go on
     std::fprintf(stderr, "tollgate: error: librnp.so.0 lacks %s\n", name);
     std::_Exit(3);
