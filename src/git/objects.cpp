@@ -2,12 +2,11 @@
 
 #include "git/handles.hpp"
 #include "git/refs.hpp"
+#include "util/memo.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <map>
-#include <mutex>
 
 namespace tollgate::git {
 
@@ -258,36 +257,29 @@ Result<std::vector<std::pair<std::string, std::string>>> read_dir_at(const Repos
   const TreePtr sub(sub_raw);
   // A tree's id names its blobs' contents: the same folder is read once per process (a gate reads
   // the trust root's keys in its preflight and in two checks; 100 keys are 100 loose objects).
-  static std::mutex lock;
-  static std::map<std::pair<std::string, std::string>, std::vector<std::pair<std::string, std::string>>> read;
-  auto key = std::make_pair(repo.git_dir().string(), Oid(*git_tree_entry_id(entry_raw)).hex());
-  {
-    const std::scoped_lock guard(lock);
-    if (auto found = read.find(key); found != read.end()) {
-      return found->second;
+  using Files = std::vector<std::pair<std::string, std::string>>;
+  static util::Memo<std::pair<std::string, std::string>, Result<Files>> read;
+  const auto key = std::make_pair(repo.git_dir().string(), Oid(*git_tree_entry_id(entry_raw)).hex());
+  return read.get(key, [&]() -> Result<Files> {
+    const std::size_t count = git_tree_entrycount(sub_raw);
+    for (std::size_t i = 0; i < count; ++i) {
+      const git_tree_entry* child = git_tree_entry_byindex(sub_raw, i);
+      if (git_tree_entry_type(child) != GIT_OBJECT_BLOB) {
+        continue;
+      }
+      git_blob* blob_raw = nullptr;
+      if (git_blob_lookup(&blob_raw, repo.get(), git_tree_entry_id(child)) != 0) {
+        return fail(
+            last_error(fmt::format("cannot read {}/{} at {}", wanted, git_tree_entry_name(child), commit.short_hex())));
+      }
+      const BlobPtr blob(blob_raw);
+      files.emplace_back(git_tree_entry_name(child),
+                         std::string(static_cast<const char*>(git_blob_rawcontent(blob_raw)),
+                                     static_cast<std::size_t>(git_blob_rawsize(blob_raw))));
     }
-  }
-  const std::size_t count = git_tree_entrycount(sub_raw);
-  for (std::size_t i = 0; i < count; ++i) {
-    const git_tree_entry* child = git_tree_entry_byindex(sub_raw, i);
-    if (git_tree_entry_type(child) != GIT_OBJECT_BLOB) {
-      continue;
-    }
-    git_blob* blob_raw = nullptr;
-    if (git_blob_lookup(&blob_raw, repo.get(), git_tree_entry_id(child)) != 0) {
-      return fail(
-          last_error(fmt::format("cannot read {}/{} at {}", wanted, git_tree_entry_name(child), commit.short_hex())));
-    }
-    const BlobPtr blob(blob_raw);
-    files.emplace_back(git_tree_entry_name(child), std::string(static_cast<const char*>(git_blob_rawcontent(blob_raw)),
-                                                               static_cast<std::size_t>(git_blob_rawsize(blob_raw))));
-  }
-  std::sort(files.begin(), files.end());
-  const std::scoped_lock guard(lock);
-  if (read.size() < 16) { // a handful of trust roots per process, never a whole history's worth
-    read.emplace(std::move(key), files);
-  }
-  return files;
+    std::sort(files.begin(), files.end());
+    return files;
+  });
 }
 
 namespace {

@@ -1,6 +1,7 @@
 #include "openpgp/verify.hpp"
 
 #include "openpgp/ffi.hpp"
+#include "util/memo.hpp"
 #include "util/sha256.hpp"
 
 #include <fmt/format.h>
@@ -8,8 +9,6 @@
 
 #include <cstdlib>
 #include <ctime>
-#include <map>
-#include <mutex>
 
 namespace tollgate::openpgp {
 
@@ -137,23 +136,15 @@ Result<std::shared_ptr<const Keyring>> Keyring::shared(std::span<const KeyFile> 
   for (const KeyFile& file : files) {
     digest.update_field(file.name).update_field(file.text);
   }
-  const std::string key = digest.hex();
   // Never destroyed: at exit, Botan may already have torn down the allocator its contexts free into.
-  static std::mutex lock;
-  static auto& loaded = *new std::map<std::string, std::shared_ptr<const Keyring>>();
-  const std::scoped_lock guard(lock);
-  if (auto found = loaded.find(key); found != loaded.end()) {
-    return found->second;
-  }
-  auto keyring = load(files);
-  if (!keyring) {
-    return std::unexpected(keyring.error());
-  }
-  auto ring = std::make_shared<const Keyring>(std::move(*keyring));
-  if (loaded.size() < 16) { // a handful of trust roots per process
-    loaded.emplace(key, ring);
-  }
-  return ring;
+  static auto& loaded = *new util::Memo<std::string, Result<std::shared_ptr<const Keyring>>>();
+  return loaded.get(digest.hex(), [&]() -> Result<std::shared_ptr<const Keyring>> {
+    auto keyring = load(files);
+    if (!keyring) {
+      return std::unexpected(keyring.error());
+    }
+    return std::make_shared<const Keyring>(std::move(*keyring));
+  });
 }
 
 std::vector<PublicKey> Keyring::primary_keys() const

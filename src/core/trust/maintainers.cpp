@@ -1,13 +1,13 @@
 #include "core/trust/maintainers.hpp"
 
 #include "core/config/yaml_reader.hpp"
+#include "util/memo.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cctype>
 #include <map>
-#include <mutex>
 #include <strings.h>
 
 namespace tollgate::core {
@@ -215,21 +215,8 @@ Result<Maintainers> parse_maintainers(std::string_view text, const std::string& 
   // One parse per text and process: a gate reads the same trust root in its preflight, the
   // trust-root check and the approvals check, and yaml-cpp takes ~4 ms for 100 maintainers. The
   // result is a function of the two strings alone.
-  static std::mutex lock;
-  static std::map<std::pair<std::string, std::string>, Result<Maintainers>> parsed;
-  auto key = std::make_pair(std::string(text), file_label);
-  {
-    const std::scoped_lock guard(lock);
-    if (auto found = parsed.find(key); found != parsed.end()) {
-      return found->second;
-    }
-  }
-  Result<Maintainers> result = parse_uncached(text, file_label);
-  const std::scoped_lock guard(lock);
-  if (parsed.size() < 16) { // a handful of trust roots per process; never a leak on a long history
-    parsed.emplace(std::move(key), result);
-  }
-  return result;
+  static util::Memo<std::pair<std::string, std::string>, Result<Maintainers>> parsed;
+  return parsed.get(std::make_pair(std::string(text), file_label), [&] { return parse_uncached(text, file_label); });
 }
 
 } // namespace tollgate::core
