@@ -92,6 +92,11 @@ int run_check(CheckOptions options, const Globals& globals)
   core::Config config = core::load_workspace_config(workspace);
   const git::Repository repo = core::open_repository(workspace);
   const git::Oid commit = core::resolve_revision(repo, options.revision.empty() ? "HEAD" : options.revision);
+  // With a revision, its snapshot and the confinement probe start now, while the floor is read.
+  std::optional<core::JudgingHeadStart> head_start;
+  if (!options.revision.empty()) {
+    head_start.emplace(repo.git_dir(), commit, core::effective_limits(config.sandbox));
+  }
   // The rules in force: tollgate.yaml at stable is the floor. With a revision, the checks are the
   // commit's own (never the work tree's); in place, the work tree's checks run under the floor's
   // sandbox: a candidate cannot switch confinement off or open the network for itself.
@@ -105,6 +110,7 @@ int run_check(CheckOptions options, const Globals& globals)
     extras.snapshot = true;
     extras.repo = &repo;
     extras.snapshot_of = commit;
+    extras.head_start = &*head_start;
   }
   auto checks = core::build_checklist(config);
   if (checks.empty()) {

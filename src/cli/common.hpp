@@ -58,10 +58,11 @@ core::RunReport run_with_reporter(std::vector<std::unique_ptr<checks::Check>>& c
 
 // What `gate` (and `check REV`) add to a run.
 struct RunExtras {
-  std::vector<std::string> floor;        // the floor's lines: printed before the checklist; `floor` in JSON
-  bool snapshot = false;                 // checks read the candidate from its commit (checks::Context::snapshot)
-  const git::Repository* repo = nullptr; // with `snapshot_of`: the repository it belongs to
-  std::optional<git::Oid> snapshot_of;   // the checks run on a snapshot of this commit (check REV)
+  std::vector<std::string> floor;               // the floor's lines: printed before the checklist; `floor` in JSON
+  bool snapshot = false;                        // checks read the candidate from its commit (checks::Context::snapshot)
+  const git::Repository* repo = nullptr;        // with `snapshot_of`: the repository it belongs to
+  std::optional<git::Oid> snapshot_of;          // the checks run on a snapshot of this commit (check REV)
+  core::JudgingHeadStart* head_start = nullptr; // that snapshot, started ahead (core/checklist/judging.hpp)
   // Called after the checks when the judge is unchanged and nobody interrupted (`check --attest`);
   // what it returns is the JSON document's `attestations`.
   std::function<nlohmann::json(const core::RunReport&, const checks::Context&)> after_run;

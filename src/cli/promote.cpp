@@ -29,9 +29,10 @@ public:
 
   core::Judged run_checklist(std::vector<std::unique_ptr<checks::Check>>& checks, checks::Context& context,
                              const core::RunOptions& run, const git::Repository& repo, const git::Oid& candidate,
-                             const std::vector<std::string>& floor, const std::vector<std::string>& attested) override
+                             core::JudgingHeadStart* head_start, const std::vector<std::string>& floor,
+                             const std::vector<std::string>& attested) override
   {
-    const core::Judging judging = core::begin_judging(context, checks, &repo, candidate);
+    const core::Judging judging = core::begin_judging(context, checks, &repo, candidate, head_start);
     if (!m_globals.json) {
       print_lines(floor);
       for (const auto& line : attested) {

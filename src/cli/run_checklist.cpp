@@ -57,7 +57,8 @@ int run_and_report(std::vector<std::unique_ptr<checks::Check>>& checks, const co
   if (extras.snapshot_of) {
     context.limits = core::limits_in_force(config, context.limits, *extras.repo, *extras.snapshot_of);
   }
-  const core::Judging judging = core::begin_judging(context, checks, extras.repo, extras.snapshot_of);
+  const core::Judging judging =
+      core::begin_judging(context, checks, extras.repo, extras.snapshot_of, extras.head_start);
   context.snapshot = extras.snapshot;
   context.shard_index = extras.shard_index;
   context.shard_count = extras.shard_count;

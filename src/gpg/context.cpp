@@ -247,6 +247,15 @@ void ensure_initialised()
   });
 }
 
+std::jthread load_in_background()
+{
+  return std::jthread([] {
+    ensure_initialised();
+    gpgme_engine_info_t info = nullptr;
+    (void)gpgme_get_engine_info(&info); // kept by gpgme; a failure is met again, and said, by Context::create
+  });
+}
+
 std::string library_version()
 {
   ensure_initialised();

@@ -10,12 +10,18 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace tollgate::gpg {
 
 // Initialises gpgme once (gpgme_check_version must precede everything else).
 void ensure_initialised();
+// For a command that will sign: ensure_initialised() and gpgme's engine check on a thread of its
+// own. The first context gpgme makes asks gpgconf, gpg and gpgsm for their versions and
+// directories (five processes, about 50 ms); gpgme keeps the answer for the process. Hold the
+// thread until the command is done: it is joined when dropped.
+[[nodiscard]] std::jthread load_in_background();
 
 // How many gpg processes this process has had gpgme start (each key lookup, listing, signature,
 // verification, import or export runs one), for `--verbose`.

@@ -2,6 +2,8 @@
 #include "core/config/check_kinds.hpp"
 #include "util/fatal.hpp"
 
+#include "support/env_var.hpp"
+
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 
@@ -35,33 +37,7 @@ std::string parse_error(const std::string& text)
   return config.error().message;
 }
 
-// Sets or unsets an environment variable for the lifetime of the object, then restores it.
-class EnvVar {
-public:
-  explicit EnvVar(std::string name) : m_name(std::move(name))
-  {
-    if (const char* old = std::getenv(m_name.c_str())) {
-      m_old = old;
-    }
-  }
-  ~EnvVar()
-  {
-    if (m_old) {
-      ::setenv(m_name.c_str(), m_old->c_str(), 1);
-    } else {
-      ::unsetenv(m_name.c_str());
-    }
-  }
-  EnvVar(const EnvVar&) = delete;
-  EnvVar& operator=(const EnvVar&) = delete;
-
-  void set(const std::string& value) const { ::setenv(m_name.c_str(), value.c_str(), 1); }
-  void unset() const { ::unsetenv(m_name.c_str()); }
-
-private:
-  std::string m_name;
-  std::optional<std::string> m_old;
-};
+using test::EnvVar;
 
 } // namespace
 

@@ -7,6 +7,7 @@
 #include "core/checklist/judging.hpp"
 #include "core/config/config.hpp"
 
+#include "support/env_var.hpp"
 #include "support/gpg_fixture.hpp"
 #include "support/temp_dir.hpp"
 
@@ -249,4 +250,71 @@ TEST_CASE("judging: the judge's state is compared when a check runs commands, no
   const auto [in_process, none] = judge("  - approvals: {}\n  - sandbox-limits: {}\n");
   CHECK_FALSE(in_process);
   CHECK(none.empty());
+}
+
+TEST_CASE("judging: a head start's snapshot is judged when it is of the commit, and removed when it is not used",
+          "[core][repo_guard][snapshot]")
+{
+  Repo repo;
+  test::TempDir scratch;
+  const test::EnvVar tmpdir("TMPDIR");
+  tmpdir.set(scratch.path().string()); // where snapshots are made
+  const auto snapshots = [&] {
+    std::vector<fs::path> found;
+    for (const auto& entry : fs::directory_iterator(scratch.path())) {
+      if (entry.path().filename().string().starts_with("tollgate-snapshot-")) {
+        found.push_back(entry.path());
+      }
+    }
+    return found;
+  };
+  auto config = core::parse_config("checks:\n  - approvals: {}\n", "tollgate.yaml");
+  REQUIRE(config);
+  std::vector<std::unique_ptr<checks::Check>> list;
+  list.push_back(checks::create(config->checks.front(), "tollgate.yaml"));
+  auto opened = git::Repository::open(repo.dir.path());
+  REQUIRE(opened);
+  proc::Limits limits;
+  limits.confine = false; // the probe is not under test
+  const auto head = git::Oid::parse(repo.git("rev-parse HEAD").substr(0, 40));
+  const auto before = git::Oid::parse(repo.git("rev-parse HEAD~1").substr(0, 40));
+  REQUIRE(head);
+  REQUIRE(before);
+  const auto judge = [&](core::JudgingHeadStart& head_start, const git::Oid& commit) {
+    checks::Context context;
+    context.root = repo.dir.path();
+    context.git_dir = repo.git_dir();
+    context.config = &*config;
+    context.limits = limits;
+    core::Judging judging = core::begin_judging(context, list, &*opened, commit, &head_start);
+    REQUIRE(judging.snapshot);
+    CHECK(context.root == judging.snapshot->root());
+    CHECK(test::read_file(judging.snapshot->git_dir() / "HEAD") == commit.hex() + "\n");
+    return judging;
+  };
+  {
+    // Of the commit judged: its snapshot is the one the checks run on, and the only one made.
+    core::JudgingHeadStart head_start(repo.git_dir(), *head, limits);
+    const core::Judging judging = judge(head_start, *head);
+    CHECK(snapshots() == std::vector<fs::path>{judging.snapshot->root()});
+    CHECK_FALSE(head_start.take_snapshot()); // taken once
+  }
+  CHECK(snapshots().empty());
+  {
+    // Of another commit (the guess was wrong): a snapshot of the commit judged is made instead; the
+    // head start's is left untaken, and removed with it.
+    core::JudgingHeadStart head_start(repo.git_dir(), *before, limits);
+    const core::Judging judging = judge(head_start, *head);
+    auto guessed = head_start.take_snapshot(); // waits for the export
+    REQUIRE(guessed);
+    CHECK(guessed->commit() == *before);
+    CHECK(guessed->root() != judging.snapshot->root());
+    CHECK(snapshots().size() == 2);
+  }
+  CHECK(snapshots().empty());
+  {
+    // Dropped unused, as when a promotion is refused before its checks.
+    const core::JudgingHeadStart head_start(repo.git_dir(), *head, limits);
+  }
+  CHECK(snapshots().empty());
 }

@@ -29,8 +29,51 @@ checks::Context make_context(const Workspace& workspace, const Config& config, c
   return context;
 }
 
+namespace {
+
+// The snapshot's owner: the sandbox's uid when tollgate runs as root (the checks run as that uid).
+SnapshotOptions snapshot_options()
+{
+  SnapshotOptions options;
+  if (geteuid() == 0) {
+    options.owner = proc::k_sandbox_uid;
+    options.group = proc::k_sandbox_gid;
+  }
+  return options;
+}
+
+} // namespace
+
+JudgingHeadStart::JudgingHeadStart(const std::filesystem::path& git_dir, const git::Oid& commit,
+                                   const proc::Limits& limits)
+    : m_commit(commit)
+{
+  m_snapshot = std::async(std::launch::async, [git_dir, commit]() -> Result<Snapshot> {
+    auto repo = git::Repository::open(git_dir);
+    if (!repo) {
+      return std::unexpected(repo.error());
+    }
+    return make_snapshot(*repo, commit, snapshot_options());
+  });
+  if (limits.confine) {
+    // The outcome is kept by the backends' own per-process cache, which begin_judging reads.
+    m_probe =
+        std::async(std::launch::async, [backend = limits.backend] { (void)proc::resolve_backend(backend, true); });
+  }
+}
+
+JudgingHeadStart::~JudgingHeadStart() = default;
+
+Result<Snapshot> JudgingHeadStart::take_snapshot()
+{
+  if (!m_snapshot.valid()) {
+    return fail("the snapshot made ahead was already taken");
+  }
+  return m_snapshot.get();
+}
+
 Judging begin_judging(checks::Context& context, const std::vector<std::unique_ptr<checks::Check>>& checks,
-                      const git::Repository* repo, const std::optional<git::Oid>& commit)
+                      const git::Repository* repo, const std::optional<git::Oid>& commit, JudgingHeadStart* head_start)
 {
   // Never silently open: a check that runs commands needs working confinement (or `confine: off`
   // from the trust root, which the floor already decided).
@@ -43,12 +86,9 @@ Judging begin_judging(checks::Context& context, const std::vector<std::unique_pt
   }
   Judging judging;
   if (commit && repo != nullptr) {
-    SnapshotOptions options;
-    if (geteuid() == 0) {
-      options.owner = proc::k_sandbox_uid;
-      options.group = proc::k_sandbox_gid;
-    }
-    auto snapshot = make_snapshot(*repo, *commit, options);
+    auto snapshot = head_start != nullptr && head_start->commit() == *commit
+                        ? head_start->take_snapshot()
+                        : make_snapshot(*repo, *commit, snapshot_options());
     if (!snapshot) {
       environment_error(
           fmt::format("cannot export {} for the checks: {}", commit->short_hex(), snapshot.error().message));

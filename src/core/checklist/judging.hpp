@@ -9,7 +9,10 @@
 #include "core/checklist/workspace.hpp"
 #include "git/oid.hpp"
 #include "git/repository.hpp"
+#include "proc/sandbox.hpp"
 
+#include <filesystem>
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -37,11 +40,36 @@ struct Judging {
   RepoState before;
 };
 
+// The slow parts of judging `commit`, started ahead on threads of their own so that they overlap
+// what the caller does meanwhile (a promotion's release plan and signing-key check): the snapshot,
+// exported through a repository handle of its own (libgit2 objects are not shared between
+// threads), and the probe of the confinement backend `limits` name. A head start is a guess made
+// before the checklist in force is known: a snapshot of another commit is not used, and a probe of
+// a backend the checks do not use only costs its time, never a result. Dropped unused, it waits for
+// the export and removes the snapshot.
+class JudgingHeadStart {
+public:
+  JudgingHeadStart(const std::filesystem::path& git_dir, const git::Oid& commit, const proc::Limits& limits);
+  JudgingHeadStart(const JudgingHeadStart&) = delete;
+  JudgingHeadStart& operator=(const JudgingHeadStart&) = delete;
+  ~JudgingHeadStart();
+
+  const git::Oid& commit() const { return m_commit; }
+  // The export's result; once.
+  Result<Snapshot> take_snapshot();
+
+private:
+  git::Oid m_commit;
+  std::future<Result<Snapshot>> m_snapshot;
+  std::future<void> m_probe;
+};
+
 // Exports `commit` (when given) to a snapshot owned by the sandbox's uid and points `context` at it,
 // then records the judge's state when a check runs commands; Fatal(3) when the snapshot or the
-// confinement cannot be set up.
+// confinement cannot be set up. The snapshot comes from `head_start` when it is of `commit`.
 Judging begin_judging(checks::Context& context, const std::vector<std::unique_ptr<checks::Check>>& checks,
-                      const git::Repository* repo, const std::optional<git::Oid>& commit);
+                      const git::Repository* repo, const std::optional<git::Oid>& commit,
+                      JudgingHeadStart* head_start = nullptr);
 
 // What changed in the judge while the checks ran, one line each (empty: nothing, or no check ran
 // commands): any change fails the run and nothing is promoted.

@@ -12,12 +12,15 @@
 #include "core/release/remote_state.hpp"
 #include "core/release/stage_commands.hpp"
 #include "core/trust/require.hpp"
+#include "git/objects.hpp"
+#include "openpgp/verify.hpp"
 #include "util/fatal.hpp"
 #include "version_files/edit.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 
 namespace tollgate::core {
 
@@ -105,6 +108,14 @@ PromoteResult promote(const PromoteRequest& request, Progress& progress, Promote
   if (*journal) {
     return finish_interrupted(repo, workspace, std::move(**journal), request.dry_run);
   }
+  // gpgme's engine check (five processes) and librnp load on threads of their own meanwhile, and
+  // the candidate's snapshot and the confinement probe start (judging.hpp), guessed from the revision.
+  const std::jthread gpg_loader = gpg::load_in_background();
+  const std::jthread rnp_loader = openpgp::load_in_background();
+  std::optional<JudgingHeadStart> head_start;
+  if (auto guess = git::resolve_commit(repo, request.revision)) {
+    head_start.emplace(repo.git_dir(), *guess, effective_limits(config.sandbox));
+  }
 
   // 1b. The remote, when pushing: refused when it is ahead or diverged, before anything is signed; a
   //     finished release it lacks (its push failed) is pushed instead of cutting a new one.
@@ -183,8 +194,8 @@ PromoteResult promote(const PromoteRequest& request, Progress& progress, Promote
   // The checks run on a snapshot of the candidate, confined; what is released is what they judged.
   result.floor = floor_lines(floor);
   result.rules = floor.rules();
-  Judged judged =
-      observer.run_checklist(checks, context, request.run, repo, baseline->candidate, result.floor, result.attested);
+  Judged judged = observer.run_checklist(checks, context, request.run, repo, baseline->candidate,
+                                         head_start ? &*head_start : nullptr, result.floor, result.attested);
   result.report = std::move(judged.report);
   result.report.run_id = run_id;
   if (judged.changed) {

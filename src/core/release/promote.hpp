@@ -6,6 +6,7 @@
 
 #include "changelog/plan.hpp"
 #include "checks/check.hpp"
+#include "core/checklist/judging.hpp"
 #include "core/checklist/runner.hpp"
 #include "core/release/progress.hpp"
 #include "core/release/promotion.hpp"
@@ -87,9 +88,11 @@ public:
   virtual ~PromoteObserver() = default;
   // Runs `checks` in `context` on a snapshot of `candidate`, confined, the repository compared
   // before and after, with the CLI's reporting; `floor` and `attested` lines are said first.
+  // `head_start`, when not null, holds the snapshot and the probe started ahead (judging.hpp).
   virtual Judged run_checklist(std::vector<std::unique_ptr<checks::Check>>& checks, checks::Context& context,
                                const RunOptions& run, const git::Repository& repo, const git::Oid& candidate,
-                               const std::vector<std::string>& floor, const std::vector<std::string>& attested) = 0;
+                               JudgingHeadStart* head_start, const std::vector<std::string>& floor,
+                               const std::vector<std::string>& attested) = 0;
   // The release is final (and pushed when asked); the first stage's deploy comes next.
   virtual void released(const PromoteResult& result) = 0;
 };
