@@ -8,7 +8,10 @@
 #include "proc/supervisor.hpp"
 
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <array>
@@ -335,6 +338,40 @@ std::vector<std::string> firejail_confined(const Isolation& isolation, const Con
 }
 
 } // namespace
+
+std::string unreachable_by_identity(const ConfinePlan& plan)
+{
+  const auto searchable = [&](const struct stat& info) {
+    if (info.st_uid == plan.outside_uid) {
+      return (info.st_mode & S_IXUSR) != 0;
+    }
+    if (info.st_gid == plan.outside_gid) {
+      return (info.st_mode & S_IXGRP) != 0;
+    }
+    return (info.st_mode & S_IXOTH) != 0;
+  };
+  std::vector<const std::string*> paths;
+  for (const auto& bind : plan.binds) {
+    paths.push_back(&bind.path);
+  }
+  for (const auto* list : {&plan.masks, &plan.mask_files}) {
+    for (const auto& path : *list) {
+      paths.push_back(&path);
+    }
+  }
+  for (const std::string* path : paths) {
+    // The directories above it, from the root down: bwrap looks the path up in them (the path
+    // itself is mounted on or from, never entered: a 0700 home can be masked).
+    for (std::size_t end = path->find('/', 1); end != std::string::npos; end = path->find('/', end + 1)) {
+      const std::string dir = path->substr(0, end);
+      struct stat info {};
+      if (::stat(dir.c_str(), &info) == 0 && S_ISDIR(info.st_mode) && !searchable(info)) {
+        return fmt::format("`{}` (mode {:04o}, uid {})", dir, info.st_mode & 07777U, info.st_uid);
+      }
+    }
+  }
+  return {};
+}
 
 std::vector<std::string> wrapper_argv(const Isolation& isolation, const ConfinePlan& plan, const Command& command,
                                       const Limits& limits)

@@ -20,6 +20,13 @@ struct Isolation {
 // resolve_backend() with the wrapper's path; cached for the process lifetime.
 Result<Isolation> resolve_isolation(Backend requested, bool confine);
 
+// For a wrapper that mounts as the command's identity (bwrap, which tollgate starts as
+// `plan.outside_uid` when it is root): the first directory among the binds and masks, or above
+// one, that identity may not search by its mode bits, as "`/path` (mode 0700, uid 0)"; empty when
+// every one can be reached. bwrap would fail on it inside the sandbox, and that would read as the
+// check failing.
+std::string unreachable_by_identity(const ConfinePlan& plan);
+
 // The argv prefix that runs a program under `isolation` (empty for none and namespaces, which
 // confine in-process); confined, it carries `plan`'s mounts and `command`'s working directory.
 std::vector<std::string> wrapper_argv(const Isolation& isolation, const ConfinePlan& plan, const Command& command,

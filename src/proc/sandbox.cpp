@@ -15,6 +15,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <cerrno>
@@ -282,6 +284,16 @@ Result<Outcome> run_isolated(const Command& command, const Limits& limits, const
     // firejail refuses users it is not configured for: it starts as tollgate's user.
     if (isolation.backend == Backend::firejail) {
       confine.drop_identity = false;
+    }
+    // bwrap mounts as the identity tollgate (root) starts it as: a path that identity cannot reach
+    // would fail inside bwrap, after the command's log is opened, and read as the check failing.
+    if (isolation.backend == Backend::bwrap && confine.drop_identity) {
+      if (const std::string blocked = unreachable_by_identity(confine); !blocked.empty()) {
+        return fail(fmt::format("confinement with bwrap: uid {} cannot search {}, above a path the sandbox binds "
+                                "or hides; bwrap mounts as that uid: make it searchable (chmod o+x) or use the "
+                                "namespaces backend (`sandbox.backend: namespaces`)",
+                                confine.outside_uid, blocked));
+      }
     }
   }
   auto program = lookup(name, search_path_for(command), command.cwd, isolation.confine ? &confine : nullptr);

@@ -3,7 +3,8 @@
 # clone (exit 3: `git fetch --unshallow`), a bare repository (verify, history, approvals, gate REV
 # and check REV work; check in place and promote need a work tree: exit 3), a read-only checkout
 # (check works, its logs elsewhere; promote refuses before any check), an unwritable --junit path
-# (exit 2 before any check), HOME unset.
+# (exit 2 before any check), HOME unset, bwrap as root below a directory the sandbox's uid cannot
+# search (exit 3; the namespaces backend works there).
 source "$(dirname "$0")/lib.bash"
 source "$(dirname "$0")/promote_lib.bash"
 
@@ -121,5 +122,40 @@ expect_code 0 "control: changelog after git fetch --unshallow"
 expect_out '0.2.0' "the next version from the whole history"
 tg -C "$shallow" check --only unit
 expect_code 0 "control: check after git fetch --unshallow"
+
+# --- bwrap as root, below a directory the sandbox's uid cannot search ---------------------------
+# As root, a check on a snapshot runs as uid 65534, and bwrap mounts as that uid: a 0700 directory
+# above the repository stops it inside the sandbox. That is the machine's setup, said as one
+# environment error (exit 3) naming the directory, never a check that failed (exit 1).
+if [ "$(id -u)" = 0 ] && command -v bwrap >/dev/null; then
+  chmod 0755 "$E2E_TMP" # mktemp's 0700 would stop everything below it
+  closed="$E2E_TMP/closed"
+  mkdir -m 0700 "$closed"
+  new_repo "$closed/repo"
+  write_config "$closed/repo" <<'YAML'
+version: 1
+sandbox:
+  backend: bwrap
+checks:
+  - command: {id: unit, run: "git log -1 --format=%s"}
+YAML
+  git -C "$closed/repo" add tollgate.yaml
+  git -C "$closed/repo" commit -q -m "feat: checks under bwrap"
+  tg -C "$closed/repo" check HEAD
+  expect_code 3 "bwrap as root below a 0700 directory"
+  expect_out "^error +unit .*confinement with bwrap: uid 65534 cannot search .$closed. \(mode 0700, uid 0\)" \
+    "names the directory and its mode"
+  expect_out "sandbox.backend: namespaces" "names the backend that works"
+  sed -i 's/backend: bwrap/backend: namespaces/' "$closed/repo/tollgate.yaml"
+  git -C "$closed/repo" commit -q -am "feat: checks under namespaces"
+  tg -C "$closed/repo" check HEAD
+  expect_code 0 "control: the namespaces backend below the same directory"
+  git -C "$closed/repo" reset -q --hard HEAD~1
+  chmod 0711 "$closed"
+  tg -C "$closed/repo" check HEAD
+  expect_code 0 "control: bwrap once the directory is searchable"
+  expect_out '^pass +unit .*\(bwrap\)' "the check ran under bwrap, and git read the objects"
+  chmod 0700 "$E2E_TMP"
+fi
 
 finish
