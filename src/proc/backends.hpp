@@ -21,10 +21,9 @@ struct Isolation {
 Result<Isolation> resolve_isolation(Backend requested, bool confine);
 
 // For a wrapper that mounts as the command's identity (bwrap, which tollgate starts as
-// `plan.outside_uid` when it is root): the first directory among the binds and masks, or above
-// one, that identity may not search by its mode bits, as "`/path` (mode 0700, uid 0)"; empty when
-// every one can be reached. bwrap would fail on it inside the sandbox, and that would read as the
-// check failing.
+// `plan.outside_uid` when it is root): the first directory above a bind or a mask that identity
+// may not search by its mode bits, as "`/path` (mode 0700, uid 0)"; empty when it can reach every
+// one. bwrap would fail on it inside the sandbox, and that would read as the check failing.
 std::string unreachable_by_identity(const ConfinePlan& plan);
 
 // The argv prefix that runs a program under `isolation` (empty for none and namespaces, which
