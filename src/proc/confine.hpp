@@ -83,7 +83,4 @@ bool restrict_self(const ConfinePlan& plan, ConfineStep& step) noexcept;
 // backends do before exec'ing their wrapper, so that it runs unprivileged.
 bool drop_identity(const ConfinePlan& plan) noexcept;
 
-// The seccomp program as a file descriptor bwrap can read (`--seccomp FD`), or -1.
-int seccomp_memfd(const ConfinePlan& plan);
-
 } // namespace tollgate::proc::detail

@@ -5,6 +5,7 @@
 #include "proc/backends.hpp"
 #include "proc/confine.hpp"
 #include "proc/outcome.hpp"
+#include "proc/seccomp.hpp"
 #include "proc/supervisor.hpp"
 #include "util/fd.hpp"
 
@@ -303,7 +304,7 @@ Result<Outcome> run_isolated(const Command& command, const Limits& limits, const
   }
   UniqueFd seccomp;
   if (isolation.confine && isolation.backend == Backend::bwrap) {
-    seccomp = UniqueFd(seccomp_memfd(confine));
+    seccomp = UniqueFd(seccomp_memfd(confine.seccomp));
     if (seccomp.get() < 0) {
       return fail("confinement failed: cannot pass the seccomp filter to bwrap: " + errno_text(errno));
     }
