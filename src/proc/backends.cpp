@@ -292,8 +292,21 @@ std::vector<std::string> bwrap_confined(const Isolation& isolation, const Confin
   const std::string id = std::to_string(k_inside_id);
   argv.insert(argv.end(), {"--die-with-parent", "--new-session", "--uid", id, "--gid", id, "--hostname",
                            "tollgate-sandbox", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"});
+  // The writable scratch as in the namespaces backend: sticky, capped at the memory limit (bwrap
+  // has no inode cap); every other mask and /dev read-only once what is inside them is in place.
+  const auto scratch = [&](const std::string& path) {
+    if (plan.scratch_bytes > 0) {
+      argv.insert(argv.end(), {"--size", std::to_string(plan.scratch_bytes)});
+    }
+    argv.insert(argv.end(), {"--perms", "01777", "--tmpfs", path});
+  };
+  scratch("/dev/shm");
   for (const auto& mask : plan.masks) {
-    argv.insert(argv.end(), {"--tmpfs", mask});
+    if (is_scratch(mask)) {
+      scratch(mask);
+    } else {
+      argv.insert(argv.end(), {"--tmpfs", mask});
+    }
   }
   for (const auto& file : plan.mask_files) {
     argv.insert(argv.end(), {"--ro-bind", "/dev/null", file});
@@ -301,7 +314,13 @@ std::vector<std::string> bwrap_confined(const Isolation& isolation, const Confin
   for (const auto& bind : plan.binds) {
     argv.insert(argv.end(), {bind.read_only ? "--ro-bind" : "--bind", bind.path, bind.path});
   }
-  argv.insert(argv.end(), {"--dir", plan.home, "--cap-drop", "ALL", "--seccomp", std::to_string(k_seccomp_fd)});
+  argv.insert(argv.end(), {"--dir", plan.home, "--remount-ro", "/dev"});
+  for (const auto& mask : plan.masks) {
+    if (!is_scratch(mask)) {
+      argv.insert(argv.end(), {"--remount-ro", mask});
+    }
+  }
+  argv.insert(argv.end(), {"--cap-drop", "ALL", "--seccomp", std::to_string(k_seccomp_fd)});
   if (!command.cwd.empty()) {
     argv.insert(argv.end(), {"--chdir", command.cwd});
   }

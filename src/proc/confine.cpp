@@ -143,6 +143,11 @@ struct Failure {
 
 } // namespace
 
+bool is_scratch(std::string_view path) noexcept
+{
+  return path == "/tmp" || path == "/var/tmp";
+}
+
 const char* to_string(ConfineStep step) noexcept
 {
   switch (step) {
@@ -248,6 +253,13 @@ Result<void> prepare_confinement(ConfinePlan& plan, const Command& command, cons
   }
   plan.home = "/tmp/home";
   plan.max_procs = limits.max_procs;
+  plan.scratch_options = "mode=1777";
+  if (limits.mem_mb && *limits.mem_mb > 0) {
+    plan.scratch_bytes = std::uint64_t{*limits.mem_mb} * 1024 * 1024;
+    // Inodes cost kernel memory the size does not count: one per 4 KiB of the cap.
+    const std::uint64_t inodes = std::max<std::uint64_t>(plan.scratch_bytes / 4096, 4096);
+    plan.scratch_options += ",size=" + std::to_string(plan.scratch_bytes) + ",nr_inodes=" + std::to_string(inodes);
+  }
 
   const auto& program = seccomp_filter();
   if (!program) {
@@ -352,7 +364,7 @@ bool enter_mounts(const ConfinePlan& plan, const char* cwd, ConfineStep& step, i
   // Hidden directories: empty tmpfs; hidden files: /dev/null.
   index = static_cast<int>(plan.binds.size());
   for (const auto& mask : plan.masks) {
-    const char* options = mask == "/tmp" ? "mode=1777" : "mode=0755";
+    const char* options = is_scratch(mask) ? plan.scratch_options.c_str() : "mode=0755,size=1m";
     if (mount("tmpfs", mask.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, options) != 0) {
       return failed(ConfineStep::mask, index);
     }
@@ -365,7 +377,7 @@ bool enter_mounts(const ConfinePlan& plan, const char* cwd, ConfineStep& step, i
     ++index;
   }
   // A minimal /dev: the harmless character devices, a private /dev/shm, the usual links.
-  if (mount("tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755") != 0) {
+  if (mount("tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755,size=64k") != 0) {
     return failed(ConfineStep::dev, -1);
   }
   for (std::size_t i = 0; i < plan.dev_nodes.size(); ++i) {
@@ -375,17 +387,34 @@ bool enter_mounts(const ConfinePlan& plan, const char* cwd, ConfineStep& step, i
     ++index;
   }
   if (mkdir("/dev/shm", 01777) != 0 ||
-      mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777") != 0 ||
+      mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, plan.scratch_options.c_str()) != 0 ||
       symlink("/proc/self/fd", "/dev/fd") != 0 || symlink("/proc/self/fd/0", "/dev/stdin") != 0 ||
       symlink("/proc/self/fd/1", "/dev/stdout") != 0 || symlink("/proc/self/fd/2", "/dev/stderr") != 0) {
     return failed(ConfineStep::dev, -1);
   }
-  // The directories the command may write, and those it may read inside hidden ones.
+  // The directories the command may write, and those it may read inside hidden ones: their mount
+  // points first, then the masks that only hide and /dev read-only (that mount alone: the binds,
+  // the devices and /dev/shm are mounts of their own), then the binds.
+  for (std::size_t i = 0; i < plan.binds.size(); ++i) {
+    if (!make_dirs(plan.binds[i].path.c_str(), 0755)) {
+      return failed(ConfineStep::bind, static_cast<int>(i));
+    }
+  }
+  index = static_cast<int>(plan.binds.size());
+  for (const auto& mask : plan.masks) {
+    if (!is_scratch(mask) && !sys_setattr(AT_FDCWD, mask.c_str(), 0, MOUNT_ATTR_RDONLY, 0)) {
+      return failed(ConfineStep::mask, index);
+    }
+    ++index;
+  }
+  if (!sys_setattr(AT_FDCWD, "/dev", 0, MOUNT_ATTR_RDONLY, 0)) {
+    return failed(ConfineStep::dev, -1);
+  }
   for (std::size_t i = 0; i < plan.binds.size(); ++i) {
     const auto& bind = plan.binds[i];
     const std::uint64_t set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | (bind.read_only ? MOUNT_ATTR_RDONLY : 0);
     const std::uint64_t clear = bind.read_only ? 0 : MOUNT_ATTR_RDONLY;
-    if (!make_dirs(bind.path.c_str(), 0755) || !sys_setattr(fds[i], "", AT_EMPTY_PATH | AT_RECURSIVE, set, clear) ||
+    if (!sys_setattr(fds[i], "", AT_EMPTY_PATH | AT_RECURSIVE, set, clear) ||
         !sys_move_mount(fds[i], bind.path.c_str())) {
       return failed(ConfineStep::bind, static_cast<int>(i));
     }

@@ -9,7 +9,9 @@
 #include <linux/filter.h>
 #include <sys/types.h>
 
+#include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace tollgate::proc::detail {
@@ -54,12 +56,21 @@ struct ConfinePlan {
   std::vector<std::string> mask_files;
   std::vector<std::string> dev_nodes; // bound into the fresh /dev
   std::string home;                   // created in the fresh /tmp: HOME inside
+  // The tmpfs options of the writable scratch (/tmp, /var/tmp, /dev/shm): sticky and open to all,
+  // each capped at the memory limit when there is one (files in a tmpfs are memory that RLIMIT_AS
+  // does not count); `scratch_bytes` 0: no cap.
+  std::string scratch_options;
+  std::uint64_t scratch_bytes = 0;
   unsigned max_procs = 0;
   std::vector<sock_filter> seccomp; // the BPF program (libseccomp, exported before fork)
   sock_fprog seccomp_program{};     // points into `seccomp`
   // Pointers into the strings above, for the forked side.
   std::vector<const char*> path_table;
 };
+
+// Whether the mask at `path` is writable scratch (/tmp, /var/tmp), capped; every other mask only
+// hides what is below it, and is read-only once the binds inside it are in place.
+bool is_scratch(std::string_view path) noexcept;
 
 // The plan for `command` under `limits` (confine on); an error names what cannot be prepared.
 // `identity` is who the command is outside its namespace when tollgate is root.

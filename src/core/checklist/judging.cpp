@@ -31,11 +31,12 @@ checks::Context make_context(const Workspace& workspace, const Config& config, c
 
 namespace {
 
-// The snapshot's owner: the sandbox's uid when tollgate runs as root (the checks run as that uid).
-SnapshotOptions snapshot_options()
+// The snapshot's owner: the sandbox's uid when tollgate runs as root (the checks run as that uid),
+// unless they run as tollgate's own (`by_sandbox_uid` false: firejail, which refuses `nobody`).
+SnapshotOptions snapshot_options(bool by_sandbox_uid = true)
 {
   SnapshotOptions options;
-  if (geteuid() == 0) {
+  if (geteuid() == 0 && by_sandbox_uid) {
     options.owner = proc::k_sandbox_uid;
     options.group = proc::k_sandbox_gid;
   }
@@ -78,17 +79,22 @@ Judging begin_judging(checks::Context& context, const std::vector<std::unique_pt
   // Never silently open: a check that runs commands needs working confinement (or `confine: off`
   // from the trust root, which the floor already decided).
   const bool commands = std::ranges::any_of(checks, [](const auto& check) { return runs_commands(*check); });
+  bool by_sandbox_uid = true;
   if (context.limits.confine && commands) {
-    if (auto backend = proc::resolve_backend(context.limits.backend, true); !backend) {
+    auto backend = proc::resolve_backend(context.limits.backend, true);
+    if (!backend) {
       environment_error("the checks cannot be confined: " + backend.error().message +
                         " (see `tollgate doctor`; docs/security.md)");
     }
+    // A root without capabilities cannot enter a directory of `nobody`'s.
+    by_sandbox_uid = *backend != proc::Backend::firejail;
   }
   Judging judging;
   if (commit && repo != nullptr) {
-    auto snapshot = head_start != nullptr && head_start->commit() == *commit
+    // The head start's snapshot belongs to the sandbox's uid; firejail's checks need another.
+    auto snapshot = head_start != nullptr && head_start->commit() == *commit && by_sandbox_uid
                         ? head_start->take_snapshot()
-                        : make_snapshot(*repo, *commit, snapshot_options());
+                        : make_snapshot(*repo, *commit, snapshot_options(by_sandbox_uid));
     if (!snapshot) {
       environment_error(
           fmt::format("cannot export {} for the checks: {}", commit->short_hex(), snapshot.error().message));
