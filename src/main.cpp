@@ -18,7 +18,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
-#include <memory>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -97,36 +96,29 @@ bool takes_separate_value(const CLI::App& app, std::string_view word)
   return false;
 }
 
-// The first word that is not an option (or an option's value): the command, or empty.
-std::string_view command_word(const CLI::App& app, int argc, char** argv)
+// The first word that is not an option (or an option's value) must name a subcommand.
+void reject_unknown_command(const CLI::App& app, int argc, char** argv)
 {
+  const auto names = command_names();
   for (int i = 1; i < argc; ++i) {
     const std::string_view word = argv[i];
     if (word == "--") {
-      return {};
+      return;
     }
     if (takes_separate_value(app, word)) {
-      ++i;
+      ++i; // its value
       continue;
     }
-    if (!word.starts_with("-")) {
-      return word;
+    if (word.starts_with("-")) {
+      continue;
     }
-  }
-  return {};
-}
-
-// The command named on the line must exist.
-void reject_unknown_command(const CLI::App& app, int argc, char** argv)
-{
-  const std::string_view word = command_word(app, argc, argv);
-  const auto names = command_names();
-  if (word.empty() || word == k_complete_values || std::find(names.begin(), names.end(), word) != names.end()) {
+    if (std::find(names.begin(), names.end(), word) == names.end() && word != k_complete_values) {
+      const std::string hint = tollgate::util::did_you_mean(word, names);
+      tollgate::usage_error(fmt::format("unknown command `{}`{}{}", word, hint,
+                                        hint.empty() ? fmt::format(" (commands: {})", fmt::join(names, ", ")) : ""));
+    }
     return;
   }
-  const std::string hint = tollgate::util::did_you_mean(word, names);
-  tollgate::usage_error(fmt::format("unknown command `{}`{}{}", word, hint,
-                                    hint.empty() ? fmt::format(" (commands: {})", fmt::join(names, ", ")) : ""));
 }
 
 std::vector<std::string> option_names(const CLI::App& app)
@@ -188,45 +180,54 @@ bool opens_repository(int argc, char** argv)
   return command != "completion" && command != "policy" && command != "sandbox"; // bare: the repository's state
 }
 
-// The command line's parser. Only the command named on the line gets its options (every command
-// when that is `completion`, which describes the whole tree, or with `everything`): the others are
-// listed by name and summary, which is all `--help` and the status show of them. Setting up every
-// command's options touched about 30 pages of memory more at each start.
-struct Cli {
-  std::unique_ptr<CLI::App> app;
+// The command line's parser. A command's options are set up when the parser reaches it (every
+// command's when it reaches `completion`, which describes the whole tree): the others stay a name
+// and a summary, all that `--help` and the status show of them. Setting up every command's options
+// touched about 30 pages of memory more at each start.
+class Cli {
+public:
+  Cli()
+  {
+    app.require_subcommand(0, 1); // none: the repository's state and the next step
+    app.fallthrough();
+    app.allow_extras(); // unknown options are reported by reject_extras, with a suggestion
+    app.add_flag("-V,--version", version, "Print the version (with --json: version, commit, libgit2, gpgme)");
+    tollgate::cli::add_global_options(app, globals);
+    for (const auto& command : k_commands) {
+      CLI::App* sub = app.add_subcommand(std::string(command.name), std::string(command.summary));
+      sub->allow_extras();
+      sub->preparse_callback([this, sub, &command](std::size_t) {
+        set_up(*sub, command);
+        if (command.name == "completion") {
+          for (const auto& other : k_commands) {
+            set_up(*app.get_subcommand(std::string(other.name)), other);
+          }
+        }
+      });
+    }
+    // What the completion scripts call for check ids and release tags (not in --help).
+    CLI::App* values = app.add_subcommand(std::string(k_complete_values), "")->group("");
+    runners[std::string(k_complete_values)] = tollgate::cli::setup_complete_values(*values, globals);
+    tollgate::cli::list_global_options(app);
+  }
+  Cli(const Cli&) = delete; // the callbacks hold `this`
+  Cli& operator=(const Cli&) = delete;
+  Cli(Cli&&) = delete;
+  Cli& operator=(Cli&&) = delete;
+  ~Cli() = default;
+
+  CLI::App app{"tollgate: the release gate nobody can talk past", "tollgate"};
   tollgate::cli::Globals globals;
   bool version = false;
   std::map<std::string, std::function<int()>, std::less<>> runners;
 
-  Cli(int argc, char** argv, bool everything)
-      : app(std::make_unique<CLI::App>("tollgate: the release gate nobody can talk past", "tollgate"))
+private:
+  void set_up(CLI::App& sub, const Command& command)
   {
-    app->require_subcommand(0, 1); // none: the repository's state and the next step
-    app->fallthrough();
-    app->allow_extras(); // unknown options are reported by reject_extras, with a suggestion
-    app->add_flag("-V,--version", version, "Print the version (with --json: version, commit, libgit2, gpgme)");
-    tollgate::cli::add_global_options(*app, globals);
-    const std::string_view named = command_word(*app, argc, argv);
-    everything = everything || named == "completion";
-    for (const auto& command : k_commands) {
-      CLI::App* sub = app->add_subcommand(std::string(command.name), std::string(command.summary));
-      sub->allow_extras();
-      if (everything || command.name == named) {
-        runners[std::string(command.name)] = command.setup(*sub, globals);
-      }
+    if (!runners.contains(command.name)) {
+      runners[std::string(command.name)] = command.setup(sub, globals);
+      tollgate::cli::list_global_options(sub); // the footers of the subcommands it added
     }
-    // What the completion scripts call for check ids and release tags (not in --help).
-    CLI::App* values = app->add_subcommand(std::string(k_complete_values), "")->group("");
-    runners[std::string(k_complete_values)] = tollgate::cli::setup_complete_values(*values, globals);
-    tollgate::cli::list_global_options(*app);
-  }
-
-  // Whether the command the parser chose (if any) was set up: a command other than the one named
-  // is never expected (the same rule finds both), and is parsed again with every command set up.
-  [[nodiscard]] bool set_up() const
-  {
-    const auto chosen = app->get_subcommands();
-    return chosen.empty() || runners.contains(chosen.front()->get_name());
   }
 };
 
@@ -235,31 +236,20 @@ int run(int argc, char** argv)
   // Joined when run() returns or throws, before any library's exit handlers run.
   const std::jthread git_loader = opens_repository(argc, argv) ? tollgate::git::load_in_background() : std::jthread();
   tollgate::checks::install_kinds();
-  auto cli = std::make_unique<Cli>(argc, argv, false);
-  for (bool everything = false;; everything = true) {
-    try {
-      reject_unknown_command(*cli->app, argc, argv);
-      cli->app->parse(argc, argv);
-      if (everything || cli->set_up()) {
-        break;
-      }
-    } catch (const CLI::Success& success) {
-      if (everything || cli->set_up()) {
-        return cli->app->exit(success);
-      }
-    } catch (const CLI::ParseError& error) {
-      if (everything || cli->set_up()) {
-        const std::string message = error.what();
-        throw tollgate::Fatal(tollgate::exit_code::k_usage, message + " (see `tollgate --help`)");
-      }
-    }
-    cli = std::make_unique<Cli>(argc, argv, true);
+  Cli cli;
+  CLI::App& app = cli.app;
+  try {
+    reject_unknown_command(app, argc, argv);
+    app.parse(argc, argv);
+  } catch (const CLI::Success& success) {
+    return app.exit(success);
+  } catch (const CLI::ParseError& error) {
+    const std::string message = error.what();
+    throw tollgate::Fatal(tollgate::exit_code::k_usage, message + " (see `tollgate --help`)");
   }
-  CLI::App& app = *cli->app;
-  const tollgate::cli::Globals& globals = cli->globals;
-  const bool version = cli->version;
-  auto& runners = cli->runners;
-  if (version) {
+  const tollgate::cli::Globals& globals = cli.globals;
+  auto& runners = cli.runners;
+  if (cli.version) {
     return tollgate::cli::print_version(globals);
   }
   if (!globals.directory.empty()) {
