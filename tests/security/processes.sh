@@ -8,6 +8,36 @@ source "$(dirname "$0")/lib.bash"
 export TOLLGATE_TEST_SECRET="secret-${RANDOM}${RANDOM}"
 marker="tollgate-attack-$$-${RANDOM}"
 
+# An abstract Unix socket on the host (X11 and D-Bus listen so, outside the file system): it
+# belongs to the host's network namespace. Control: the host reaches it.
+abstract="tollgate-abstract-$$-${RANDOM}"
+/usr/bin/python3 - "$abstract" <<'PY' &
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.bind("\0" + sys.argv[1])
+s.listen(16)
+s.settimeout(120)
+try:
+    while True:
+        conn, _ = s.accept()
+        conn.close()
+except OSError:
+    pass
+PY
+abstract_listener=$!
+connect_abstract="$E2E_TMP/connect_abstract.py" # copied into each repository for the probe
+cat >"$connect_abstract" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect("\0" + sys.argv[1])
+print("ABSTRACT SOCKET")
+PY
+for _ in $(seq 1 50); do
+  /usr/bin/python3 "$connect_abstract" "$abstract" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+/usr/bin/python3 "$connect_abstract" "$abstract" >/dev/null 2>&1 || fail "control: the host cannot reach its own abstract socket"
+
 for backend in "${BACKENDS[@]}"; do
   repo="$E2E_TMP/repo-$backend"
   new_repo "$repo"
@@ -36,6 +66,15 @@ for pid in (1, os.getppid()):
         print("PTRACED", pid)
 PY
 bash -c "exec 3<>/dev/tcp/127.0.0.1/22" 2>/dev/null && echo "NETWORK"
+/usr/bin/python3 ./connect_abstract.py "$3" 2>/dev/null
+/usr/bin/python3 - <<'PY'
+import socket  # control: abstract sockets work inside the sandbox's own namespace
+a = socket.socket(socket.AF_UNIX)
+a.bind("\0tollgate-inside")
+a.listen(1)
+socket.socket(socket.AF_UNIX).connect("\0tollgate-inside")
+print("CONTROL local abstract socket")
+PY
 echo done
 SH
   cat >"$repo/stop.sh" <<'SH'
@@ -53,10 +92,11 @@ i=0
 while [ \$i -lt 100000 ]; do sleep 998.$$ & i=\$((i+1)); done
 SH
   chmod +x "$repo"/*.sh
+  cp "$connect_abstract" "$repo/"
   attack_config "$repo" "$backend" <<YAML
 checks:
   - command: {id: control, run: "sleep 0.1"}
-  - command: {id: probe, run: "./probe.sh $TOLLGATE $backend"}
+  - command: {id: probe, run: "./probe.sh $TOLLGATE $backend $abstract"}
   - command: {id: stop, run: "./stop.sh", timeout: 3}
   - command: {id: bomb, run: "./bomb.sh", timeout: 5}
 YAML
@@ -69,7 +109,8 @@ YAML
   [ "$took" -lt 60 ] || fail "[$backend] the run took ${took}s: the time limit did not hold"
   log=$(ls -d "$repo"/.git/tollgate/logs/*/ | tail -1)
   grep -q '^done$' "$log/probe.log" || fail "[$backend] the probe did not finish: $(cat "$log/probe.log")"
-  reached='SAW|READ|STOPPED|UNMOUNTED|MOUNTED|NAMESPACE|UID 0|CAPABILITIES|PTRACED|NETWORK'
+  grep -q '^CONTROL local abstract socket$' "$log/probe.log" || fail "[$backend] control: no abstract socket inside"
+  reached='SAW|READ|STOPPED|UNMOUNTED|MOUNTED|NAMESPACE|UID 0|CAPABILITIES|PTRACED|NETWORK|ABSTRACT SOCKET'
   if grep -Eq "$reached" "$log/probe.log"; then
     fail "[$backend] the check reached the judge: $(grep -E "$reached" "$log/probe.log" | tr '\n' ' ')"
   fi
@@ -80,5 +121,6 @@ YAML
     pkill -f "sleep 99[89]\.$$"
   fi
 done
+kill "$abstract_listener" 2>/dev/null
 
 finish
