@@ -143,13 +143,15 @@ bool isolate_network(const Plan& plan) noexcept
 [[noreturn]] void run_init(const Plan& plan, int sync_fd, int error_fd, int status_fd) noexcept
 {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
-  // A copy of tollgate's memory and environment: nobody in the namespace may read it.
-  prctl(PR_SET_DUMPABLE, 0);
   char go = 0;
   if (read_all(sync_fd, &go, 1) != 1) {
     _exit(k_child_failed); // the supervisor could not write the maps, and said so itself
   }
   close(sync_fd);
+  // A copy of tollgate's memory and environment: nobody in the namespace may read it. Only once
+  // the maps are written: a process that is not dumpable has its /proc files owned by root, and
+  // an unprivileged supervisor could then not open its uid_map (a race it lost most times).
+  prctl(PR_SET_DUMPABLE, 0);
   ConfineStep step = ConfineStep::none;
   int path = -1;
   if (!enter_mounts(*plan.confine, plan.cwd, step, path)) {
