@@ -243,20 +243,28 @@ DoctorReport doctor()
 
   // Sandbox backends: each is tried for real.
   const proc::Network network = config ? config->sandbox.network : proc::Network::none;
+  // firejail has no size option for its tmpfs: files there are memory the limit does not count.
+  const auto scratch = [](proc::Backend backend) {
+    return backend == proc::Backend::firejail ? "in-memory scratch not capped (docs/security.md)"
+                                              : "in-memory scratch capped at the memory limit";
+  };
   for (proc::Backend backend : {proc::Backend::namespaces, proc::Backend::bwrap, proc::Backend::firejail}) {
     auto works = proc::resolve_backend(backend, true);
     findings.push_back(
         {fmt::format("sandbox {}", proc::to_string(backend)), works ? FindingLevel::ok : FindingLevel::info,
-         works ? "confines: user, mount, PID, IPC, UTS and network namespaces; read-only system; no capabilities; "
-                 "no_new_privs; seccomp"
+         works ? fmt::format("confines: user, mount, PID, IPC, UTS and network namespaces; read-only system; no "
+                             "capabilities; no_new_privs; seccomp; {}",
+                             scratch(backend))
                : works.error().message});
   }
   const proc::Backend requested = config ? config->sandbox.backend : proc::Backend::automatic;
   auto chosen = proc::resolve_backend(requested, true);
   if (chosen) {
-    findings.push_back({"sandbox", FindingLevel::ok,
-                        fmt::format("checks run confined under {}{}", proc::to_string(*chosen),
-                                    network == proc::Network::allow ? " (this config allows the network)" : "")});
+    const bool uncapped = *chosen == proc::Backend::firejail;
+    findings.push_back({"sandbox", uncapped ? FindingLevel::warn : FindingLevel::ok,
+                        fmt::format("checks run confined under {}{}{}", proc::to_string(*chosen),
+                                    network == proc::Network::allow ? " (this config allows the network)" : "",
+                                    uncapped ? std::string("; ") + scratch(*chosen) : std::string())});
   } else {
     findings.push_back(
         {"sandbox", FindingLevel::fail, fmt::format("checks cannot be confined: {}", chosen.error().message)});
