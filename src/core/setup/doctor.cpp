@@ -243,18 +243,22 @@ DoctorReport doctor()
 
   // Sandbox backends: each is tried for real.
   const proc::Network network = config ? config->sandbox.network : proc::Network::none;
-  // firejail has no size option for its tmpfs: files there are memory the limit does not count.
+  // firejail has no size option for its tmpfs: files there are memory the limit does not count. Run
+  // as root, it makes no user namespace (docs/security.md, the backends' table).
   const auto scratch = [](proc::Backend backend) {
     return backend == proc::Backend::firejail ? "in-memory scratch not capped (docs/security.md)"
                                               : "in-memory scratch capped at the memory limit";
   };
+  const bool root = geteuid() == 0;
   for (proc::Backend backend : {proc::Backend::namespaces, proc::Backend::bwrap, proc::Backend::firejail}) {
     auto works = proc::resolve_backend(backend, true);
+    const bool firejail = backend == proc::Backend::firejail;
+    const char* namespaces = firejail && root ? "mount, PID, IPC and network namespaces (no user namespace as root)"
+                                              : "user, mount, PID, IPC, UTS and network namespaces";
     findings.push_back(
         {fmt::format("sandbox {}", proc::to_string(backend)), works ? FindingLevel::ok : FindingLevel::info,
-         works ? fmt::format("confines: user, mount, PID, IPC, UTS and network namespaces; read-only system; no "
-                             "capabilities; no_new_privs; seccomp; {}",
-                             scratch(backend))
+         works ? fmt::format("confines: {}; read-only system; no capabilities; no_new_privs; seccomp{}; {}", namespaces,
+                             firejail ? " (firejail's)" : "", scratch(backend))
                : works.error().message});
   }
   const proc::Backend requested = config ? config->sandbox.backend : proc::Backend::automatic;
