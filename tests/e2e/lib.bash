@@ -78,17 +78,23 @@ finish() {
   echo "$E2E_NAME: ok"
 }
 
-# start_listener: a TCP listener on 127.0.0.1 (accepting and closing for up to 2 minutes); sets
-# `port` and `listener` (its pid, for the caller's exit trap).
+# start_listener [NAME]: a listener accepting and closing connections for up to 2 minutes: on TCP
+# 127.0.0.1 (sets `port`), or with NAME on the abstract Unix socket NAME (outside the file system,
+# as X11 and D-Bus listen); sets `listener` (its pid, for the caller's exit trap).
 start_listener() {
   local port_file="$E2E_TMP/port"
-  /usr/bin/python3 - "$port_file" <<'PY' &
+  rm -f "$port_file"
+  /usr/bin/python3 - "$port_file" "${1:-}" <<'PY' &
 import socket, sys
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", 0))
+if sys.argv[2]:
+    s = socket.socket(socket.AF_UNIX)
+    s.bind("\0" + sys.argv[2])
+else:
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("127.0.0.1", 0))
 s.listen(16)
-open(sys.argv[1], "w").write(str(s.getsockname()[1]))
+open(sys.argv[1], "w").write("0" if sys.argv[2] else str(s.getsockname()[1]))
 s.settimeout(120)
 try:
     while True:

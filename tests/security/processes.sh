@@ -11,20 +11,8 @@ marker="tollgate-attack-$$-${RANDOM}"
 # An abstract Unix socket on the host (X11 and D-Bus listen so, outside the file system): it
 # belongs to the host's network namespace. Control: the host reaches it.
 abstract="tollgate-abstract-$$-${RANDOM}"
-/usr/bin/python3 - "$abstract" <<'PY' &
-import socket, sys
-s = socket.socket(socket.AF_UNIX)
-s.bind("\0" + sys.argv[1])
-s.listen(16)
-s.settimeout(120)
-try:
-    while True:
-        conn, _ = s.accept()
-        conn.close()
-except OSError:
-    pass
-PY
-abstract_listener=$!
+start_listener "$abstract"
+abstract_listener=$listener
 connect_abstract="$E2E_TMP/connect_abstract.py" # copied into each repository for the probe
 cat >"$connect_abstract" <<'PY'
 import socket, sys
@@ -32,10 +20,6 @@ s = socket.socket(socket.AF_UNIX)
 s.connect("\0" + sys.argv[1])
 print("ABSTRACT SOCKET")
 PY
-for _ in $(seq 1 50); do
-  /usr/bin/python3 "$connect_abstract" "$abstract" >/dev/null 2>&1 && break
-  sleep 0.1
-done
 /usr/bin/python3 "$connect_abstract" "$abstract" >/dev/null 2>&1 || fail "control: the host cannot reach its own abstract socket"
 
 for backend in "${BACKENDS[@]}"; do
