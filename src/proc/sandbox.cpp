@@ -282,8 +282,7 @@ Result<Outcome> run_isolated(const Command& command, const Limits& limits, const
     if (auto prepared = prepare_confinement(confine, command, limits); !prepared) {
       return std::unexpected(prepared.error());
     }
-    // firejail refuses users it is not configured for: it starts as tollgate's user.
-    if (isolation.backend == Backend::firejail) {
+    if (!runs_as_sandbox_uid(isolation.backend)) {
       confine.drop_identity = false;
     }
     // bwrap mounts as the identity tollgate (root) starts it as: a path that identity cannot reach

@@ -84,6 +84,13 @@ Result<Backend> resolve_backend(Backend requested, bool confine = true);
 inline constexpr unsigned k_sandbox_uid = 65534;
 inline constexpr unsigned k_sandbox_gid = 65534;
 
+// Whether a command confined by `backend` runs as `k_sandbox_uid` when tollgate is root: every
+// backend but firejail, which refuses users it is not configured for and keeps tollgate's own.
+constexpr bool runs_as_sandbox_uid(Backend backend)
+{
+  return backend != Backend::firejail;
+}
+
 // Runs `command` to completion under `limits`. An error value means it could not be started
 // (no such program, isolation required but unavailable, fork failure), never that it failed.
 // Setting `*cancel` to true (from another thread) ends the tree as for a timeout, with Ended::cancelled.

@@ -150,7 +150,7 @@ bool isolate_network(const Plan& plan) noexcept
   close(sync_fd);
   // A copy of tollgate's memory and environment: nobody in the namespace may read it. Only once
   // the maps are written: a process that is not dumpable has its /proc files owned by root, and
-  // an unprivileged supervisor could then not open its uid_map (a race it lost most times).
+  // an unprivileged supervisor could then not open its uid_map (a race it lost about half the runs).
   prctl(PR_SET_DUMPABLE, 0);
   ConfineStep step = ConfineStep::none;
   int path = -1;

@@ -31,8 +31,8 @@ checks::Context make_context(const Workspace& workspace, const Config& config, c
 
 namespace {
 
-// The snapshot's owner: the sandbox's uid when tollgate runs as root (the checks run as that uid),
-// unless they run as tollgate's own (`by_sandbox_uid` false: firejail, which refuses `nobody`).
+// The snapshot's owner: the sandbox's uid when tollgate runs as root and the checks run as that uid
+// (`by_sandbox_uid`; not under firejail, proc::runs_as_sandbox_uid).
 SnapshotOptions snapshot_options(bool by_sandbox_uid = true)
 {
   SnapshotOptions options;
@@ -87,7 +87,7 @@ Judging begin_judging(checks::Context& context, const std::vector<std::unique_pt
                         " (see `tollgate doctor`; docs/security.md)");
     }
     // A root without capabilities cannot enter a directory of `nobody`'s.
-    by_sandbox_uid = *backend != proc::Backend::firejail;
+    by_sandbox_uid = proc::runs_as_sandbox_uid(*backend);
   }
   Judging judging;
   if (commit && repo != nullptr) {
